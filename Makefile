@@ -1,0 +1,83 @@
+# Enrollment assistant: `make run` to chat, `make test` to check everything.
+# Each target sets up what it needs (environments, spaCy model, database, model).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# ---- configuration: every value can be overridden from the environment --------
+export DATABASE_URL        ?= sqlite:///$(CURDIR)/var/program.db
+export TRACKER_STORE_URL   ?= sqlite:///$(CURDIR)/var/tracker.db
+export ACTION_SERVER_HOST  ?= 127.0.0.1
+export ACTION_SERVER_PORT  ?= 5055
+export ACTION_SERVER_URL   ?= http://$(ACTION_SERVER_HOST):$(ACTION_SERVER_PORT)/webhook
+export RASA_HOST           ?= 127.0.0.1
+export RASA_PORT           ?= 5005
+export RASA_AUTH_TOKEN     ?=
+export RASA_CORS_ORIGINS   ?= http://localhost:8000 http://127.0.0.1:8000
+export SCHOOL_TIMEZONE     ?= America/Denver
+export ENROLLMENT_CONTACT  ?=
+# No usage data leaves the machine, and TensorFlow keeps its start-up chatter down.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL   ?= 2
+export SANIC_HOST             := $(ACTION_SERVER_HOST)
+
+RASA_VENV    := .venv/rasa
+ACTIONS_VENV := .venv/actions
+RASA         := $(RASA_VENV)/bin/rasa
+RASA_PY      := $(RASA_VENV)/bin/python
+ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
+MODEL        := models/enrollment.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help setup run test db train lock clean
+
+help:
+	@echo "make run    set up everything, then start the action server and the Rasa server"
+	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
+	@echo "make train  train the model if data, domain or config changed"
+	@echo "make db     migrate and seed the program database from bot/catalog.yml"
+	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
+	@echo "make clean  remove environments, models and local databases"
+
+# ---- environments ---------------------------------------------------------------
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	scripts/make-venv $(RASA_VENV) $<
+
+$(ACTIONS_VENV)/.installed: requirements/actions.lock
+	scripts/make-venv $(ACTIONS_VENV) $<
+
+$(RASA_VENV)/.spacy-model: $(RASA_VENV)/.installed scripts/provision_spacy_model.py
+	$(RASA_PY) scripts/provision_spacy_model.py
+	touch $@
+
+setup: $(RASA_VENV)/.spacy-model $(ACTIONS_VENV)/.installed
+
+# ---- program database and model --------------------------------------------------
+db: $(ACTIONS_VENV)/.installed
+	$(ACTIONS_PY) -m bot db seed
+
+$(MODEL): $(RASA_VENV)/.spacy-model $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name enrollment --out models
+
+train: $(MODEL)
+
+# ---- the two commands of the README ------------------------------------------------
+run: setup db $(MODEL)
+	scripts/run-servers $(MODEL)
+
+test: setup
+	$(ACTIONS_PY) -m pytest tests/unit
+	$(RASA_PY) -m pytest tests/test_training_data.py
+	$(RASA) data validate --fail-on-warnings
+	$(MAKE) --no-print-directory train
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
+	$(RASA_PY) -m pytest tests/e2e -rP
+
+# ---- maintenance -------------------------------------------------------------------
+lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
+	scripts/lock-requirements $(RASA_VENV) requirements/rasa.in requirements/rasa.lock
+	scripts/lock-requirements $(ACTIONS_VENV) requirements/actions.in requirements/actions.lock
+
+clean:
+	rm -rf .venv models var results
