@@ -1,0 +1,146 @@
+"""Start the real action server and Rasa server for end-to-end tests, as `make run` does.
+
+Both run as separate processes from their own environments, on free loopback ports, with
+a throw-away program database and tracker store, so the tests exercise exactly what a
+student's message goes through: REST channel -> NLU -> policies -> action server -> database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
+MODEL = REPO_ROOT / "models" / "enrollment.tar.gz"
+STARTUP_TIMEOUT_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(check, timeout: float, what: str, process: subprocess.Popen, log: Path) -> None:
+    """Poll ``check`` until it is true; fail with the server's log if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited early:\n{log.read_text()[-4000:]}")
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} did not come up in {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@dataclass
+class Servers:
+    """The running pair, plus helpers to talk to them like the widget and an admin would."""
+
+    workdir: Path
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    action_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.workdir / 'program.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{self.workdir / 'tracker.db'}",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "SANIC_HOST": "127.0.0.1",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def seed_database(self) -> None:
+        subprocess.run([str(ACTIONS_PYTHON), "-m", "bot", "db", "seed"], cwd=REPO_ROOT,
+                       env=self.env, check=True, capture_output=True)
+
+    def _spawn(self, name: str, command: list[str]) -> tuple[subprocess.Popen, Path]:
+        log = self.workdir / f"{name}.log"
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=self.env,
+                                   stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        self.processes[name] = process
+        return process, log
+
+    def start_action_server(self) -> None:
+        process, log = self._spawn("actions", [
+            str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+            "--port", str(self.action_port)])
+        health = f"http://127.0.0.1:{self.action_port}/health"
+        wait_until(lambda: requests.get(health, timeout=2).ok, 60, "action server", process, log)
+
+    def start_rasa(self) -> None:
+        process, log = self._spawn("rasa", [
+            str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+            "--port", str(self.rasa_port), "--enable-api", "--auth-token", self.token])
+
+        def model_loaded() -> bool:
+            status = requests.get(f"{self.rasa_url}/status", params={"token": self.token}, timeout=2)
+            return status.ok and bool(status.json().get("model_id"))
+
+        wait_until(model_loaded, STARTUP_TIMEOUT_SECONDS, "Rasa server", process, log)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
+        """Send one message over the REST channel, as a client would; return the bot's replies."""
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": message}, timeout=60)
+        assert reply.status_code == 200, f"HTTP {reply.status_code}: {reply.text[:500]}"
+        return reply.json()
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        reply = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                             params={"token": self.token}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()
+
+    def last_bot_actions(self, sender: str) -> list[str]:
+        """Names of the actions that ran after the latest user message (utterances included)."""
+        events = self.tracker(sender)["events"]
+        last_user = max(i for i, event in enumerate(events) if event["event"] == "user")
+        return [event["name"] for event in events[last_user:]
+                if event["event"] == "action" and event["name"] != "action_listen"]
+
+
+def text_of(replies: list[dict[str, Any]]) -> str:
+    """All reply text, button titles included, as one string for content checks."""
+    parts = []
+    for reply in replies:
+        parts.append(reply.get("text", ""))
+        parts.extend(button.get("title", "") for button in reply.get("buttons", []))
+    return "\n".join(parts)
