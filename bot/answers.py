@@ -1,0 +1,227 @@
+"""Answer a student's question: read the catalog, choose the reply, never raise.
+
+This is the one entry point the Rasa actions and the `python -m bot ask` CLI share, so an admin
+sees exactly what a student would. Any failure to read the catalog (database down, never seeded,
+bad URL) becomes the `utter_catalog_unavailable` apology instead of an exception: a student should
+get an honest "try again later", and the action server must keep serving other questions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot import catalog
+from bot.catalog import Career, CatalogUnavailable, Program
+from bot.config import Settings
+from bot.db import session_factory
+from bot.programs import resolve_program
+from bot.replies import Reply, career, enrollment, programs
+from bot.start_dates import next_start_dates, school_today
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CAREER_REPLIES: dict[str, Callable[[Career], Reply]] = {
+    "ask_ml_role": career.role,
+    "ask_ml_duties": career.duties,
+    "ask_ml_skills": career.skills,
+    "ask_ml_education": career.education,
+    "ask_ml_certifications": career.certifications,
+    "ask_related_roles": career.related_roles,
+    "ask_salary": career.salary,
+    "ask_job_growth": career.job_growth,
+    "ask_industries": career.industries,
+}
+
+
+@dataclass(frozen=True)
+class ProgramTopic:
+    """How to answer one kind of program question for one program and for all of them."""
+
+    one: Callable[[Program], Reply]
+    every: Callable[[Sequence[Program]], Reply]
+
+
+# Topic names are stored in the `program_topic` slot, so `inform_program` ("and comp sci?") can
+# repeat the last question for another program.
+PROGRAM_TOPICS: dict[str, ProgramTopic] = {
+    "overview": ProgramTopic(programs.overview, programs.program_list),
+    "duration": ProgramTopic(programs.duration, programs.duration_for_all),
+    "tuition": ProgramTopic(programs.tuition, programs.tuition_for_all),
+    "certifications": ProgramTopic(programs.certifications, programs.certifications_for_all),
+    "transfer": ProgramTopic(programs.transfer, programs.transfer_for_all),
+    "careers": ProgramTopic(programs.careers, programs.careers_for_all),
+}
+DEFAULT_PROGRAM_TOPIC = "overview"
+LIST_PROGRAMS_INTENT = "ask_programs"
+PROGRAM_TOPIC_BY_INTENT: dict[str, str] = {
+    LIST_PROGRAMS_INTENT: "overview",
+    "ask_program_overview": "overview",
+    "ask_program_duration": "duration",
+    "ask_tuition": "tuition",
+    "ask_program_certifications": "certifications",
+    "ask_transfer_credit": "transfer",
+    "ask_program_careers": "careers",
+}
+INFORM_PROGRAM_INTENT = "inform_program"
+RECOMMENDATION_INTENT = "ask_program_recommendation"
+COMPARISON_INTENTS = ("compare_programs", RECOMMENDATION_INTENT)
+START_DATE_INTENT = "ask_start_date"
+COUNSELOR_INTENT = "request_human"
+UNCOVERED_TOPIC_INTENTS = (
+    "ask_admission_requirements",
+    "ask_financial_aid",
+    "ask_housing",
+    "ask_other_enrollment_topic",
+)
+ANSWERED_INTENTS = (
+    *CAREER_REPLIES,
+    *PROGRAM_TOPIC_BY_INTENT,
+    INFORM_PROGRAM_INTENT,
+    *COMPARISON_INTENTS,
+    START_DATE_INTENT,
+    COUNSELOR_INTENT,
+    *UNCOVERED_TOPIC_INTENTS,
+)
+
+
+@dataclass(frozen=True)
+class ProgramMention:
+    """What the conversation says about the program: the latest message's entities and text, and
+    the `program` slot carried over from earlier turns."""
+
+    entity_values: tuple[str, ...] = ()
+    slot_value: Optional[str] = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramAnswer:
+    reply: Reply
+    program: Optional[str]  # the canonical code answered for; None = all programs
+    topic: str
+
+
+def answer_career_question(database_url: str, intent: str) -> Reply:
+    build = CAREER_REPLIES.get(intent)
+    if build is None:
+        logger.warning("No career reply for intent %r; describing the role instead", intent)
+        build = career.role
+    return _from_catalog(
+        database_url,
+        lambda session: build(catalog.read_career(session)),
+        fallback=enrollment.catalog_unavailable,
+    )
+
+
+def answer_program_question(
+    database_url: str, intent: str, mention: ProgramMention, previous_topic: Optional[str] = None
+) -> ProgramAnswer:
+    """Answer for the program the student means, or for all programs when none is known."""
+    topic = program_topic_for(intent, previous_topic)
+
+    def build(session: Session) -> ProgramAnswer:
+        every = catalog.read_programs(session)
+        code = resolve_program(
+            entity_values=mention.entity_values,
+            slot_value=mention.slot_value,
+            text=mention.text,
+            aliases=catalog.read_program_aliases(session),
+        )
+        chosen = next((p for p in every if p.code == code), None)
+        if intent == LIST_PROGRAMS_INTENT:
+            return ProgramAnswer(programs.program_list(every), code, topic)
+        answer_kind = PROGRAM_TOPICS[topic]
+        reply = answer_kind.one(chosen) if chosen else answer_kind.every(every)
+        return ProgramAnswer(reply, code, topic)
+
+    return _from_catalog(
+        database_url,
+        build,
+        fallback=lambda: ProgramAnswer(enrollment.catalog_unavailable(), None, topic),
+    )
+
+
+def program_topic_for(intent: str, previous_topic: Optional[str]) -> str:
+    """The topic an intent asks about; `inform_program` repeats the previous one."""
+    if intent == INFORM_PROGRAM_INTENT:
+        return previous_topic if previous_topic in PROGRAM_TOPICS else DEFAULT_PROGRAM_TOPIC
+    return PROGRAM_TOPIC_BY_INTENT.get(intent, DEFAULT_PROGRAM_TOPIC)
+
+
+def answer_comparison(database_url: str, intent: str) -> Reply:
+    """Programs side by side, or, for `ask_program_recommendation`, the fit for an ML engineer."""
+
+    def build(session: Session) -> Reply:
+        every = catalog.read_programs(session)
+        if intent == RECOMMENDATION_INTENT:
+            return programs.recommendation_for_ml_engineer(every, catalog.read_career(session))
+        return programs.comparison(every)
+
+    return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
+
+
+def answer_start_date(database_url: str, today: date) -> Reply:
+    """The next two start dates after `today` (the school's calendar date)."""
+
+    def build(session: Session) -> Reply:
+        policy = catalog.read_enrollment_policy(session)
+        upcoming = next_start_dates(today, day_of_month=policy.start_day_of_month, count=2)
+        return enrollment.start_dates(policy, upcoming)
+
+    return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
+
+
+def answer_uncovered_topic(intent: str) -> Reply:
+    return enrollment.uncovered_topic(intent)
+
+
+def offer_counselor(contact: Optional[str]) -> Reply:
+    return enrollment.counselor(contact)
+
+
+def answer_intent(
+    intent: str,
+    settings: Settings,
+    mention: ProgramMention = ProgramMention(),
+    previous_topic: Optional[str] = None,
+    today: Optional[date] = None,
+) -> Reply:
+    """What the custom actions would say to `intent` (the CLI's `ask`; the actions call the
+    functions above directly because they also need the resolved program and topic)."""
+    url = settings.database_url
+    if intent in CAREER_REPLIES:
+        return answer_career_question(url, intent)
+    if intent in PROGRAM_TOPIC_BY_INTENT or intent == INFORM_PROGRAM_INTENT:
+        return answer_program_question(url, intent, mention, previous_topic).reply
+    if intent in COMPARISON_INTENTS:
+        return answer_comparison(url, intent)
+    if intent == START_DATE_INTENT:
+        return answer_start_date(url, today or school_today(settings.school_timezone))
+    if intent == COUNSELOR_INTENT:
+        return offer_counselor(settings.enrollment_contact)
+    if intent in UNCOVERED_TOPIC_INTENTS:
+        return answer_uncovered_topic(intent)
+    raise ValueError(f"{intent!r} is not answered by a custom action")
+
+
+def _from_catalog(
+    database_url: str,
+    build: Callable[[Session], T],
+    fallback: Callable[[], T],
+) -> T:
+    try:
+        with catalog.catalog_session(session_factory(database_url)) as session:
+            return build(session)
+    except (CatalogUnavailable, SQLAlchemyError, OSError) as error:
+        # Log the cause for the operator; the student gets the apology.
+        logger.error("Program catalog unavailable: %s", error)
+        return fallback()

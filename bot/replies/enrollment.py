@@ -1,0 +1,56 @@
+"""Replies about enrolling: start dates, topics the catalog does not cover, reaching a person, and
+the apology used whenever the program database cannot answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Optional
+
+from bot.catalog import EnrollmentPolicy
+from bot.replies.base import Button, Reply, long_date
+
+TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
+
+# How each uncovered intent is named in the apology; anything else is "that topic".
+UNCOVERED_TOPIC_NAMES = {
+    "ask_admission_requirements": "admission requirements",
+    "ask_financial_aid": "financial aid",
+    "ask_housing": "housing",
+}
+
+
+def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
+    """`upcoming` holds the next two start dates (see bot.start_dates.next_start_dates)."""
+    next_start, following_start = upcoming[0], upcoming[1]
+    return Reply(
+        "utter_start_date",
+        {
+            "next_start": long_date(next_start),
+            "following_start": long_date(following_start),
+            "start_rule": policy.start_rule,
+            "prerequisite": policy.prerequisite,
+            "contact_role": policy.contact_role,
+        },
+    )
+
+
+def uncovered_topic(intent: str) -> Reply:
+    """Say plainly the catalog does not cover it: a guessed admission rule or aid figure could
+    cost a student real money, so the bot never improvises one."""
+    return Reply(
+        "utter_topic_not_covered",
+        {"topic": UNCOVERED_TOPIC_NAMES.get(intent, "that topic")},
+        buttons=(TALK_TO_COUNSELOR,),
+    )
+
+
+def counselor(contact: Optional[str]) -> Reply:
+    """Point to the configured contact; with none configured, never make one up."""
+    if contact:
+        return Reply("utter_counselor_contact", {"contact": contact})
+    return Reply("utter_counselor_no_contact")
+
+
+def catalog_unavailable() -> Reply:
+    return Reply("utter_catalog_unavailable", buttons=(TALK_TO_COUNSELOR,))
