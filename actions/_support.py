@@ -1,0 +1,41 @@
+"""What every action shares: sending a Reply, reading the latest intent, the settings."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import Settings, load_settings
+from bot.replies import Reply
+
+
+class ReplyAction(Action):
+    """An action that sends one Reply and sets no slots: subclasses only say which Reply."""
+
+    @abstractmethod
+    def reply(self, tracker: Tracker) -> Reply:
+        """The reply to the latest message."""
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        send(dispatcher, self.reply(tracker))
+        return []
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Utter the domain response `reply.response` filled with `reply.variables`."""
+    buttons = [button.as_dict() for button in reply.buttons] or None
+    dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def settings() -> Settings:
+    """Read per request, so a changed environment (e.g. a new contact) needs no code change."""
+    return load_settings()

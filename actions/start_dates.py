@@ -1,0 +1,30 @@
+"""When can I start?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from rasa_sdk import Tracker
+
+from actions._support import ReplyAction, settings
+from bot.answers import answer_start_date
+from bot.replies import Reply
+from bot.start_dates import school_today
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ActionAnswerStartDate(ReplyAction):
+    # Replaceable so tests can pin "now"; the school's date is derived from it.
+    clock: Callable[[], datetime] = staticmethod(_utc_now)
+
+    def name(self) -> str:
+        return "action_answer_start_date"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        config = settings()
+        today = school_today(config.school_timezone, self.clock())
+        return answer_start_date(config.database_url, today)

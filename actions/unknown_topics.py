@@ -1,0 +1,17 @@
+"""Topics the catalog does not cover (admissions, financial aid, housing, ...)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions._support import ReplyAction, latest_intent
+from bot.answers import answer_uncovered_topic
+from bot.replies import Reply
+
+
+class ActionAnswerUnknownTopic(ReplyAction):
+    def name(self) -> str:
+        return "action_answer_unknown_topic"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return answer_uncovered_topic(latest_intent(tracker))
