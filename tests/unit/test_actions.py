@@ -1,0 +1,252 @@
+"""The actions, run the way rasa_sdk runs them: a Tracker in, messages and events out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.career import ActionAnswerCareerQuestion
+from actions.counselor import ActionOfferCounselor
+from actions.programs import ActionAnswerProgramQuestion, ActionComparePrograms
+from actions.start_dates import ActionAnswerStartDate
+from actions.unknown_topics import ActionAnswerUnknownTopic
+
+CS = "computer_science"
+SD = "software_development"
+
+# The contract's intent -> action table (data/rules must say the same).
+ACTION_FOR_INTENT: dict[str, type[Action]] = {
+    **dict.fromkeys(
+        ["ask_ml_role", "ask_ml_duties", "ask_ml_skills", "ask_ml_education",
+         "ask_ml_certifications", "ask_related_roles", "ask_salary", "ask_job_growth",
+         "ask_industries"],
+        ActionAnswerCareerQuestion,
+    ),
+    **dict.fromkeys(
+        ["ask_programs", "ask_program_overview", "ask_program_duration", "ask_tuition",
+         "ask_program_certifications", "ask_transfer_credit", "ask_program_careers",
+         "inform_program"],
+        ActionAnswerProgramQuestion,
+    ),
+    **dict.fromkeys(["compare_programs", "ask_program_recommendation"], ActionComparePrograms),
+    "ask_start_date": ActionAnswerStartDate,
+    **dict.fromkeys(
+        ["ask_admission_requirements", "ask_financial_aid", "ask_housing",
+         "ask_other_enrollment_topic"],
+        ActionAnswerUnknownTopic,
+    ),
+    "request_human": ActionOfferCounselor,
+}
+
+
+class Conversation:
+    """Plays turns through the actions, applying slot events and the `program` slot's
+    from_entity mapping between turns the way Rasa does."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, Any] = {"program": None, "program_topic": None}
+
+    def say(self, intent: str, text: str = "", program: Optional[str] = None,
+            action: Optional[Action] = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        entities = [{"entity": "program", "value": program}] if program else []
+        if program:
+            self.slots["program"] = program  # from_entity mapping, before the action runs
+        tracker = Tracker(
+            sender_id="student",
+            slots=dict(self.slots),
+            latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": entities,
+                            "text": text},
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+        dispatcher = CollectingDispatcher()
+        events = (action or ACTION_FOR_INTENT[intent]()).run(dispatcher, tracker, {})
+        for event in events:
+            if event["event"] == "slot":
+                self.slots[event["name"]] = event["value"]
+        return dispatcher.messages, events
+
+
+def _only(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(messages) == 1
+    return messages[0]
+
+
+def test_every_action_is_named_as_in_the_domain() -> None:
+    names = {action().name() for action in ACTION_FOR_INTENT.values()}
+    assert names == {
+        "action_answer_career_question", "action_answer_program_question",
+        "action_compare_programs", "action_answer_start_date", "action_answer_unknown_topic",
+        "action_offer_counselor",
+    }
+
+
+@pytest.mark.parametrize(
+    ("intent", "response", "variables"),
+    [
+        (
+            "ask_salary",
+            "utter_salary",
+            {"average": "$114,000", "low": "$78,000", "high": "$150,000"},
+        ),
+        ("ask_job_growth", "utter_job_growth", {"growth": "31% through 2026"}),
+        ("ask_ml_skills", "utter_ml_skills", {"languages": "Python, Java, and R",
+                                              "frameworks": "TensorFlow or Keras"}),
+        ("ask_ml_duties", "utter_ml_duties", {}),
+        ("ask_industries", "utter_industries", {}),
+    ],
+)
+def test_career_questions(
+    bot_env: str, intent: str, response: str, variables: dict[str, str]
+) -> None:
+    messages, events = Conversation().say(intent)
+    message = _only(messages)
+    assert message["response"] == response
+    assert variables.items() <= message.items()
+    assert events == []
+
+
+def test_duties_lists_all_seven(bot_env: str) -> None:
+    message = _only(Conversation().say("ask_ml_duties")[0])
+    assert message["duties"].count("\n- ") == 6
+
+
+def test_tuition_without_a_program_answers_for_both(bot_env: str) -> None:
+    messages, events = Conversation().say("ask_tuition", "how much is tuition?")
+    message = _only(messages)
+    assert message["response"] == "utter_tuition_same_for_all"
+    assert message["tuition"] == "$3,920 per 6-month term"
+    assert "$15,680" in message["estimates"] and "$19,600" in message["estimates"]
+    assert events == [SlotSet("program_topic", "tuition")]
+
+
+def test_program_from_typed_text_sets_the_canonical_slot(bot_env: str) -> None:
+    messages, events = Conversation().say("ask_program_duration", "how long is comp sci?")
+    message = _only(messages)
+    assert message["response"] == "utter_program_duration"
+    assert message["time"] == "70% of graduates in similar programs finish within 23 months"
+    assert SlotSet("program", CS) in events
+    assert SlotSet("program_topic", "duration") in events
+
+
+def test_context_chain_stays_on_software_development(bot_env: str) -> None:
+    chat = Conversation()
+    overview, _ = chat.say("ask_program_overview", "tell me about software development", SD)
+    duration, _ = chat.say("ask_program_duration", "how long does it take?")
+    certs, _ = chat.say("ask_program_certifications", "what certifications come with it?")
+
+    assert _only(overview)["program_name"] == "B.S. Software Development"
+    assert _only(duration)["response"] == "utter_program_duration"
+    assert _only(duration)["time"] == "67% of graduates finish within 30 months"
+    assert _only(certs)["response"] == "utter_program_certifications"
+    assert _only(certs)["certifications"] == "- CompTIA A+\n- CompTIA Project+"
+    assert chat.slots == {"program": SD, "program_topic": "certifications"}
+
+
+def test_inform_program_repeats_the_previous_topic(bot_env: str) -> None:
+    chat = Conversation()
+    chat.say("ask_program_duration", "how long is software development?", SD)
+    messages, events = chat.say("inform_program", "what about comp sci?", CS)
+    message = _only(messages)
+    assert message["response"] == "utter_program_duration"
+    assert message["program_name"] == "B.S. Computer Science"
+    assert SlotSet("program_topic", "duration") in events
+
+
+def test_inform_program_without_a_topic_gives_the_overview(bot_env: str) -> None:
+    message = _only(Conversation().say("inform_program", "comp sci", CS)[0])
+    assert message["response"] == "utter_program_overview"
+    assert message["certifications"] == "CompTIA Project+ and Axelos ITIL Foundation"
+    assert [button["payload"] for button in message["buttons"]][0].startswith("/ask_tuition{")
+
+
+def test_transfer_credit_not_stated_for_software_development(bot_env: str) -> None:
+    message = _only(Conversation().say("ask_transfer_credit", "", SD)[0])
+    assert message["response"] == "utter_transfer_credit_not_stated"
+
+
+def test_recommendation_for_an_ml_engineer(bot_env: str) -> None:
+    message = _only(Conversation().say("ask_program_recommendation")[0])
+    assert message["response"] == "utter_program_recommendation_with_alternative"
+    assert message["recommended"] == "B.S. Computer Science"
+    assert "machine learning engineers" in message["recommended_careers"]
+    assert message["alternatives"] == "B.S. Software Development"
+
+
+def test_comparison_shows_both_programs(bot_env: str) -> None:
+    message = _only(Conversation().say("compare_programs")[0])
+    assert message["response"] == "utter_compare_programs"
+    for fact in ("23 months", "30 months", "CompTIA A+", "Axelos ITIL Foundation"):
+        assert fact in message["comparison"]
+
+
+def test_start_date_uses_the_school_calendar(bot_env: str) -> None:
+    action = ActionAnswerStartDate()
+    action.clock = lambda: datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)  # Nov 30 in Denver
+    message = _only(Conversation().say("ask_start_date", action=action)[0])
+    assert message["response"] == "utter_start_date"
+    assert message["next_start"] == "December 1, 2026"
+    assert message["following_start"] == "January 1, 2027"
+    assert message["prerequisite"] == "complete enrollment"
+
+
+@pytest.mark.parametrize(
+    ("intent", "topic"),
+    [("ask_financial_aid", "financial aid"), ("ask_housing", "housing"),
+     ("ask_admission_requirements", "admission requirements"),
+     ("ask_other_enrollment_topic", "that topic")],
+)
+def test_uncovered_topics_are_not_guessed(intent: str, topic: str) -> None:
+    message = _only(Conversation().say(intent)[0])
+    assert message["response"] == "utter_topic_not_covered"
+    assert message["topic"] == topic
+    assert not any(char.isdigit() for value in message.values() if isinstance(value, str)
+                   for char in value)
+
+
+def test_counselor_contact_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENROLLMENT_CONTACT", "enroll@example.edu")
+    message = _only(Conversation().say("request_human")[0])
+    assert message["response"] == "utter_counselor_contact"
+    assert message["contact"] == "enroll@example.edu"
+
+
+def test_counselor_without_contact_invents_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ENROLLMENT_CONTACT", raising=False)
+    message = _only(Conversation().say("request_human")[0])
+    assert message["response"] == "utter_counselor_no_contact"
+
+
+@pytest.mark.parametrize(
+    "bad_url",
+    [
+        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        "sqlite:////proc/no-such-dir/program.db",
+        "not a url",
+    ],
+)
+@pytest.mark.parametrize("intent", sorted(set(ACTION_FOR_INTENT) - {
+    "ask_admission_requirements", "ask_financial_aid", "ask_housing",
+    "ask_other_enrollment_topic", "request_human"}))
+def test_database_down_gives_the_apology(
+    monkeypatch: pytest.MonkeyPatch, bad_url: str, intent: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", bad_url)
+    message = _only(Conversation().say(intent, "tuition for cs")[0])
+    assert message["response"] == "utter_catalog_unavailable"
+
+
+def test_empty_database_gives_the_apology(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)  # reachable, but never migrated or seeded
+    for intent in ("ask_salary", "ask_tuition", "compare_programs", "ask_start_date"):
+        assert _only(Conversation().say(intent)[0])["response"] == "utter_catalog_unavailable"

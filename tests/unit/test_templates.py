@@ -1,0 +1,89 @@
+"""Every reply the bot can produce renders completely against the templates in domain.yml."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+import pytest
+
+from bot import answers, catalog
+from bot.answers import ProgramMention
+from bot.config import DOMAIN_PATH, load_settings
+from bot.db import session_factory
+from bot.replies import Reply, enrollment, programs
+from bot.templates import load_response_texts, placeholders, render
+
+ANSWERS_MARKER = "# ---- answers filled from the program database (bot/replies.py) ----"
+
+
+def _all_replies(url: str) -> list[Reply]:
+    settings = dataclasses.replace(load_settings({}), database_url=url)
+    replies = []
+    for intent in answers.ANSWERED_INTENTS:
+        for text in ("", "comp sci", "software dev"):
+            for topic in (None, *answers.PROGRAM_TOPICS):
+                replies.append(answers.answer_intent(
+                    intent, settings, ProgramMention(text=text), topic, today=date(2026, 11, 24)
+                ))
+    replies.append(answers.offer_counselor("enroll@example.edu"))
+    replies.append(enrollment.catalog_unavailable())
+    replies += _replies_for_other_catalogs(url)
+    return replies
+
+
+def _replies_for_other_catalogs(url: str) -> list[Reply]:
+    """Branches today's catalog does not reach (different tuitions, no transfer text anywhere,
+    a transfer text everywhere, no program naming the career): a catalog edit could reach them."""
+    with session_factory(url)() as session:
+        every = catalog.read_programs(session)
+        career = catalog.read_career(session)
+    cs, sd = every
+    dearer = dataclasses.replace(sd, tuition_per_term_usd=4_000)
+    return [
+        programs.tuition_for_all([cs, dearer]),
+        programs.transfer_for_all([dataclasses.replace(p, transfer_text=None) for p in every]),
+        programs.transfer_for_all([dataclasses.replace(p, transfer_text="Yes.") for p in every]),
+        programs.recommendation_for_ml_engineer([cs], career),
+        programs.recommendation_for_ml_engineer([sd], career),
+    ]
+
+
+def _answer_section_names() -> set[str]:
+    section = DOMAIN_PATH.read_text(encoding="utf-8").split(ANSWERS_MARKER, 1)[1]
+    return set(re.findall(r"^  (utter_\w+):", section, flags=re.MULTILINE))
+
+
+def test_every_reply_renders_in_every_variation(seeded_url: str) -> None:
+    responses = load_response_texts(DOMAIN_PATH)
+    replies = _all_replies(seeded_url)
+    for reply in replies:
+        assert reply.response in responses, f"{reply.response} is not in domain.yml"
+        assert all(isinstance(value, str) for value in reply.variables.values())
+        texts = responses[reply.response]
+        used = set().union(*(placeholders(text) for text in texts))
+        unused = set(reply.variables) - used
+        assert not unused, f"{reply.response}: variables no template uses: {unused}"
+        for text in texts:
+            rendered = render(text, reply.variables)  # raises on a missing variable
+            assert "{" not in rendered and "}" not in rendered.replace('"}', ""), rendered
+            assert "0[" not in rendered  # Rasa's interpolator gives up on this pattern
+            print(f"--- {reply.response}\n{rendered}\n")
+
+    produced = {reply.response for reply in replies}
+    assert produced == _answer_section_names(), "templates no reply uses, or replies without one"
+
+
+def test_markdown_is_limited_to_bold_lists_and_links() -> None:
+    texts = load_response_texts(DOMAIN_PATH)
+    for name in _answer_section_names():
+        for text in texts[name]:
+            assert not re.search(r"(^|\n)#|`|\|", text), f"{name}: unsupported markdown"
+            assert not re.search(r"(?<!\*)\*(?!\*)", text), f"{name}: single * (italics)"
+
+
+@pytest.mark.parametrize("name", ["utter_tuition", "utter_tuition_same_for_all", "utter_salary",
+                                  "utter_start_date"])
+def test_common_answers_have_two_variations(name: str) -> None:
+    assert len(load_response_texts(DOMAIN_PATH)[name]) >= 2
