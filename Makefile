@@ -21,6 +21,8 @@ export ENROLLMENT_CONTACT  ?=
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL   ?= 2
 export SANIC_HOST             := $(ACTION_SERVER_HOST)
+# Rasa 3.6 pins SQLAlchemy 1.4 for its tracker store; its 2.0-migration notice is not ours to act on.
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 RASA_VENV    := .venv/rasa
 ACTIONS_VENV := .venv/actions
@@ -69,7 +71,7 @@ run: setup db $(MODEL)
 test: setup
 	$(ACTIONS_PY) -m pytest tests/unit
 	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py
-	$(RASA) data validate --fail-on-warnings
+	scripts/validate-training-data
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
 	$(RASA_PY) -m pytest tests/e2e -rP
