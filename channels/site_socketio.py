@@ -1,0 +1,130 @@
+"""Rasa's socket.io channel, as the school's chat widget needs it.
+
+Two fixes over `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6), everything else unchanged:
+
+1. **Only the school's sites may connect.** Rasa builds its socket.io server with
+   ``cors_allowed_origins=[]``, which tells python-engineio to skip its origin check. CORS does
+   not protect WebSockets, so any page on any host could open a socket to the bot and talk to it
+   in a visitor's name. This channel refuses, before the handshake, every request whose
+   ``Origin`` header is not on the allow-list. Requests without an ``Origin`` are not from a web
+   page (browsers always send one on WebSocket and cross-origin requests) and pass, as a REST
+   client would.
+
+2. **Persistent sessions receive their replies.** With ``session_persistence: true`` Rasa sends
+   the bot's messages to a room named after the session id, which the socket joins on
+   ``session_request``. Rasa 3.6 calls ``sio.enter_room`` without ``await``; with the
+   python-socketio 5.x its lock allows, that is a coroutine, so the socket never joins and the
+   student never sees an answer. This channel awaits it. It also refuses session ids that are
+   not short opaque tokens, since they become tracker (sender) ids.
+
+credentials.yml::
+
+    channels.site_socketio.SiteSocketIOInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+      # allowed_origins: "https://www.school.example"   # default: $RASA_CORS_ORIGINS
+
+``allowed_origins`` is a list or a space/comma-separated string; without it the channel reads
+``RASA_CORS_ORIGINS`` (the variable the Makefile also gives ``rasa run --cors``). With neither,
+no web page may connect: a forgotten setting fails closed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Optional, Union
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+ORIGINS_ENV_VAR = "RASA_CORS_ORIGINS"
+# What the widget sends (32 hex digits) and what other clients reasonably use.
+SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def parse_origins(value: Union[str, Iterable[str], None]) -> frozenset[str]:
+    """Normalise configured origins: split strings on spaces/commas, drop trailing slashes."""
+    if value is None:
+        return frozenset()
+    items = re.split(r"[\s,]+", value) if isinstance(value, str) else value
+    return frozenset(item.strip().rstrip("/") for item in items if item and item.strip())
+
+
+def session_id_from(data: Any) -> str:
+    """The session id a client asked for, or a fresh one if it asked for none or a malformed one."""
+    requested = data.get("session_id") if isinstance(data, dict) else None
+    if isinstance(requested, str) and SESSION_ID_PATTERN.fullmatch(requested):
+        return requested
+    return uuid.uuid4().hex
+
+
+class SiteSocketIOInput(SocketIOInput):
+    """`SocketIOInput` with an origin allow-list and session rooms that are really joined."""
+
+    def __init__(self, *args: Any, allowed_origins: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed_origins = frozenset(allowed_origins)
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        configured = credentials.get("allowed_origins")
+        channel.allowed_origins = parse_origins(
+            configured if configured is not None else os.environ.get(ORIGINS_ENV_VAR)
+        )
+        if not channel.allowed_origins:
+            logger.warning(
+                "socket.io: no allowed origins configured (allowed_origins or %s); "
+                "web pages cannot connect", ORIGINS_ENV_VAR,
+            )
+        return channel
+
+    def is_allowed(self, origin: Optional[str]) -> bool:
+        return origin is None or origin.rstrip("/") in self.allowed_origins
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        self._refuse_other_origins()
+        self._join_session_rooms()
+        return socketio_webhook
+
+    def _refuse_other_origins(self) -> None:
+        # The parent's SocketBlueprint attaches `sio.eio.handle_request` as the route when the
+        # blueprint is registered, which happens after this method returns.
+        engine = self.sio.eio
+        handle_request = engine.handle_request
+
+        async def handle_request_from_allowed_origins(request: Request, *args: Any) -> HTTPResponse:
+            origin = request.headers.get("origin")
+            if not self.is_allowed(origin):
+                logger.warning("socket.io: refused a connection from origin %s", origin)
+                return response.text("Origin not allowed.", status=403)
+            return await handle_request(request, *args)
+
+        engine.handle_request = handle_request_from_allowed_origins
+
+    def _join_session_rooms(self) -> None:
+        sio = self.sio
+
+        async def session_request(sid: str, data: Optional[dict]) -> None:
+            session_id = session_id_from(data)
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):  # python-socketio 5.x; 4.x returned None
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        # Replaces the parent's handler for the same event.
+        sio.on("session_request", session_request, namespace=self.namespace)
