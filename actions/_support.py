@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,8 +12,11 @@ from bot.config import Settings, load_settings
 from bot.replies import Reply
 
 
-class ReplyAction(Action):
-    """An action that sends one Reply and sets no slots: subclasses only say which Reply."""
+class ReplyAction(Action, ABC):
+    """An action that sends one Reply and sets no slots: subclasses only say which Reply.
+
+    Abstract (ABC) so that rasa_sdk's executor, which registers every Action subclass it finds,
+    skips this base class instead of failing to start."""
 
     @abstractmethod
     def reply(self, tracker: Tracker) -> Reply:

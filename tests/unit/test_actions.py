@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -87,6 +88,19 @@ def test_every_action_is_named_as_in_the_domain() -> None:
         "action_compare_programs", "action_answer_start_date", "action_answer_unknown_topic",
         "action_offer_counselor",
     }
+
+
+def test_the_action_server_registers_exactly_the_domain_actions() -> None:
+    """What `python -m rasa_sdk --actions actions` does at start-up: it must not trip over a
+    base class, and must serve every custom action the domain declares."""
+    from rasa_sdk.executor import ActionExecutor
+
+    from bot.config import DOMAIN_PATH
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    declared = set(yaml.safe_load(DOMAIN_PATH.read_text())["actions"])
+    assert set(executor.actions) == declared
 
 
 @pytest.mark.parametrize(
