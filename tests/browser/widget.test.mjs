@@ -120,8 +120,7 @@ describe('chat widget on the program page', { skip: chromiumMissing }, () => {
     const { context, page, w } = await openSite();
     await w.open();
     // Queue the question offline and close the chat, so the reply surely arrives while closed.
-    await context.setOffline(true);
-    await page.getByText('Connection lost').waitFor({ timeout: 60_000 });
+    await w.loseConnection(context);
     await w.ask('what is the salary of a machine learning engineer?');
     await page.keyboard.press('Escape');
     await context.setOffline(false);
@@ -197,14 +196,38 @@ describe('chat widget on the program page', { skip: chromiumMissing }, () => {
   it('sends messages typed offline once the connection is back', async () => {
     const { context, page, w } = await openSite();
     await w.open();
-    await context.setOffline(true);
-    await page.getByText('Connection lost').waitFor({ timeout: 60_000 });
+    await w.loseConnection(context);
     await w.ask('how much is tuition?');
     await page.getByText('Waiting to send').waitFor();
     await context.setOffline(false);
     await w.botSays('$3,920');
     await page.getByText('Connection lost').waitFor({ state: 'hidden' });
     await context.close();
+  });
+
+  it('shows what a student types as text, never as markup', async () => {
+    const { context, page, w } = await openSite();
+    await w.open();
+    const hostile = '<img src=x onerror="window.injected=1"> **not bold**';
+    await w.ask(hostile);
+    const bubble = page.locator('.message--user .bubble', { hasText: 'not bold' });
+    await bubble.waitFor();
+    assert.equal(await bubble.evaluate((b) => b.lastChild.textContent), hostile);
+    assert.equal(await bubble.locator('img, strong').count(), 0);
+    assert.equal(await page.evaluate(() => window.injected), undefined);
+    await context.close();
+  });
+
+  it('stops animating under prefers-reduced-motion', async () => {
+    const animationsOnOpen = async (reducedMotion) => {
+      const { context, page, w } = await openSite({ reducedMotion });
+      await w.launcher.click(); // the panel slides in unless motion is reduced
+      const count = await page.evaluate(() => document.querySelector('#chat-widget').shadowRoot.getAnimations().length);
+      await context.close();
+      return count;
+    };
+    assert.ok(await animationsOnOpen('no-preference') > 0, 'the check would see an animation');
+    assert.equal(await animationsOnOpen('reduce'), 0);
   });
 
   it('refuses socket connections from origins other than the site', async () => {

@@ -77,6 +77,11 @@ export function widget(page) {
       await this.input.fill(question);
       await this.input.press('Enter');
     },
+    /** Takes the browser offline and waits for the widget's connection-lost banner. */
+    async loseConnection(context) {
+      await context.setOffline(true);
+      await page.getByText('Connection lost').waitFor({ timeout: 60_000 });
+    },
     /** Waits for the assistant's answer containing `text`. */
     async botSays(text) {
       await page.locator('.message--bot .bubble', { hasText: text }).first().waitFor({ timeout: REPLY_TIMEOUT_MS });

@@ -7,3 +7,4 @@ const requireFromWidget = createRequire(new URL('../../../widget/package.json', 
 export const { chromium } = requireFromWidget('playwright-core');
 export const axeSource = requireFromWidget('axe-core').source;
 export const { io } = requireFromWidget('socket.io-client');
+export const esbuild = requireFromWidget('esbuild');
