@@ -96,7 +96,8 @@ class SiteApp:
         try:
             content = self.read_content()
         except CatalogUnavailable as error:
-            logger.error("program page: the catalog cannot be read: %s", error)
+            # The first line names the problem ("no such table: career"); the SQL after it is noise.
+            logger.error("program page: the catalog cannot be read: %s", str(error).splitlines()[0])
             return "503 Service Unavailable", HTML, render_unavailable_page(self.settings.widget).encode()
         return "200 OK", HTML, render_program_page(content, self.settings.widget).encode()
 
