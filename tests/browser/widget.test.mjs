@@ -178,8 +178,7 @@ describe('chat widget on the program page', { skip: chromiumMissing }, () => {
     await page.keyboard.press('Enter');
     await page.locator('.message--user .bubble', { hasText: suggestion }).waitFor();
 
-    await w.input.focus(); // focus returns to the box after a suggestion; make sure, then type
-    assert.equal(await w.focused(), 'textarea.');
+    assert.equal(await w.focused(), 'textarea.', 'after a suggestion, focus is back in the message box');
     await page.keyboard.type('how much is tuition?');
     await page.keyboard.press('Enter');
     await w.botSays('$3,920');

@@ -11,7 +11,8 @@ import type { Strings } from './strings';
 export interface MessageLogOptions {
   strings: Strings;
   lang: string;
-  onQuickReply(message: BotMessage, reply: QuickReply): void;
+  /** `viaKeyboard`: activated with Enter/Space rather than a pointer. */
+  onQuickReply(message: BotMessage, reply: QuickReply, viaKeyboard: boolean): void;
 }
 
 export class MessageLog {
@@ -48,6 +49,10 @@ export class MessageLog {
       }
     }
     return added;
+  }
+
+  focus(): void {
+    this.element.focus();
   }
 
   scrollToEnd(): void {
@@ -91,7 +96,8 @@ export class MessageLog {
     const group = h('div', { class: 'quick-replies', role: 'group', 'aria-label': this.options.strings.suggestedReplies });
     for (const reply of message.quickReplies) {
       const button = h('button', { type: 'button', class: 'quick-reply' }, reply.title);
-      button.addEventListener('click', () => this.options.onQuickReply(message, reply));
+      // A click from the keyboard has no pointer position: detail is 0.
+      button.addEventListener('click', (event) => this.options.onQuickReply(message, reply, event.detail === 0));
       group.append(button);
     }
     return group;

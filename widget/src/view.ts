@@ -15,7 +15,7 @@ export interface ViewActions {
   open(): void;
   close(): void;
   send(text: string): void;
-  quickReply(message: BotMessage, reply: QuickReply): void;
+  quickReply(message: BotMessage, reply: QuickReply, viaKeyboard: boolean): void;
   newConversation(): void;
   dismissGreeting(): void;
 }
@@ -151,6 +151,11 @@ export class WidgetView {
 
   focusInput(): void {
     this.input.focus();
+  }
+
+  /** Keeps focus in the panel without raising a phone's on-screen keyboard. */
+  focusLog(): void {
+    this.log.focus();
   }
 
   /** Keeps the panel inside the visible area while a phone's on-screen keyboard is up. */

@@ -42,7 +42,7 @@ export class ChatWidget {
       open: () => this.open(),
       close: () => this.close(),
       send: (text) => this.send(text, text),
-      quickReply: (message, reply) => this.chooseQuickReply(message, reply),
+      quickReply: (message, reply, viaKeyboard) => this.chooseQuickReply(message, reply, viaKeyboard),
       newConversation: () => this.startNewConversation(),
       dismissGreeting: () => this.store.update((state) => ({ ...state, greetingDismissed: true })),
     });
@@ -104,10 +104,16 @@ export class ChatWidget {
     this.flushQueue();
   }
 
-  private chooseQuickReply(message: BotMessage, reply: QuickReply): void {
+  /**
+   * The used button becomes disabled and would drop focus to the page, so focus moves on: to
+   * the message box for keyboard users, to the log for pointer users (on a phone, focusing the
+   * box would pop up the on-screen keyboard over the answer).
+   */
+  private chooseQuickReply(message: BotMessage, reply: QuickReply, viaKeyboard: boolean): void {
     if (message.quickRepliesUsed) return;
     this.send(reply.title, reply.payload);
-    this.view.focusInput();
+    if (viaKeyboard) this.view.focusInput();
+    else this.view.focusLog();
   }
 
   private startConversationIfEmpty(): void {
