@@ -14,7 +14,9 @@ export ACTION_SERVER_URL   ?= http://$(ACTION_SERVER_HOST):$(ACTION_SERVER_PORT)
 export RASA_HOST           ?= 127.0.0.1
 export RASA_PORT           ?= 5005
 export RASA_AUTH_TOKEN     ?=
-export RASA_CORS_ORIGINS   ?= http://localhost:8000 http://127.0.0.1:8000
+export SITE_HOST           ?= 127.0.0.1
+export SITE_PORT           ?= 8000
+export RASA_CORS_ORIGINS   ?= http://localhost:$(SITE_PORT) http://127.0.0.1:$(SITE_PORT)
 export SCHOOL_TIMEZONE     ?= America/Denver
 export ENROLLMENT_CONTACT  ?=
 # No usage data leaves the machine, and TensorFlow keeps its start-up chatter down.
@@ -35,7 +37,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 .PHONY: help setup run test db train lock clean
 
 help:
-	@echo "make run    set up everything, then start the action server and the Rasa server"
+	@echo "make run    set up everything, then start the action server, the Rasa server and the site (http://localhost:8000)"
 	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
 	@echo "make train  train the model if data, domain or config changed"
 	@echo "make db     migrate and seed the program database from bot/catalog.yml"
@@ -75,6 +77,7 @@ test: setup
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
 	$(RASA_PY) -m pytest tests/e2e -rP
+	scripts/test-browser
 
 # ---- maintenance -------------------------------------------------------------------
 lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
@@ -82,4 +85,4 @@ lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 	scripts/lock-requirements $(ACTIONS_VENV) requirements/actions.in requirements/actions.lock
 
 clean:
-	rm -rf .venv models var results
+	rm -rf .venv models var results widget/node_modules widget/dist
