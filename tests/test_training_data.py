@@ -1,6 +1,6 @@
 """Checks on the training data in data/ and the test stories in tests/stories/.
 
-Run in the Rasa venv:  /tmp/setup/rasa-venv/bin/python -m pytest tests/test_training_data.py
+Run in the Rasa environment (make test does):  .venv/rasa/bin/python -m pytest tests/test_training_data.py
 
 - The held-out evaluation set (<repo>/../shared/eval/external/) must never leak into the
   training data or the test stories, neither verbatim nor after normalisation.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
-import os
 import pytest
 
 from servers import Servers, text_of
