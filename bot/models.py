@@ -1,23 +1,32 @@
 """The program database schema (SQLAlchemy 2.x typed ORM).
 
-Only `bot.seed` writes these tables and only `bot.catalog` reads them; the rest of the code works
-with the frozen dataclasses `bot.catalog` returns, so a schema change stays local to three modules
-and one Alembic revision. Every fact row keeps the verbatim `quote` it was taken from and a link to
-its source page, so any answer can be traced back to the page a reviewer checked.
+Catalog tables: only `bot.seed` writes them and only `bot.catalog` reads them; the rest of the code
+works with the frozen dataclasses `bot.catalog` returns, so a schema change stays local to three
+modules and one Alembic revision. Every fact row keeps the verbatim `quote` it was taken from and a
+link to its source page, so any answer can be traced back to the page a reviewer checked.
+
+Booking tables (counselors, hours, slots, leads, appointments, the CRM outbox): written and read
+only by `bot.booking`. Times are stored as UTC (`UTCDateTime`).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from datetime import datetime, time, timezone
+from typing import Any, Optional
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
+    DateTime,
+    Dialect,
     ForeignKey,
     Integer,
     MetaData,
     String,
     Text,
+    Time,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -49,6 +58,37 @@ CAREER_ITEM_KINDS = (
     "growth_driver",
     "industry",
 )
+
+
+# How a student wants to be contacted; a CHECK keeps the set closed.
+CONTACT_METHODS = ("email", "phone", "text")
+
+# An appointment is either booked or cancelled; a cancelled one releases its slot.
+APPOINTMENT_STATUSES = ("booked", "cancelled")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time stored as naive UTC and read back as an aware UTC datetime.
+
+    SQLite has no time zone type, so storing naive UTC everywhere gives both backends the same
+    column and the same comparisons; the Python side only ever sees aware datetimes, so a local
+    time can never be mistaken for UTC.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column; pass an aware datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: Optional[datetime], dialect: Dialect
+    ) -> Optional[datetime]:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -274,3 +314,158 @@ class EnrollmentPolicy(Base):
     contact_role_quote: Mapped[str] = mapped_column(Text)
 
     source_page: Mapped[SourcePage] = relationship()
+
+
+class Counselor(Base):
+    """An enrollment counselor students can book; hours are read in the counselor's `timezone`."""
+
+    __tablename__ = "counselor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+
+    hours: Mapped[list[CounselorHours]] = relationship(
+        back_populates="counselor",
+        cascade="all, delete-orphan",
+        order_by="(CounselorHours.weekday, CounselorHours.start_time)",
+    )
+
+
+class CounselorHours(Base):
+    """One block of a counselor's weekly working hours (weekday 0 = Monday), in local time."""
+
+    __tablename__ = "counselor_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("start_time < end_time", name="start_before_end"),
+        UniqueConstraint(
+            "counselor_id", "weekday", "start_time", name="uq_counselor_hours_counselor_day_start"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(
+        ForeignKey("counselor.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+    counselor: Mapped[Counselor] = relationship(back_populates="hours")
+
+
+class AppointmentSlot(Base):
+    """A bookable time with one counselor; generated from working hours, at most one per start."""
+
+    __tablename__ = "appointment_slot"
+    __table_args__ = (
+        UniqueConstraint(
+            "counselor_id", "starts_at", name="uq_appointment_slot_counselor_starts_at"
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(
+        ForeignKey("counselor.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    counselor: Mapped[Counselor] = relationship()
+
+
+class Lead(Base):
+    """A student who asked to be contacted, with the consent that allows it.
+
+    `program_code` is a plain string, not a foreign key: a lead must survive the catalog dropping a
+    program, and NULL means the student is "not sure yet". Rows are only written with consent.
+    """
+
+    __tablename__ = "lead"
+    __table_args__ = (
+        CheckConstraint(
+            "preferred_contact IN (" + ", ".join(f"'{m}'" for m in CONTACT_METHODS) + ")",
+            name="known_contact_method",
+        ),
+        CheckConstraint("consent", name="consent_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    program_code: Mapped[Optional[str]] = mapped_column(String(60))
+    preferred_contact: Mapped[str] = mapped_column(String(10))
+    consent: Mapped[bool] = mapped_column(Boolean)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    conversation_id: Mapped[Optional[str]] = mapped_column(String(255), index=True)
+    source_page: Mapped[Optional[str]] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Appointment(Base):
+    """A lead's booking of a slot.
+
+    `slot_id` is UNIQUE, so the database itself refuses a second booking of the same slot, also
+    when two students commit at the same moment. Cancelling sets it to NULL (several NULLs are
+    allowed) so the slot is free again; `starts_at` keeps the booked time for the record.
+    """
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES) + ")",
+            name="known_status",
+        ),
+        CheckConstraint(
+            "(status = 'booked') = (slot_id IS NOT NULL)", name="booked_iff_slot"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("appointment_slot.id", ondelete="RESTRICT"), unique=True
+    )
+    counselor_id: Mapped[int] = mapped_column(ForeignKey("counselor.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    lead: Mapped[Lead] = relationship(back_populates="appointments")
+    slot: Mapped[Optional[AppointmentSlot]] = relationship()
+    counselor: Mapped[Counselor] = relationship()
+
+
+class OutboxEvent(Base):
+    """A message for the enrollment CRM, written in the same transaction as the change it reports.
+
+    The delivery worker posts it with `idempotency_key` until the CRM answers 2xx, so a change is
+    never lost when the CRM is down and never applied twice by a CRM that honours the key.
+    `lead_id` (no foreign key: the row outlives the lead) lets "delete my data" find the lead's
+    undelivered messages.
+    """
+
+    __tablename__ = "outbox_event"
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    lead_id: Mapped[Optional[int]] = mapped_column(Integer, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
