@@ -11,14 +11,18 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import migrate
+from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
+from bot.booking.slots import generate_slots
 from bot.config import CATALOG_PATH
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
@@ -93,3 +97,20 @@ def bot_env(seeded_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("ENROLLMENT_CONTACT", raising=False)
     monkeypatch.delenv("SCHOOL_TIMEZONE", raising=False)
     return seeded_url
+
+
+# A fixed Monday 08:00 in Denver (15:00 UTC), so slot lists do not depend on when tests run.
+BOOKING_NOW = datetime(2030, 3, 4, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def booking_factory(database_url: str) -> sessionmaker[Session]:
+    """Session factory of a migrated database with the sample counselors and two weeks of slots
+    from BOOKING_NOW (no catalog: booking does not need it)."""
+    migrate.upgrade(engine_for(database_url))
+    factory = session_factory(database_url)
+    with factory() as session:
+        seed_counselors(session, SAMPLE_COUNSELORS_PATH)
+        generate_slots(session, now=BOOKING_NOW, days=14)
+        session.commit()
+    return factory

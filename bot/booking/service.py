@@ -1,0 +1,296 @@
+"""Booking, rescheduling, cancelling and erasing, each in one transaction with its outbox row.
+
+The caller passes a session factory, not a session: every operation owns its transaction, so
+"booked" can be said only after the commit succeeded, and the CRM message is committed together
+with the change it reports (or not at all). A slot taken by someone else surfaces as `SlotTaken`,
+detected by the database's UNIQUE constraint, so two students picking the same slot at the same
+moment cannot both win. (A clash of two random reference codes would also surface as SlotTaken;
+at 31^8 codes that is not worth a second code path, and the student just picks again.)
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.booking.slots import utc_now
+from bot.models import Appointment, AppointmentSlot, Lead, OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+# No 0/O, 1/I/L: a reference code is read over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+class BookingError(Exception):
+    """A booking operation could not be done; the message says why in plain words."""
+
+
+class SlotTaken(BookingError):
+    """Someone else booked the slot first (or it was never free): offer other slots."""
+
+
+class BookingUnavailable(BookingError):
+    """The database could not be reached: nothing was saved; keep the answers and offer a retry."""
+
+
+class SlotNotFound(BookingError):
+    """The slot id does not exist or the slot is in the past."""
+
+
+class AppointmentNotFound(BookingError):
+    """No booked appointment has this reference code."""
+
+
+@dataclass(frozen=True)
+class LeadDetails:
+    """The validated form answers (see bot.booking.validation) for one lead."""
+
+    full_name: str
+    email: str
+    preferred_contact: str
+    consent: bool
+    phone: Optional[str] = None
+    program_code: Optional[str] = None  # None: "not sure yet"
+    conversation_id: Optional[str] = None
+    source_page: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class BookingConfirmation:
+    """What the student is told after the commit: the reference and the time (UTC)."""
+
+    reference: str
+    starts_at: datetime
+    ends_at: datetime
+    counselor_name: str
+    full_name: str
+    email: str
+
+
+def new_reference() -> str:
+    """A random code like "K7QM-4XTR": 31^8 (about 10^12) values, so guessing one is hopeless."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_reference(text: str) -> str:
+    """A reference as typed ("k7qm4xtr", "K7QM 4XTR") in its stored form."""
+    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{code[:4]}-{code[4:]}" if len(code) == REFERENCE_LENGTH else text.strip().upper()
+
+
+def book(
+    factory: sessionmaker[Session],
+    details: LeadDetails,
+    slot_id: int,
+    now: Optional[datetime] = None,
+) -> BookingConfirmation:
+    """Store the lead and its appointment for `slot_id`, with an outbox row, in one transaction."""
+    if not details.consent:
+        raise BookingError("A booking needs the student's consent to be contacted.")
+    now = now or utc_now()
+    try:
+        with factory() as session, session.begin():
+            slot = _future_slot(session, slot_id, now)
+            lead = Lead(
+                full_name=details.full_name,
+                email=details.email,
+                phone=details.phone,
+                program_code=details.program_code,
+                preferred_contact=details.preferred_contact,
+                consent=True,
+                consent_at=now,
+                conversation_id=details.conversation_id,
+                source_page=details.source_page,
+                created_at=now,
+            )
+            appointment = Appointment(
+                lead=lead, status="booked", reference=new_reference(), created_at=now
+            )
+            session.add_all([lead, appointment])
+            confirmation = _hold(session, appointment, slot, "appointment.booked", now)
+    except IntegrityError:
+        raise SlotTaken("That time was just taken; please pick another.") from None
+    except OperationalError as error:
+        logger.warning("Booking not saved, database unavailable: %s", type(error.orig).__name__)
+        raise BookingUnavailable("I could not save the booking just now.") from None
+    logger.info("Booked appointment %s (slot %s)", confirmation.reference, slot_id)
+    return confirmation
+
+
+def reschedule(
+    factory: sessionmaker[Session],
+    reference: str,
+    new_slot_id: int,
+    now: Optional[datetime] = None,
+) -> BookingConfirmation:
+    """Move a booked appointment to another free slot; the old slot becomes free."""
+    now = now or utc_now()
+    try:
+        with factory() as session, session.begin():
+            appointment = _booked(session, reference)
+            slot = _future_slot(session, new_slot_id, now)
+            confirmation = _hold(session, appointment, slot, "appointment.rescheduled", now)
+    except IntegrityError:
+        raise SlotTaken("That time was just taken; please pick another.") from None
+    logger.info("Rescheduled appointment %s to slot %s", confirmation.reference, new_slot_id)
+    return confirmation
+
+
+def cancel(
+    factory: sessionmaker[Session], reference: str, now: Optional[datetime] = None
+) -> BookingConfirmation:
+    """Cancel a booked appointment and free its slot."""
+    now = now or utc_now()
+    with factory() as session, session.begin():
+        appointment = _booked(session, reference)
+        slot = appointment.slot
+        assert slot is not None  # a booked appointment always holds a slot (CHECK constraint)
+        confirmation = _confirmation(appointment, slot)
+        appointment.status = "cancelled"
+        appointment.slot_id = None
+        appointment.updated_at = now
+        session.flush()
+        _add_event(session, "appointment.cancelled", appointment, now)
+    logger.info("Cancelled appointment %s", confirmation.reference)
+    return confirmation
+
+
+def delete_lead_data(
+    factory: sessionmaker[Session],
+    *,
+    conversation_id: Optional[str] = None,
+    email: Optional[str] = None,
+    now: Optional[datetime] = None,
+) -> int:
+    """Erase every lead of this conversation or e-mail address; return how many were removed.
+
+    Their appointments go with them (freeing the slots), their undelivered CRM messages are
+    dropped so the details are not sent after erasure, and one `lead.deleted` message carrying
+    only the reference codes tells the CRM to erase its copy.
+    """
+    if not conversation_id and not email:
+        raise ValueError("give a conversation id or an e-mail address")
+    now = now or utc_now()
+    with factory() as session, session.begin():
+        query = select(Lead)
+        if conversation_id:
+            query = query.where(Lead.conversation_id == conversation_id)
+        if email:
+            query = query.where(Lead.email == email)
+        leads = list(session.scalars(query))
+        for lead in leads:
+            references = sorted(a.reference for a in lead.appointments)
+            session.execute(delete(OutboxEvent).where(OutboxEvent.lead_id == lead.id))
+            session.add(
+                _event(
+                    "lead.deleted",
+                    {"references": references},
+                    lead_id=None,
+                    now=now,
+                )
+            )
+            session.delete(lead)
+    logger.info("Deleted %d lead(s) on request", len(leads))
+    return len(leads)
+
+
+def appointment_payload(appointment: Appointment) -> dict[str, Any]:
+    """What the CRM receives about an appointment and its lead (contact details included)."""
+    lead = appointment.lead
+    return {
+        "reference": appointment.reference,
+        "status": appointment.status,
+        "starts_at": appointment.starts_at.isoformat(),
+        "ends_at": appointment.ends_at.isoformat(),
+        "counselor": appointment.counselor.name,
+        "counselor_email": appointment.counselor.email,
+        "lead": {
+            "full_name": lead.full_name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "program_code": lead.program_code,
+            "preferred_contact": lead.preferred_contact,
+            "consent_at": lead.consent_at.isoformat(),
+            "conversation_id": lead.conversation_id,
+            "source_page": lead.source_page,
+        },
+    }
+
+
+def _future_slot(session: Session, slot_id: int, now: datetime) -> AppointmentSlot:
+    slot = session.get(AppointmentSlot, slot_id)
+    if slot is None or slot.starts_at <= now:
+        raise SlotNotFound("That time is no longer available; please pick another.")
+    return slot
+
+
+def _booked(session: Session, reference: str) -> Appointment:
+    appointment = session.scalars(
+        select(Appointment).where(
+            Appointment.reference == normalise_reference(reference),
+            Appointment.status == "booked",
+        )
+    ).first()
+    if appointment is None:
+        raise AppointmentNotFound("I could not find a booked appointment with that reference.")
+    return appointment
+
+
+def _hold(
+    session: Session,
+    appointment: Appointment,
+    slot: AppointmentSlot,
+    event_type: str,
+    now: datetime,
+) -> BookingConfirmation:
+    """Point the appointment at `slot` and queue the CRM message; the flush is where a slot
+    someone else holds raises IntegrityError."""
+    appointment.slot_id = slot.id
+    appointment.counselor_id = slot.counselor_id
+    appointment.starts_at = slot.starts_at
+    appointment.ends_at = slot.ends_at
+    appointment.updated_at = now
+    session.flush()
+    _add_event(session, event_type, appointment, now)
+    return _confirmation(appointment, slot)
+
+
+def _add_event(session: Session, event_type: str, appointment: Appointment, now: datetime) -> None:
+    session.add(
+        _event(event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now)
+    )
+
+
+def _event(
+    event_type: str, payload: dict[str, Any], lead_id: Optional[int], now: datetime
+) -> OutboxEvent:
+    return OutboxEvent(
+        event_type=event_type,
+        payload={"event": event_type, **payload},
+        idempotency_key=secrets.token_hex(16),
+        lead_id=lead_id,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def _confirmation(appointment: Appointment, slot: AppointmentSlot) -> BookingConfirmation:
+    return BookingConfirmation(
+        reference=appointment.reference,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        counselor_name=slot.counselor.name,
+        full_name=appointment.lead.full_name,
+        email=appointment.lead.email,
+    )
