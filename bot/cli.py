@@ -3,6 +3,10 @@
     python -m bot db upgrade            # create/upgrade the schema (Alembic)
     python -m bot db seed               # upgrade, then load bot/catalog.yml (safe to re-run)
     python -m bot ask ask_tuition --program "comp sci"
+    python -m bot counselors seed       # load counselors and hours (sample file by default)
+    python -m bot slots generate        # create the next 14 days of appointment slots
+    python -m bot outbox deliver [--once]   # post pending bookings to CRM_WEBHOOK_URL
+    python -m bot leads export --format csv|json [--output FILE]
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Optional
 from sqlalchemy.engine import make_url
 
 from bot import answers, migrate
+from bot.booking import counselors, export, outbox, slots
+from bot.booking.settings import load_booking_settings
 from bot.config import CATALOG_PATH, DOMAIN_PATH, load_settings
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
@@ -44,6 +50,35 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--topic", help="previous program topic, for inform_program")
     ask.add_argument("--variation", type=int, default=0, help="which template variation")
     ask.set_defaults(run=_ask)
+
+    staff = commands.add_parser("counselors", help="manage counselors and their working hours")
+    staff_commands = staff.add_subparsers(required=True, metavar="ACTION")
+    staff_seed = staff_commands.add_parser("seed", help="upgrade, then load counselors from a file")
+    staff_seed.add_argument(
+        "--file", type=Path, default=counselors.SAMPLE_COUNSELORS_PATH,
+        help="counselors YAML (default: the bundled SAMPLE file)",
+    )
+    staff_seed.set_defaults(run=_seed_counselors)
+
+    slot = commands.add_parser("slots", help="manage appointment slots")
+    slot_commands = slot.add_subparsers(required=True, metavar="ACTION")
+    generate = slot_commands.add_parser("generate", help="create slots from working hours")
+    generate.add_argument("--days", type=int, default=slots.DEFAULT_HORIZON_DAYS)
+    generate.set_defaults(run=_generate_slots)
+
+    box = commands.add_parser("outbox", help="deliver bookings to the CRM webhook")
+    box_commands = box.add_subparsers(required=True, metavar="ACTION")
+    deliver = box_commands.add_parser("deliver", help="post pending rows to CRM_WEBHOOK_URL")
+    deliver.add_argument("--once", action="store_true", help="try what is due once, then exit")
+    deliver.add_argument("--poll", type=float, default=5.0, help="seconds between polls")
+    deliver.set_defaults(run=_deliver)
+
+    leads = commands.add_parser("leads", help="leads and appointments")
+    lead_commands = leads.add_subparsers(required=True, metavar="ACTION")
+    dump = lead_commands.add_parser("export", help="write leads as CSV or JSON")
+    dump.add_argument("--format", choices=export.FORMATS, default="csv")
+    dump.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    dump.set_defaults(run=_export)
     return parser
 
 
@@ -69,6 +104,49 @@ def _ask(args: argparse.Namespace) -> None:
         previous_topic=args.topic,
     )
     print(render_reply(reply, load_response_texts(DOMAIN_PATH), args.variation))
+
+
+def _seed_counselors(args: argparse.Namespace) -> None:
+    url = load_settings().database_url
+    migrate.upgrade(engine_for(url))
+    with session_factory(url)() as session:
+        count = counselors.seed_counselors(session, args.file)
+    print(f"Seeded {count} counselors from {args.file} into {_safe_url(url)}.")
+
+
+def _generate_slots(args: argparse.Namespace) -> None:
+    url = load_settings().database_url
+    with session_factory(url)() as session:
+        created = slots.generate_slots(session, days=args.days)
+        session.commit()
+    print(f"Created {created} new slots for the next {args.days} days.")
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    webhook = load_booking_settings().crm_webhook_url
+    if webhook is None:
+        print("CRM_WEBHOOK_URL is not set; use `python -m bot leads export` instead.",
+              file=sys.stderr)
+        return 2
+    factory = session_factory(load_settings().database_url)
+    if args.once:
+        report = outbox.deliver_due(factory, webhook)
+        print(f"Delivered {report.delivered}, failed {report.failed}.")
+        return 0 if report.failed == 0 else 1
+    outbox.run_worker(factory, webhook, poll_seconds=args.poll)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> None:
+    with session_factory(load_settings().database_url)() as session:
+        if args.output is None:
+            export.write_export(session, args.format, sys.stdout)
+            return
+        # Contact details: readable by the owner only.
+        args.output.touch(mode=0o600, exist_ok=True)
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            count = export.write_export(session, args.format, out)
+    print(f"Wrote {count} rows to {args.output}.", file=sys.stderr)
 
 
 def _safe_url(url: str) -> str:
