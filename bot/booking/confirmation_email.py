@@ -1,0 +1,129 @@
+"""The confirmation e-mail with an .ics invitation, sent after a booking is committed.
+
+Built with the standard library (`email`, `smtplib`): the message is small and a calendar file is
+a few lines of RFC 5545 text. Nothing is sent when SMTP_HOST is unset; the booking stands either
+way, so a mail failure is logged (without the address) and reported to the caller, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from bot.booking.service import BookingConfirmation
+from bot.booking.settings import SmtpSettings
+
+logger = logging.getLogger(__name__)
+
+SUBJECT = "Your call with an enrollment counselor"
+
+
+def build_ics(
+    booking: BookingConfirmation, organizer: str, now: Optional[datetime] = None
+) -> str:
+    """An iCalendar REQUEST for the appointment (times in UTC, CRLF line ends, folded lines)."""
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    description = f"Reference {booking.reference}. Counselor: {booking.counselor_name}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//enrollment-assistant//booking//EN",
+        "METHOD:REQUEST",
+        "BEGIN:VEVENT",
+        f"UID:{booking.reference}@enrollment-assistant",
+        f"DTSTAMP:{_ics_time(stamp)}",
+        f"DTSTART:{_ics_time(booking.starts_at)}",
+        f"DTEND:{_ics_time(booking.ends_at)}",
+        f"SUMMARY:{_ics_text('Call with an enrollment counselor (' + booking.reference + ')')}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        f"ORGANIZER:mailto:{organizer}",
+        f"ATTENDEE;CN={_ics_param(booking.full_name)};RSVP=FALSE:mailto:{booking.email}",
+        "STATUS:CONFIRMED",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def build_confirmation(
+    booking: BookingConfirmation, sender: str, school_timezone: ZoneInfo
+) -> EmailMessage:
+    """The message: a plain-text body with the local time and zone, and the .ics attached."""
+    local = booking.starts_at.astimezone(school_timezone)
+    when = f"{local:%A, %B} {local.day}, {local:%Y at %I:%M %p %Z}".replace(" 0", " ")
+    message = EmailMessage()
+    message["Subject"] = SUBJECT
+    message["From"] = sender
+    message["To"] = booking.email
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(
+        f"Hello {booking.full_name},\n\n"
+        f"Your call with an enrollment counselor is booked for {when}.\n"
+        f"Your reference code is {booking.reference}; quote it to reschedule or cancel.\n"
+    )
+    message.add_attachment(
+        build_ics(booking, sender).encode("utf-8"),
+        maintype="text",
+        subtype="calendar",
+        filename="appointment.ics",
+        params={"method": "REQUEST"},
+    )
+    return message
+
+
+def send_confirmation(
+    smtp: Optional[SmtpSettings],
+    booking: BookingConfirmation,
+    school_timezone: ZoneInfo,
+    timeout: float = 10.0,
+) -> bool:
+    """Send the confirmation; False when SMTP is not configured or sending failed."""
+    if smtp is None:
+        return False
+    message = build_confirmation(booking, smtp.sender, school_timezone)
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as client:
+            client.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning(
+            "Confirmation e-mail for %s not sent: %s", booking.reference, type(error).__name__
+        )
+        return False
+    logger.info("Confirmation e-mail for %s sent", booking.reference)
+    return True
+
+
+def _ics_time(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    )
+
+
+def _ics_param(value: str) -> str:
+    # Parameter values cannot hold quotes; quoting keeps ',;:' inside the name.
+    return '"' + value.replace('"', "'").replace("\r", " ").replace("\n", " ") + '"'
+
+
+def _fold(line: str) -> str:
+    # RFC 5545: lines of at most 75 octets, continued with CRLF + one space.
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
