@@ -1,0 +1,176 @@
+"""The external set, answered end to end by the running bot, for one trained model.
+
+The servers and the scoring are the end-to-end tests' own (tests/e2e/servers.py and
+tests/e2e/external_set.py), imported rather than copied, so `make eval` and `make test`
+can never disagree about what a right answer is.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from evaluation.rasa_steps import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
+
+from external_set import (  # noqa: E402  (needs the sys.path entry above)
+    DECLINING_ACTIONS, EXTERNAL_DIR, RIGHT_CONTENT, Outcome, read_lines, score)
+import servers as servers_module  # noqa: E402
+from servers import Servers, text_of  # noqa: E402
+
+# Lines whose honest answer is the counselor offer, so a "decline" there is not a mistake
+# (the same exclusion as tests/e2e/test_external_set.py).
+COUNSELOR_LABELS = {"ask_admission_requirements", "ask_financial_aid"}
+
+
+@dataclass
+class EvalServers(Servers):
+    """The e2e servers, serving a model of our choosing and timing every REST turn.
+
+    ``Servers.start_rasa`` always serves models/enrollment.tar.gz; the evaluation must
+    serve the models it trained itself, which ``model`` names.
+    """
+
+    model: Path = REPO_ROOT / "models" / "enrollment.tar.gz"
+    turn_seconds: list[float] = field(default_factory=list)
+
+    def start_rasa(self) -> None:
+        # Servers.start_rasa serves the module's MODEL; pointing that at ours for the call
+        # reuses its command line and readiness check instead of copying them.
+        with mock.patch.object(servers_module, "MODEL", self.model):
+            super().start_rasa()
+
+    def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
+        """A REST turn as the widget makes it, timed: the latency a student waits for."""
+        started = time.perf_counter()
+        replies = super().say(sender, message)
+        self.turn_seconds.append(time.perf_counter() - started)
+        return replies
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def rate(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def external_results(heldout: list[Outcome], oos: list[Outcome]) -> dict[str, Any]:
+    """The issue's external-set measures from scored outcomes."""
+    in_scope = [o for o in heldout if o.label != "out_of_scope"]
+    mistaken = [o for o in in_scope if o.label not in COUNSELOR_LABELS]
+    labels = sorted({o.label for o in heldout})
+    return {
+        "in_scope_right": rate(sum(o.correct for o in in_scope), len(in_scope)),
+        "in_scope_total": len(in_scope),
+        "declined_by_mistake": rate(sum(o.declined for o in mistaken), len(mistaken)),
+        "heldout_oos_declined": rate(sum(o.declined for o in heldout if o.label == "out_of_scope"),
+                                     sum(o.label == "out_of_scope" for o in heldout)),
+        "oos_declined": rate(sum(o.declined for o in oos), len(oos)),
+        "oos_total": len(oos),
+        "per_label": {label: {"right": sum(o.correct for o in heldout if o.label == label),
+                              "total": sum(o.label == label for o in heldout)}
+                      for label in labels},
+    }
+
+
+def ambiguous_decision(servers: Servers, text: str, candidates: list[str]) -> dict[str, str]:
+    """What the bot did with one line that could fairly mean several things.
+
+    ``score`` needs one label per line, so these are asked directly; the decision names
+    the candidate whose right content the reply carries, or says it declined or did
+    something else, for the team to judge line by line.
+    """
+    sender = f"ambiguous-{uuid.uuid4().hex}"
+    reply = text_of(servers.say(sender, text))
+    actions = tuple(servers.last_bot_actions(sender))
+    served = [label for label in candidates
+              if label in RIGHT_CONTENT and RIGHT_CONTENT[label](reply, actions)]
+    if served:
+        decision = "answered as " + " + ".join(served)
+    elif DECLINING_ACTIONS & set(actions):
+        decision = "declined"
+    else:
+        decision = "other"
+    return {"actions": " ".join(actions), "decision": decision}
+
+
+def write_outcomes(outcomes: list[Outcome], path: Path) -> None:
+    """Every scored line with the bot's actions, so a wrong answer can be looked up."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t")
+        writer.writerow(["text", "label", "correct", "declined", "actions"])
+        for o in outcomes:
+            writer.writerow([o.text, o.label, o.correct, o.declined, " ".join(o.actions)])
+
+
+def read_ambiguous() -> list[dict[str, str]]:
+    with (EXTERNAL_DIR / "heldout_ambiguous.tsv").open(newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def evaluate_models(models: dict[str, Path], out: Path, action_python: Path,
+                    limit: int | None = None) -> dict[str, Any]:
+    """Score every model on the external set behind one action server and database.
+
+    One action server and one seeded database serve all models, so the configs differ in
+    nothing but the model; Rasa servers run one at a time so latencies are comparable.
+    """
+    if not EXTERNAL_DIR.is_dir():
+        print(f"external set not found at {EXTERNAL_DIR}: skipping end-to-end scoring")
+        return {}
+    workdir = out / "servers"
+    workdir.mkdir(parents=True, exist_ok=True)
+    servers = EvalServers(workdir=workdir)
+    subprocess.run([str(action_python), "-m", "bot", "db", "seed"], cwd=REPO_ROOT,
+                   env=servers.env, check=True, capture_output=True)
+    heldout_lines, oos_lines = read_lines("heldout.tsv")[:limit], read_lines("oos.tsv")[:limit]
+    ambiguous_lines = read_ambiguous()[:limit]
+    results: dict[str, Any] = {}
+    try:
+        servers.start_action_server()
+        for name, model in models.items():
+            print(f"scoring the external set with {model}", flush=True)
+            servers.model, servers.turn_seconds = model, []
+            servers.start_rasa()
+            try:
+                heldout, oos = score(servers, heldout_lines), score(servers, oos_lines)
+                latencies = list(servers.turn_seconds)
+                ambiguous = [{**row, **ambiguous_decision(servers, row["text"],
+                                                          row["candidate_labels"].split("|"))}
+                             for row in ambiguous_lines]
+            finally:
+                servers.stop("rasa")
+            write_outcomes(heldout, out / f"{name}_heldout.tsv")
+            write_outcomes(oos, out / f"{name}_oos.tsv")
+            write_ambiguous(ambiguous, out / f"{name}_heldout_ambiguous.tsv")
+            results[name] = {
+                **external_results(heldout, oos),
+                "latency_median_ms": 1000 * statistics.median(latencies),
+                "latency_p95_ms": 1000 * percentile(latencies, 0.95),
+                "ambiguous_decisions": dict(sorted(Counter(row["decision"] for row in ambiguous).items())),
+            }
+    finally:
+        servers.stop_all()
+    return results
+
+
+def write_ambiguous(rows: list[dict[str, str]], path: Path) -> None:
+    columns = ["text", "candidate_labels", "note", "actions", "decision"]
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter="\t", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
