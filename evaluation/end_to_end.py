@@ -63,6 +63,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def spread(lines: list, limit: int | None) -> list:
+    """At most ``limit`` lines taken evenly through the file, or all of them.
+
+    The files are grouped by label, so the first N lines of a smoke run would all be one
+    or two labels and leave measures like "declined by mistake" with nothing to count.
+    """
+    if limit is None or limit >= len(lines):
+        return lines
+    return lines[::len(lines) // limit][:limit]
+
+
 def rate(count: int, total: int) -> float | None:
     return count / total if total else None
 
@@ -136,8 +147,9 @@ def evaluate_models(models: dict[str, Path], out: Path, action_python: Path,
     servers = EvalServers(workdir=workdir)
     subprocess.run([str(action_python), "-m", "bot", "db", "seed"], cwd=REPO_ROOT,
                    env=servers.env, check=True, capture_output=True)
-    heldout_lines, oos_lines = read_lines("heldout.tsv")[:limit], read_lines("oos.tsv")[:limit]
-    ambiguous_lines = read_ambiguous()[:limit]
+    heldout_lines = spread(read_lines("heldout.tsv"), limit)
+    oos_lines = spread(read_lines("oos.tsv"), limit)
+    ambiguous_lines = spread(read_ambiguous(), limit)
     results: dict[str, Any] = {}
     try:
         servers.start_action_server()
