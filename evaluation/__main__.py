@@ -10,7 +10,7 @@ Settings come from the environment so `make eval` needs no arguments:
 - EVAL_REUSE_MODELS (unset): reuse models a previous run trained, to redo a later step.
 - EVAL_STEPS (default all: split,cv,core,external): which parts to run; skipped parts read
   "n/a" in SUMMARY.md. CV is the slowest (Rasa also scores every training fold).
-- EVAL_EXTERNAL_LIMIT (unset): score only the first N lines of each external file, for a
+- EVAL_EXTERNAL_LIMIT (unset): score only N lines, spread through each external file, for a
   smoke run; SUMMARY.md marks the run as a smoke run.
 - RASA, ACTIONS_PY: the executables (the Makefile passes its own).
 """
