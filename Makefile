@@ -40,6 +40,7 @@ help:
 	@echo "make run    set up everything, then start the action server, the Rasa server and the site (http://localhost:8000)"
 	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
 	@echo "make train  train the model if data, domain or config changed"
+	@echo "make eval   measure understanding quality into reports/eval/ (hours; see README)"
 	@echo "make db     migrate and seed the program database from bot/catalog.yml"
 	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
 	@echo "make clean  remove environments, models and local databases"
@@ -78,6 +79,8 @@ test: setup
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
 	$(RASA_PY) -m pytest tests/e2e -rP
 	scripts/test-browser
+
+include eval.mk
 
 # ---- maintenance -------------------------------------------------------------------
 lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed

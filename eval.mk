@@ -1,10 +1,9 @@
 # `make eval`: understanding quality against issue 5's targets, written to reports/eval/
-# (SUMMARY.md first). Included from the Makefile, which defines setup, RASA, RASA_PY,
-# ACTIONS_PY and MODEL. Trains its own models under reports/eval/models and never
-# touches $(MODEL). A full run takes hours on 2 cores; for a smoke run of the pipeline
+# (SUMMARY.md first). Included from the Makefile, which defines setup, RASA and RASA_PY.
+# Trains its own models under reports/eval/models and never touches models/. A full run takes hours on 2 cores; for a smoke run of the pipeline
 # (numbers not meaningful): EVAL_FOLDS=2 EVAL_EPOCHS_SCALE=0.1 make eval
 
 .PHONY: eval
 
 eval: setup
-	RASA=$(RASA) ACTIONS_PY=$(ACTIONS_PY) $(RASA_PY) -m evaluation
+	RASA=$(RASA) $(RASA_PY) -m evaluation

@@ -12,7 +12,7 @@ Settings come from the environment so `make eval` needs no arguments:
   "n/a" in SUMMARY.md. CV is the slowest (Rasa also scores every training fold).
 - EVAL_EXTERNAL_LIMIT (unset): score only N lines, spread through each external file, for a
   smoke run; SUMMARY.md marks the run as a smoke run.
-- RASA, ACTIONS_PY: the executables (the Makefile passes its own).
+- RASA: the rasa executable (the Makefile passes its own).
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ def settings_from_environment() -> dict[str, Any]:
         "steps": set(os.environ.get("EVAL_STEPS", ",".join(STEPS)).split(",")),
         "external_limit": int(os.environ["EVAL_EXTERNAL_LIMIT"]) if os.environ.get("EVAL_EXTERNAL_LIMIT") else None,
         "rasa": Path(os.environ.get("RASA", REPO_ROOT / ".venv/rasa/bin/rasa")),
-        "actions_python": Path(os.environ.get("ACTIONS_PY", REPO_ROOT / ".venv/actions/bin/python")),
     }
 
 
@@ -93,8 +92,7 @@ def main() -> None:
                  "--out", report)
             results[name]["core"] = core_results(report)
 
-    external = (evaluate_models(full_models, OUT / "external", settings["actions_python"],
-                                settings["external_limit"])
+    external = (evaluate_models(full_models, OUT / "external", settings["external_limit"])
                 if "external" in steps else {})
     for name in configs:
         results[name]["external"] = external.get(name, {})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -17,7 +16,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from evaluation.rasa_steps import REPO_ROOT
 
@@ -25,7 +23,6 @@ sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
 from external_set import (  # noqa: E402  (needs the sys.path entry above)
     DECLINING_ACTIONS, EXTERNAL_DIR, RIGHT_CONTENT, Outcome, read_lines, score)
-import servers as servers_module  # noqa: E402
 from servers import Servers, text_of  # noqa: E402
 
 # Lines whose honest answer is the counselor offer, so a "decline" there is not a mistake
@@ -35,20 +32,9 @@ COUNSELOR_LABELS = {"ask_admission_requirements", "ask_financial_aid"}
 
 @dataclass
 class EvalServers(Servers):
-    """The e2e servers, serving a model of our choosing and timing every REST turn.
+    """The e2e servers (serving the model the evaluation trained), timing every REST turn."""
 
-    ``Servers.start_rasa`` always serves models/enrollment.tar.gz; the evaluation must
-    serve the models it trained itself, which ``model`` names.
-    """
-
-    model: Path = REPO_ROOT / "models" / "enrollment.tar.gz"
     turn_seconds: list[float] = field(default_factory=list)
-
-    def start_rasa(self) -> None:
-        # Servers.start_rasa serves the module's MODEL; pointing that at ours for the call
-        # reuses its command line and readiness check instead of copying them.
-        with mock.patch.object(servers_module, "MODEL", self.model):
-            super().start_rasa()
 
     def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
         """A REST turn as the widget makes it, timed: the latency a student waits for."""
@@ -132,8 +118,7 @@ def read_ambiguous() -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def evaluate_models(models: dict[str, Path], out: Path, action_python: Path,
-                    limit: int | None = None) -> dict[str, Any]:
+def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None) -> dict[str, Any]:
     """Score every model on the external set behind one action server and database.
 
     One action server and one seeded database serve all models, so the configs differ in
@@ -145,8 +130,7 @@ def evaluate_models(models: dict[str, Path], out: Path, action_python: Path,
     workdir = out / "servers"
     workdir.mkdir(parents=True, exist_ok=True)
     servers = EvalServers(workdir=workdir)
-    subprocess.run([str(action_python), "-m", "bot", "db", "seed"], cwd=REPO_ROOT,
-                   env=servers.env, check=True, capture_output=True)
+    servers.seed_database()
     heldout_lines = spread(read_lines("heldout.tsv"), limit)
     oos_lines = spread(read_lines("oos.tsv"), limit)
     ambiguous_lines = spread(read_ambiguous(), limit)

@@ -51,6 +51,7 @@ class Servers:
     """The running pair, plus helpers to talk to them like the widget and an admin would."""
 
     workdir: Path
+    model: Path = MODEL
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
@@ -92,7 +93,7 @@ class Servers:
 
     def start_rasa(self) -> None:
         process, log = self._spawn("rasa", [
-            str(RASA_BIN), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+            str(RASA_BIN), "run", "--model", str(self.model), "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--interface", "127.0.0.1",
             "--port", str(self.rasa_port), "--enable-api", "--auth-token", self.token])
 
