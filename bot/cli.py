@@ -7,6 +7,10 @@
     python -m bot slots generate        # create the next 14 days of appointment slots
     python -m bot outbox deliver [--once]   # post pending bookings to CRM_WEBHOOK_URL
     python -m bot leads export --format csv|json [--output FILE]
+    python -m bot handoffs list         # students waiting for a counselor, with transcripts
+    python -m bot handoffs reply CONVERSATION "text"   # answer in the student's chat
+    python -m bot handoffs close CONVERSATION          # hand the conversation back to the bot
+    python -m bot lookups write         # data/nlu/lookups/program.yml from the program names
 """
 
 from __future__ import annotations
@@ -19,13 +23,19 @@ from typing import Optional
 
 from sqlalchemy.engine import make_url
 
-from bot import answers, migrate
+from bot import answers, handoff, lookups, migrate, rasa_api
 from bot.booking import counselors, export, outbox, slots
 from bot.booking.settings import load_booking_settings
 from bot.config import CATALOG_PATH, DOMAIN_PATH, load_settings
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
 from bot.templates import load_response_texts, render_reply
+
+
+HANDBACK_MESSAGE = (
+    "The counselor has handed you back to the virtual assistant. "
+    "Ask me anything about the programs, or say \"talk to a person\" again."
+)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -73,12 +83,31 @@ def _parser() -> argparse.ArgumentParser:
     deliver.add_argument("--poll", type=float, default=5.0, help="seconds between polls")
     deliver.set_defaults(run=_deliver)
 
+    queue = commands.add_parser("handoffs", help="students waiting for a counselor")
+    queue_commands = queue.add_subparsers(required=True, metavar="ACTION")
+    queue_commands.add_parser("list", help="waiting conversations and transcripts").set_defaults(
+        run=_list_handoffs
+    )
+    answer = queue_commands.add_parser("reply", help="send a counselor's message to the student")
+    answer.add_argument("conversation")
+    answer.add_argument("text")
+    answer.set_defaults(run=_reply_handoff)
+    done = queue_commands.add_parser("close", help="hand the conversation back to the bot")
+    done.add_argument("conversation")
+    done.set_defaults(run=_close_handoff)
+
     leads = commands.add_parser("leads", help="leads and appointments")
     lead_commands = leads.add_subparsers(required=True, metavar="ACTION")
     dump = lead_commands.add_parser("export", help="write leads as CSV or JSON")
     dump.add_argument("--format", choices=export.FORMATS, default="csv")
     dump.add_argument("--output", type=Path, help="file to write (default: standard output)")
     dump.set_defaults(run=_export)
+
+    lookup = commands.add_parser("lookups", help="NLU lookup tables made from the database")
+    lookup_commands = lookup.add_subparsers(required=True, metavar="ACTION")
+    write = lookup_commands.add_parser("write", help="write the program-name lookup table")
+    write.add_argument("--output", type=Path, default=lookups.PROGRAM_LOOKUP_PATH)
+    write.set_defaults(run=_write_lookups)
     return parser
 
 
@@ -137,6 +166,41 @@ def _deliver(args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_handoffs(args: argparse.Namespace) -> None:
+    with session_factory(load_settings().database_url)() as session:
+        waiting = handoff.waiting_handoffs(session)
+        if not waiting:
+            print("Nobody is waiting for a counselor.")
+        for item in waiting:
+            print(f"== {item.conversation_id}  (waiting since {item.requested_at:%Y-%m-%d %H:%M} UTC)")
+            for line in item.transcript:
+                print(f"  {line['from']:>7}: {line['text']}")
+
+
+def _reply_handoff(args: argparse.Namespace) -> int:
+    return _to_rasa(args.conversation, [rasa_api.counselor_message(args.text)])
+
+
+def _close_handoff(args: argparse.Namespace) -> int:
+    status = _to_rasa(
+        args.conversation,
+        [*rasa_api.resume_bot(), rasa_api.counselor_message(HANDBACK_MESSAGE)],
+    )
+    if status == 0:
+        handoff.close_handoff(session_factory(load_settings().database_url), args.conversation)
+        print(f"{args.conversation} is back with the assistant.")
+    return status
+
+
+def _to_rasa(conversation: str, events: list[dict[str, object]]) -> int:
+    try:
+        rasa_api.append_events(rasa_api.rasa_api_from_env(), conversation, events)
+    except rasa_api.RasaApiError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def _export(args: argparse.Namespace) -> None:
     with session_factory(load_settings().database_url)() as session:
         if args.output is None:
@@ -147,6 +211,12 @@ def _export(args: argparse.Namespace) -> None:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export.write_export(session, args.format, out)
     print(f"Wrote {count} rows to {args.output}.", file=sys.stderr)
+
+
+def _write_lookups(args: argparse.Namespace) -> None:
+    with session_factory(load_settings().database_url)() as session:
+        changed = lookups.write_program_lookup(session, args.output)
+    print(f"{'Wrote' if changed else 'Already up to date:'} {args.output}")
 
 
 def _safe_url(url: str) -> str:

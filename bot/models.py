@@ -65,6 +65,8 @@ CONTACT_METHODS = ("email", "phone", "text")
 
 # An appointment is either booked or cancelled; a cancelled one releases its slot.
 APPOINTMENT_STATUSES = ("booked", "cancelled")
+# A handoff waits for a counselor, then goes back to the bot when the counselor closes it.
+HANDOFF_STATUSES = ("waiting", "closed")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -469,3 +471,27 @@ class OutboxEvent(Base):
     delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Handoff(Base):
+    """A student's request to talk to a person, waiting for a counselor to join the conversation.
+
+    The transcript is copied here (not read from the tracker store later) so a counselor sees what
+    was said even when the tracker store is elsewhere or the conversation expired, and so
+    "delete my data" can erase it together with the student's leads.
+    """
+
+    __tablename__ = "handoff"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in HANDOFF_STATUSES) + ")",
+            name="known_status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())

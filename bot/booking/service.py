@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.slots import utc_now
-from bot.models import Appointment, AppointmentSlot, Lead, OutboxEvent
+from bot.models import Appointment, AppointmentSlot, Handoff, Lead, OutboxEvent
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,14 @@ def reschedule(
     return confirmation
 
 
+def find_booking(factory: sessionmaker[Session], reference: str) -> BookingConfirmation:
+    """The booked appointment with this reference (AppointmentNotFound if none is booked)."""
+    with factory() as session:
+        appointment = _booked(session, reference)
+        assert appointment.slot is not None  # booked => holds a slot (CHECK constraint)
+        return _confirmation(appointment, appointment.slot)
+
+
 def cancel(
     factory: sessionmaker[Session], reference: str, now: Optional[datetime] = None
 ) -> BookingConfirmation:
@@ -192,7 +200,7 @@ def delete_lead_data(
             references = sorted(a.reference for a in lead.appointments)
             session.execute(delete(OutboxEvent).where(OutboxEvent.lead_id == lead.id))
             session.add(
-                _event(
+                outbox_event(
                     "lead.deleted",
                     {"references": references},
                     lead_id=None,
@@ -200,6 +208,9 @@ def delete_lead_data(
                 )
             )
             session.delete(lead)
+        if conversation_id:
+            # The transcript a counselor was given is the student's data too.
+            session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id))
     logger.info("Deleted %d lead(s) on request", len(leads))
     return len(leads)
 
@@ -267,13 +278,14 @@ def _hold(
 
 def _add_event(session: Session, event_type: str, appointment: Appointment, now: datetime) -> None:
     session.add(
-        _event(event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now)
+        outbox_event(event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now)
     )
 
 
-def _event(
+def outbox_event(
     event_type: str, payload: dict[str, Any], lead_id: Optional[int], now: datetime
 ) -> OutboxEvent:
+    """A CRM message due now, with its own idempotency key; the caller adds it to its session."""
     return OutboxEvent(
         event_type=event_type,
         payload={"event": event_type, **payload},

@@ -12,6 +12,8 @@ from typing import Optional
 
 DEFAULT_PHONE_REGION = "US"
 DEFAULT_SMTP_PORT = 25
+# The site serves its own privacy notice (bot.web); a school points this at its real one.
+DEFAULT_PRIVACY_NOTICE_URL = "/privacy"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class BookingSettings:
     crm_webhook_url: Optional[str]
     # None when SMTP_HOST is unset: no confirmation e-mail is sent.
     smtp: Optional[SmtpSettings]
+    # Linked from the consent question of the booking form.
+    privacy_notice_url: str
 
 
 def load_booking_settings(environ: Mapping[str, str] = os.environ) -> BookingSettings:
@@ -45,6 +49,7 @@ def load_booking_settings(environ: Mapping[str, str] = os.environ) -> BookingSet
         phone_region=(_value(environ, "DEFAULT_PHONE_REGION") or DEFAULT_PHONE_REGION).upper(),
         crm_webhook_url=_value(environ, "CRM_WEBHOOK_URL"),
         smtp=smtp,
+        privacy_notice_url=_value(environ, "PRIVACY_NOTICE_URL") or DEFAULT_PRIVACY_NOTICE_URL,
     )
 
 

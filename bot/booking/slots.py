@@ -37,6 +37,16 @@ class FreeSlot:
     ends_at: datetime
     local_start: datetime
 
+    @classmethod
+    def of(cls, slot: AppointmentSlot, counselor_name: str, school_timezone: ZoneInfo) -> FreeSlot:
+        return cls(
+            slot_id=slot.id,
+            counselor_name=counselor_name,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            local_start=slot.starts_at.astimezone(school_timezone),
+        )
+
     def label(self) -> str:
         """Button text, e.g. "Tue Dec 1, 2:00 PM MST"."""
         start = self.local_start
@@ -120,13 +130,7 @@ def iter_free_slots(
     """Every free slot from now on, earliest first."""
     now = now or utc_now()
     for slot, counselor_name in session.execute(free_slots_query(now)):
-        yield FreeSlot(
-            slot_id=slot.id,
-            counselor_name=counselor_name,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            local_start=slot.starts_at.astimezone(school_timezone),
-        )
+        yield FreeSlot.of(slot, counselor_name, school_timezone)
 
 
 def next_free_slots(

@@ -11,6 +11,7 @@ from bot.catalog import EnrollmentPolicy
 from bot.replies.base import Button, Reply, long_date
 
 TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
+OFFER_A_CALL = (Button("Yes, book a call", "/book_counselor"), Button("No thanks", "/deny"))
 
 # How each uncovered intent is named in the apology; anything else is "that topic".
 UNCOVERED_TOPIC_NAMES = {
@@ -41,7 +42,7 @@ def uncovered_topic(intent: str) -> Reply:
     return Reply(
         "utter_topic_not_covered",
         {"topic": UNCOVERED_TOPIC_NAMES.get(intent, "that topic")},
-        buttons=(TALK_TO_COUNSELOR,),
+        buttons=OFFER_A_CALL,
     )
 
 

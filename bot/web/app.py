@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from bot.catalog import CatalogUnavailable
 from bot.web.content import PageContent, read_page_content
-from bot.web.page import render_program_page, render_unavailable_page
+from bot.web.page import render_privacy_page, render_program_page, render_unavailable_page
 from bot.web.settings import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def content_security_policy(bot_url: str) -> str:
 
 
 class SiteApp:
-    """Routes: `/` (the program page), `/site.css`, `/widget/chat-widget.js`."""
+    """Routes: `/` (the program page), `/privacy`, `/site.css`, `/widget/chat-widget.js`."""
 
     def __init__(
         self,
@@ -63,6 +63,7 @@ class SiteApp:
         ]
         self.routes: dict[str, Callable[[], Response]] = {
             "/": self.program_page,
+            "/privacy": lambda: ("200 OK", HTML, render_privacy_page(settings.widget).encode()),
             "/site.css": lambda: self.file(STATIC_DIR / "site.css", "text/css; charset=utf-8"),
             "/widget/chat-widget.js": lambda: self.file(
                 settings.widget_bundle, "text/javascript; charset=utf-8",

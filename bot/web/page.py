@@ -101,6 +101,33 @@ def _start_dates(content: PageContent) -> str:
     )
 
 
+def render_privacy_page(widget: WidgetEmbed) -> str:
+    """What the assistant keeps about a student who books a call, linked from the booking form's
+    consent question. A school with its own notice sets PRIVACY_NOTICE_URL to it instead."""
+    return _document(
+        title="Privacy notice for the enrollment assistant",
+        main=_section(
+            "privacy",
+            "Privacy notice for the enrollment assistant",
+            _paragraphs(
+                "When you book a call with an Enrollment Counselor, the assistant stores your "
+                "name, e-mail address, phone number if you give one, the program you are "
+                "interested in, how you prefer to be contacted, the time you picked, the time you "
+                "agreed to be contacted, and the page you were on.",
+                "Enrollment Counselors use these details only to contact you about enrolling. "
+                "They are passed to the school's enrollment system and are not sold or shared "
+                "for advertising.",
+                "If you ask for a person in the chat, the conversation so far is shown to the "
+                "counselor who joins.",
+                "To have your details deleted, type \"delete my data\" in the same chat, or ask "
+                "the admissions office. You can cancel a booked call at any time with its "
+                "reference code.",
+            ),
+        ),
+        widget=widget,
+    )
+
+
 def _document(title: str, main: str, widget: WidgetEmbed) -> str:
     return f"""<!doctype html>
 <html lang="{escape(widget.lang)}">

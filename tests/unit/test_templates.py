@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,7 +13,12 @@ from bot import answers, catalog
 from bot.answers import ProgramMention
 from bot.config import DOMAIN_PATH, load_settings
 from bot.db import session_factory
+from bot.booking.offers import TimeOffer
+from bot.booking.service import BookingConfirmation
+from bot.booking.slots import FreeSlot
 from bot.replies import Reply, enrollment, programs
+from bot.replies import booking as booking_replies
+from bot.replies import handoff as handoff_replies
 from bot.templates import load_response_texts, placeholders, render
 
 ANSWERS_MARKER = "# ---- answers filled from the program database (bot/replies.py) ----"
@@ -30,7 +36,39 @@ def _all_replies(url: str) -> list[Reply]:
     replies.append(answers.offer_counselor("enroll@example.edu"))
     replies.append(enrollment.catalog_unavailable())
     replies += _replies_for_other_catalogs(url)
+    replies += _booking_replies()
     return replies
+
+
+def _booking_replies() -> list[Reply]:
+    """Every reply of the booking form, the changes after it and the handoff."""
+    zone = ZoneInfo("America/Denver")
+    start = datetime(2030, 3, 5, 16, 0, tzinfo=timezone.utc)
+    slot = FreeSlot(7, "Sample Counselor A", start, start + timedelta(minutes=30), start.astimezone(zone))
+    booking = BookingConfirmation("K7QM-4XTR", start, start, "Sample Counselor A", "Ada", "a@example.org")
+    return [
+        booking_replies.program_question({"computer_science": "B.S. Computer Science"}),
+        booking_replies.time_question(TimeOffer([slot]), None, zone),
+        booking_replies.time_question(TimeOffer([slot], matched=True), "tuesday", zone),
+        booking_replies.time_question(TimeOffer([slot]), "saturday", zone),
+        booking_replies.time_question(TimeOffer([slot], understood=False), "blue", zone),
+        booking_replies.time_question(TimeOffer([]), None, zone),
+        booking_replies.summary(full_name="Ada", email="a@example.org", preferred_contact="phone",
+                                phone="+13035550123", program_name="B.S. Computer Science",
+                                time="Tuesday, March 5 at 9:00 AM MST", privacy_notice_url="/privacy"),
+        booking_replies.what_to_change(),
+        booking_replies.booked(booking, "email", zone, email_sent=True),
+        booking_replies.booked(booking, "text", zone, email_sent=False),
+        booking_replies.booking_not_saved(),
+        booking_replies.time_taken(),
+        booking_replies.cancel_question(booking, zone),
+        booking_replies.cancelled(booking, zone),
+        booking_replies.rescheduled(booking, zone),
+        booking_replies.data_deleted(0),
+        booking_replies.data_deleted(2),
+        handoff_replies.handed_over(),
+        handoff_replies.counselors_away(start, zone),
+    ]
 
 
 def _replies_for_other_catalogs(url: str) -> list[Reply]:

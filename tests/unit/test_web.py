@@ -157,3 +157,12 @@ def test_bot_url_the_browser_uses(environ: dict[str, str], bot_url: str) -> None
 def test_site_port_defaults_to_8000_and_follows_site_port() -> None:
     assert load_site_settings({}).port == 8000
     assert load_site_settings({"SITE_PORT": "8123", "SITE_HOST": "0.0.0.0"}).port == 8123
+
+
+def test_privacy_notice_says_what_is_kept_and_how_to_delete_it() -> None:
+    status, headers, body = get(SiteApp(site_settings()), "/privacy", ACCEPT_ENCODING="identity")
+    text = body.decode()
+    assert status == "200 OK"
+    assert "e-mail address" in text and "delete my data" in text
+    assert "/widget/chat-widget.js" in text
+    assert "Content-Security-Policy" in headers

@@ -1,0 +1,172 @@
+"""Reading one answer of the booking form out of what the student typed.
+
+Students answer in sentences ("my email is jo@example.com", "sure, it's Jordan Lee", "skip"), and
+sometimes answer a question with a question ("how much is tuition?"). These functions pull the
+value out of the sentence, or say the message is not an answer at all, so the form can hand the
+question to the rest of the bot and resume afterwards. Validation of the value itself (is this a
+real e-mail address or phone number?) stays in `bot.booking.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.programs import normalise_name, programs_in_text
+
+# Form fields in the order the form asks them; also the fields a student can correct.
+FORM_FIELDS = (
+    "full_name",
+    "email",
+    "preferred_contact",
+    "phone",
+    "interested_program",
+    "appointment_slot",
+)
+
+# What a student calls each field when correcting it ("change my email", "wrong number").
+FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
+    "full_name": ("name",),
+    "email": ("email", "e mail", "mail", "address"),
+    "phone": ("phone", "number", "mobile", "cell"),
+    "preferred_contact": ("contact method", "how you contact", "reach me", "call me", "text me"),
+    "interested_program": ("program", "programme", "major", "degree", "course"),
+    "appointment_slot": ("time", "date", "day", "slot", "appointment", "when"),
+}
+
+# The slot value for "not sure yet" in `interested_program` (a lead stores it as NULL).
+UNDECIDED = "undecided"
+# The slot value for "no phone number" in `phone` (a lead stores it as NULL).
+NO_PHONE = "none"
+
+SKIP_WORDS = frozenset(
+    {"skip", "no", "nope", "none", "no thanks", "no thank you", "rather not", "pass", "n/a", "na"}
+)
+UNDECIDED_WORDS = ("not sure", "unsure", "undecided", "don't know", "dont know", "no idea",
+                   "either", "both", "haven't decided", "havent decided", "not yet")
+CONTACT_WORDS: Mapping[str, tuple[str, ...]] = {
+    "text": ("text", "sms", "message me", "texting"),
+    "phone": ("phone", "call", "ring", "telephone"),
+    "email": ("email", "e mail", "mail"),
+}
+
+# Intents the rest of the bot answers; asked mid-form they are a digression, not an answer.
+# A short answer that merely resembles one of them ("Jordan" as ask_ml_role) is still an answer:
+# see `is_digression`.
+QUESTION_INTENTS = frozenset(
+    {
+        "ask_ml_role", "ask_ml_duties", "ask_ml_skills", "ask_ml_education",
+        "ask_ml_certifications", "ask_related_roles", "ask_salary", "ask_job_growth",
+        "ask_industries", "ask_programs", "ask_program_overview", "ask_program_duration",
+        "ask_tuition", "ask_program_certifications", "ask_transfer_credit",
+        "ask_program_careers", "compare_programs", "ask_program_recommendation",
+        "ask_start_date", "ask_admission_requirements", "ask_financial_aid", "ask_housing",
+        "ask_other_enrollment_topic", "bot_challenge", "ask_help",
+    }
+)
+# Intents that steer the form itself; never taken as an answer.
+CONTROL_INTENTS = frozenset(
+    {"stop_booking", "goodbye", "cancel_appointment", "request_human", "change_booking_detail"}
+)
+# Replies that are no answer to "what's your name?" ("thanks", "ok", "hi").
+SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
+# Below this confidence a question intent on a message without a question shape is treated as
+# a misread answer (names and times are not in the training data of the question intents).
+CONFIDENT_QUESTION = 0.9
+
+_QUESTION_START = re.compile(
+    r"^\s*(what|how|when|where|which|who|why|is|are|do|does|can|could|will|should|tell me)\b",
+    re.IGNORECASE,
+)
+_NAME_LEAD_IN = re.compile(
+    r"^\s*(?:(?:sure|ok(?:ay)?|yes|yeah|hi|hello)[,!.\s]+)?"
+    r"(?:my (?:full )?name is|my name's|name is|name:|i am|i'm|im|it's|its|this is|call me)\s+",
+    re.IGNORECASE,
+)
+_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+_TRAILING_PUNCTUATION = ".,;:!?"
+
+
+@dataclass(frozen=True)
+class MessageIntent:
+    """What NLU made of the message: its top intent and that intent's confidence."""
+
+    name: str
+    confidence: float
+
+
+def is_digression(text: str, intent: MessageIntent) -> bool:
+    """True when the message is a question for the rest of the bot rather than a form answer."""
+    if intent.name in CONTROL_INTENTS:
+        return True
+    if intent.name == "out_of_scope":
+        # Names are often unknown words, so only a question is taken as off-topic.
+        return looks_like_question(text)
+    if intent.name not in QUESTION_INTENTS:
+        return False
+    return looks_like_question(text) or intent.confidence >= CONFIDENT_QUESTION
+
+
+def is_small_talk(intent: MessageIntent) -> bool:
+    return intent.name in SMALL_TALK_INTENTS and intent.confidence >= CONFIDENT_QUESTION
+
+
+def looks_like_question(text: str) -> bool:
+    return "?" in text or bool(_QUESTION_START.match(text))
+
+
+def name_from(text: str) -> str:
+    """ "Sure, my name is Jordan Lee." -> "Jordan Lee" (the rest is kept as typed)."""
+    name = _NAME_LEAD_IN.sub("", text, count=1).strip()
+    return name.rstrip(_TRAILING_PUNCTUATION).strip() or text.strip()
+
+
+def email_from(text: str) -> str:
+    """The address-like part of "it's jo@example.com", or the whole text so that the validator
+    can say what is wrong with it."""
+    match = _EMAIL_CANDIDATE.search(text)
+    if match is None:
+        return text.strip()
+    return match.group(0).rstrip(_TRAILING_PUNCTUATION)
+
+
+def wants_to_skip(text: str) -> bool:
+    """ "skip", "no thanks", "I'd rather not" for the optional phone number."""
+    words = normalise_name(text)
+    return words in SKIP_WORDS or words.startswith(("i d rather not", "rather not", "no phone"))
+
+
+def has_phone_digits(text: str) -> bool:
+    """Seven or more digits: a phone number, whatever NLU made of the message."""
+    return sum(ch.isdigit() for ch in text) >= 7
+
+
+def contact_method_from(text: str) -> Optional[str]:
+    """ "call me please" -> "phone"; None when no method is named."""
+    words = f" {normalise_name(text)} "
+    for method, phrases in CONTACT_WORDS.items():
+        if any(f" {phrase} " in words or f" {phrase}s " in words for phrase in phrases):
+            return method
+    return None
+
+
+def program_choice_from(text: str, aliases: Mapping[str, str]) -> Optional[str]:
+    """A program code, UNDECIDED for "not sure yet", or None when the text names neither."""
+    lowered = text.lower().replace("’", "'")
+    if any(phrase in lowered for phrase in UNDECIDED_WORDS):
+        return UNDECIDED
+    named = programs_in_text(text, aliases)
+    if len(named) == 1:
+        return next(iter(named))
+    return UNDECIDED if len(named) > 1 else None
+
+
+def field_named_in(text: str) -> Optional[str]:
+    """Which form field "change my email" / "wrong phone number" is about, if any."""
+    words = f" {normalise_name(text)} "
+    for field, phrases in FIELD_WORDS.items():
+        if any(f" {phrase} " in words for phrase in phrases):
+            return field
+    return None

@@ -1,0 +1,155 @@
+"""Bringing in a person: are counselors working now, and the queue of students waiting for one.
+
+When a student asks for a person inside counselors' hours, the bot records a handoff with the
+conversation so far and goes quiet in that conversation; a counselor picks it up from the queue
+(`python -m bot handoffs list`), answers through the Rasa HTTP API, and hands the conversation back
+to the bot (`python -m bot handoffs close`). Outside hours the bot says when counselors are in and
+offers to book a call instead. The same transaction queues a `handoff.requested` message for the
+CRM, so the enrollment office hears of it even if nobody watches the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.booking.service import outbox_event
+from bot.booking.slots import utc_now
+from bot.models import Counselor, Handoff
+
+logger = logging.getLogger(__name__)
+
+# Enough of the conversation for a counselor to pick it up, without copying a long chat.
+TRANSCRIPT_TURNS = 40
+# Look this far ahead for the next opening (a week of hours repeats).
+LOOKAHEAD_DAYS = 8
+
+
+class HandoffUnavailable(Exception):
+    """The handoff could not be recorded (database down): the bot must not go quiet."""
+
+
+@dataclass(frozen=True)
+class CounselorAvailability:
+    open_now: bool
+    # The next time a counselor's hours begin (UTC); None when no counselor has hours at all.
+    next_opening: Optional[datetime]
+
+
+def counselor_availability(
+    session: Session, now: Optional[datetime] = None
+) -> CounselorAvailability:
+    """Whether any counselor is inside their working hours now, and when hours next begin."""
+    now = now or utc_now()
+    open_now = False
+    openings: list[datetime] = []
+    for counselor in session.scalars(select(Counselor)):
+        zone = ZoneInfo(counselor.timezone)
+        local_now = now.astimezone(zone)
+        for block in counselor.hours:
+            for offset in range(LOOKAHEAD_DAYS):
+                day = local_now.date() + timedelta(days=offset)
+                if day.weekday() != block.weekday:
+                    continue
+                start = datetime.combine(day, block.start_time, zone)
+                end = datetime.combine(day, block.end_time, zone)
+                if start <= local_now < end:
+                    open_now = True
+                elif start > local_now:
+                    openings.append(start)
+    next_opening = min(openings) if openings else None
+    return CounselorAvailability(open_now, next_opening)
+
+
+def transcript_from_events(
+    events: Iterable[Mapping[str, Any]], turns: int = TRANSCRIPT_TURNS
+) -> list[dict[str, str]]:
+    """The student's and the bot's messages from Rasa tracker events, oldest first."""
+    lines = []
+    for event in events:
+        text = event.get("text")
+        if not text:
+            continue
+        if event.get("event") == "user":
+            lines.append({"from": "student", "text": str(text)})
+        elif event.get("event") == "bot":
+            lines.append({"from": "bot", "text": str(text)})
+    return lines[-turns:]
+
+
+def request_handoff(
+    factory: sessionmaker[Session],
+    conversation_id: str,
+    transcript: list[dict[str, str]],
+    now: Optional[datetime] = None,
+) -> int:
+    """Queue the conversation for a counselor (and tell the CRM); returns the handoff id.
+
+    A conversation already waiting is not queued twice: asking again just returns its id.
+    """
+    now = now or utc_now()
+    try:
+        with factory() as session, session.begin():
+            waiting = session.scalars(
+                select(Handoff).where(
+                    Handoff.conversation_id == conversation_id, Handoff.status == "waiting"
+                )
+            ).first()
+            if waiting is not None:
+                waiting.transcript = transcript
+                return waiting.id
+            handoff = Handoff(
+                conversation_id=conversation_id,
+                status="waiting",
+                transcript=transcript,
+                requested_at=now,
+            )
+            session.add(handoff)
+            session.flush()
+            payload = {
+                "handoff_id": handoff.id,
+                "conversation_id": conversation_id,
+                "requested_at": now.isoformat(),
+                "transcript": transcript,
+            }
+            session.add(outbox_event("handoff.requested", payload, lead_id=None, now=now))
+            handoff_id = handoff.id
+    except SQLAlchemyError as error:
+        logger.warning("Handoff not recorded, database unavailable: %s", type(error).__name__)
+        raise HandoffUnavailable("I could not reach the counselors' queue just now.") from None
+    logger.info("Handoff %s requested", handoff_id)
+    return handoff_id
+
+
+def waiting_handoffs(session: Session) -> list[Handoff]:
+    """The queue a counselor works through, oldest first."""
+    return list(
+        session.scalars(
+            select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.requested_at)
+        )
+    )
+
+
+def close_handoff(
+    factory: sessionmaker[Session], conversation_id: str, now: Optional[datetime] = None
+) -> bool:
+    """Mark the conversation's waiting handoff closed; False when none was waiting."""
+    now = now or utc_now()
+    with factory() as session, session.begin():
+        waiting = session.scalars(
+            select(Handoff).where(
+                Handoff.conversation_id == conversation_id, Handoff.status == "waiting"
+            )
+        ).all()
+        for handoff in waiting:
+            handoff.status = "closed"
+            handoff.closed_at = now
+    return bool(waiting)

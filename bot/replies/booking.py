@@ -1,0 +1,157 @@
+"""Replies of the counselor booking: times to pick, the summary to check, the confirmation, and
+what is said when something cannot be done (nothing free, database down, unknown reference).
+
+Times are always shown in the school's time zone with the zone's abbreviation, because a student
+in another zone must be able to tell when the call is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from bot.booking.form_answers import NO_PHONE, UNDECIDED
+from bot.booking.offers import TimeOffer
+from bot.booking.service import BookingConfirmation
+from bot.booking.slots import FreeSlot
+from bot.replies.base import Button, Reply
+
+CONTACT_METHOD_NAMES = {"email": "e-mail", "phone": "phone call", "text": "text message"}
+FIELD_BUTTONS = (
+    Button("Name", '/change_booking_detail{"booking_field":"full_name"}'),
+    Button("E-mail", '/change_booking_detail{"booking_field":"email"}'),
+    Button("Contact method", '/change_booking_detail{"booking_field":"preferred_contact"}'),
+    Button("Phone", '/change_booking_detail{"booking_field":"phone"}'),
+    Button("Program", '/change_booking_detail{"booking_field":"interested_program"}'),
+    Button("Time", '/change_booking_detail{"booking_field":"appointment_slot"}'),
+    Button("Don't book", "/stop_booking"),
+)
+CONFIRM_BUTTONS = (
+    Button("Yes, book it", "/affirm"),
+    Button("Change something", "/change_booking_detail"),
+    Button("Don't book", "/stop_booking"),
+)
+YES_NO_BUTTONS = (Button("Yes", "/affirm"), Button("No", "/deny"))
+RETRY_BUTTONS = (Button("Try again", "/retry_booking"), Button("Don't book", "/stop_booking"))
+BOOK_A_CALL = Button("Book a call", "/book_counselor")
+
+
+def when(moment: datetime, school_timezone: ZoneInfo) -> str:
+    """ "Tuesday, December 1 at 2:00 PM MST" in the school's zone."""
+    local = moment.astimezone(school_timezone)
+    return f"{local:%A, %B} {local.day} at {local:%I:%M %p %Z}".replace(" 0", " ")
+
+
+def time_buttons(times: Sequence[FreeSlot]) -> tuple[Button, ...]:
+    return tuple(
+        Button(slot.label(), f'/inform{{"slot_id":"{slot.slot_id}"}}') for slot in times
+    )
+
+
+def program_question(programs: Mapping[str, str]) -> Reply:
+    """`programs`: code -> display name, from the program database."""
+    buttons = tuple(
+        Button(name, f'/inform{{"program_choice":"{code}"}}') for code, name in programs.items()
+    )
+    not_sure = Button("Not sure yet", f'/inform{{"program_choice":"{UNDECIDED}"}}')
+    return Reply("utter_ask_interested_program", buttons=(*buttons, not_sure))
+
+
+def time_question(offer: TimeOffer, wish: Optional[str], school_timezone: ZoneInfo) -> Reply:
+    """The free times as buttons, introduced by how they relate to what the student typed."""
+    zone = datetime.now(school_timezone).strftime("%Z")
+    if not offer.times:
+        return Reply("utter_no_free_times")
+    buttons = time_buttons(offer.times)
+    if not offer.understood:
+        return Reply("utter_ask_appointment_slot_not_understood", {"zone": zone}, buttons)
+    if wish and offer.matched:
+        return Reply("utter_ask_appointment_slot_matched", {"zone": zone}, buttons)
+    if wish:
+        return Reply("utter_ask_appointment_slot_no_match", {"zone": zone}, buttons)
+    return Reply("utter_ask_appointment_slot", {"zone": zone}, buttons)
+
+
+def summary(
+    *,
+    full_name: str,
+    email: str,
+    preferred_contact: str,
+    phone: Optional[str],
+    program_name: Optional[str],
+    time: str,
+    privacy_notice_url: str,
+) -> Reply:
+    """Everything that will be saved, with the consent the booking button gives."""
+    return Reply(
+        "utter_booking_summary",
+        {
+            "full_name": full_name,
+            "email": email,
+            "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
+            "phone": phone if phone and phone != NO_PHONE else "not given",
+            "program": program_name if program_name and program_name != UNDECIDED else "not sure yet",
+            "time": time,
+            "privacy_notice_url": privacy_notice_url,
+        },
+        CONFIRM_BUTTONS,
+    )
+
+
+def what_to_change() -> Reply:
+    return Reply("utter_ask_what_to_change", buttons=FIELD_BUTTONS)
+
+
+def booked(
+    confirmation: BookingConfirmation,
+    preferred_contact: str,
+    school_timezone: ZoneInfo,
+    email_sent: bool,
+) -> Reply:
+    variables = {
+        "when": when(confirmation.starts_at, school_timezone),
+        "reference": confirmation.reference,
+        "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
+    }
+    if not email_sent:
+        return Reply("utter_booking_confirmed_no_email", variables)
+    return Reply("utter_booking_confirmed", {**variables, "email": confirmation.email})
+
+
+def booking_not_saved() -> Reply:
+    return Reply("utter_booking_not_saved", buttons=RETRY_BUTTONS)
+
+
+def time_taken() -> Reply:
+    return Reply("utter_time_taken")
+
+
+def cancel_question(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
+    return Reply(
+        "utter_ask_cancel_confirmed",
+        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+        YES_NO_BUTTONS,
+    )
+
+
+def cancelled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
+    return Reply(
+        "utter_appointment_cancelled",
+        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+        (BOOK_A_CALL,),
+    )
+
+
+def rescheduled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
+    return Reply(
+        "utter_appointment_rescheduled",
+        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+    )
+
+
+def data_deleted(count: int) -> Reply:
+    if count == 0:
+        return Reply("utter_no_data_to_delete")
+    return Reply("utter_data_deleted", {"count": str(count), "bookings": "booking" if count == 1 else "bookings"})

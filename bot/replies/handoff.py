@@ -1,0 +1,22 @@
+"""Replies when a student asks for a person: someone will join, or when counselors are in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.replies.base import Reply
+from bot.replies.booking import when
+from bot.replies.enrollment import OFFER_A_CALL
+
+
+def handed_over() -> Reply:
+    return Reply("utter_handoff_started")
+
+
+def counselors_away(next_opening: datetime, school_timezone: ZoneInfo) -> Reply:
+    return Reply(
+        "utter_handoff_after_hours",
+        {"next_opening": when(next_opening, school_timezone)},
+        OFFER_A_CALL,
+    )
