@@ -4,4 +4,13 @@ Each module is a thin adapter: it reads what it needs from the tracker, asks `bo
 sends the resulting Reply. Importing the modules here registers their actions with rasa_sdk.
 """
 
-from actions import career, counselor, programs, start_dates, unknown_topics  # noqa: F401
+from actions import (  # noqa: F401
+    appointments,
+    booking,
+    career,
+    fallback,
+    handoff,
+    programs,
+    start_dates,
+    unknown_topics,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -33,6 +34,12 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     """Utter the domain response `reply.response` filled with `reply.variables`."""
     buttons = [button.as_dict() for button in reply.buttons] or None
     dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """Log that `what` failed, naming only the error's type: database errors carry the SQL
+    parameters in their message, and those are a student's contact details."""
+    logger.warning("%s: %s", what, type(error).__name__)
 
 
 def latest_intent(tracker: Tracker) -> str:

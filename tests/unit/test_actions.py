@@ -12,7 +12,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.career import ActionAnswerCareerQuestion
-from actions.counselor import ActionOfferCounselor
 from actions.programs import ActionAnswerProgramQuestion, ActionComparePrograms
 from actions.start_dates import ActionAnswerStartDate
 from actions.unknown_topics import ActionAnswerUnknownTopic
@@ -41,7 +40,6 @@ ACTION_FOR_INTENT: dict[str, type[Action]] = {
          "ask_other_enrollment_topic"],
         ActionAnswerUnknownTopic,
     ),
-    "request_human": ActionOfferCounselor,
 }
 
 
@@ -86,7 +84,6 @@ def test_every_action_is_named_as_in_the_domain() -> None:
     assert names == {
         "action_answer_career_question", "action_answer_program_question",
         "action_compare_programs", "action_answer_start_date", "action_answer_unknown_topic",
-        "action_offer_counselor",
     }
 
 
@@ -226,19 +223,6 @@ def test_uncovered_topics_are_not_guessed(intent: str, topic: str) -> None:
                    for char in value)
 
 
-def test_counselor_contact_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ENROLLMENT_CONTACT", "enroll@example.edu")
-    message = _only(Conversation().say("request_human")[0])
-    assert message["response"] == "utter_counselor_contact"
-    assert message["contact"] == "enroll@example.edu"
-
-
-def test_counselor_without_contact_invents_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ENROLLMENT_CONTACT", raising=False)
-    message = _only(Conversation().say("request_human")[0])
-    assert message["response"] == "utter_counselor_no_contact"
-
-
 @pytest.mark.parametrize(
     "bad_url",
     [
@@ -249,7 +233,7 @@ def test_counselor_without_contact_invents_none(monkeypatch: pytest.MonkeyPatch)
 )
 @pytest.mark.parametrize("intent", sorted(set(ACTION_FOR_INTENT) - {
     "ask_admission_requirements", "ask_financial_aid", "ask_housing",
-    "ask_other_enrollment_topic", "request_human"}))
+    "ask_other_enrollment_topic"}))
 def test_database_down_gives_the_apology(
     monkeypatch: pytest.MonkeyPatch, bad_url: str, intent: str
 ) -> None:
