@@ -109,7 +109,10 @@ def external_lines():
         path = EXTERNAL / name
         if not path.is_file():
             continue
-        for raw in path.read_text(encoding="utf-8").splitlines():
+        rows = path.read_text(encoding="utf-8").splitlines()
+        # The first row is the TSV header ("text<TAB>source<TAB>label"), not a held-out line:
+        # counting it made the one-word training example "text" look like a leak.
+        for raw in rows[1:] if rows and rows[0].startswith("text\t") else rows:
             text = raw.split("\t", 1)[0].strip()
             if text and not text.startswith("#"):
                 lines.append((name, text))
