@@ -1,0 +1,1 @@
+"""Deployment recipes beyond one machine's `make run` (see README "Scale-out")."""

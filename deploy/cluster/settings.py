@@ -1,0 +1,83 @@
+"""Settings of the scaled-out set-up, all from the environment with loopback-safe defaults.
+
+The defaults match one developer machine (README "Scale-out" lists them); tests and the
+benchmark pass their own values so they never touch a running `make cluster`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+@dataclass
+class ClusterSettings:
+    """How many processes, where the shared services are, and where the cluster keeps its files."""
+
+    rasa_processes: int = 2
+    action_processes: int = 2
+    port: int = 5080
+    postgres: str = "postgresql://127.0.0.1:5432"
+    database_prefix: str = "enrollment_cluster"
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_db: int = 1
+    redis_key_prefix: str = "enrollment"
+    lock_lifetime_seconds: int = 60
+    run_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "cluster")
+    nginx: str = "/usr/sbin/nginx"
+
+    @classmethod
+    def from_env(cls) -> "ClusterSettings":
+        """`make cluster` reads these; each CLUSTER_* variable is documented in the README."""
+        default = cls()
+        return cls(
+            rasa_processes=_int("CLUSTER_RASA_PROCESSES", default.rasa_processes),
+            action_processes=_int("CLUSTER_ACTION_PROCESSES", default.action_processes),
+            port=_int("CLUSTER_PORT", default.port),
+            postgres=os.environ.get("CLUSTER_POSTGRES", default.postgres).rstrip("/"),
+            database_prefix=os.environ.get("CLUSTER_DATABASE_PREFIX", default.database_prefix),
+            redis_host=os.environ.get("REDIS_HOST", default.redis_host),
+            redis_port=_int("REDIS_PORT", default.redis_port),
+            redis_db=_int("REDIS_DB", default.redis_db),
+            redis_key_prefix=os.environ.get("REDIS_KEY_PREFIX", default.redis_key_prefix),
+            lock_lifetime_seconds=_int("TICKET_LOCK_LIFETIME", default.lock_lifetime_seconds),
+            run_dir=Path(os.environ.get("CLUSTER_RUN_DIR", default.run_dir)),
+            nginx=os.environ.get("NGINX", default.nginx),
+        )
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.database_prefix):
+            raise ValueError(f"CLUSTER_DATABASE_PREFIX must be a plain SQL name: {self.database_prefix!r}")
+        if not self.redis_key_prefix.isalnum():
+            raise ValueError(f"REDIS_KEY_PREFIX must be alphanumeric: {self.redis_key_prefix!r}")
+        if self.rasa_processes < 1 or self.action_processes < 1:
+            raise ValueError("the cluster needs at least one Rasa and one action server")
+
+    @property
+    def tracker_database(self) -> str:
+        return f"{self.database_prefix}_tracker"
+
+    @property
+    def program_database(self) -> str:
+        return f"{self.database_prefix}_program"
+
+    @property
+    def tracker_store_url(self) -> str:
+        """Rasa's SQLAlchemy 1.4 with psycopg2 (in the Rasa environment)."""
+        return f"{self.postgres}/{self.tracker_database}"
+
+    @property
+    def program_database_url(self) -> str:
+        """The action server's SQLAlchemy 2 with psycopg 3 (in the actions environment)."""
+        scheme, rest = self.postgres.split("://", 1)
+        return f"postgresql+psycopg://{rest}/{self.program_database}"

@@ -1,0 +1,47 @@
+"""One scaled-out set-up for the whole session: several Rasa and action servers behind nginx.
+
+It uses its own PostgreSQL databases and Redis key prefix (dropped afterwards) and free
+ports, so it never meets a running `make cluster` or `make run`. Without PostgreSQL, Redis
+or nginx the tests are skipped with the reason.
+
+test_process_failure.py kills a Rasa process; it sorts last so the others see all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from deploy.cluster.launcher import Cluster, missing_services
+from deploy.cluster.settings import ClusterSettings
+from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher
+
+RASA_PROCESSES = int(os.environ.get("CLUSTER_TEST_RASA_PROCESSES", "3"))
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    run = f"{os.getpid()}"
+    settings = ClusterSettings(
+        rasa_processes=RASA_PROCESSES, action_processes=2, port=free_port(),
+        postgres=os.environ.get("CLUSTER_POSTGRES", ClusterSettings.postgres),
+        database_prefix=f"enrollment_test{run}", redis_key_prefix=f"test{run}",
+        run_dir=Path(tmp_path_factory.mktemp("cluster")))
+    if problems := missing_services(settings):
+        pytest.skip("scaled-out set-up not available: " + "; ".join(problems))
+    running = Cluster(workdir=settings.run_dir, settings=settings)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop_all()
+        running.forget_data()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"cluster-{uuid.uuid4().hex}"
