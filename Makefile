@@ -19,6 +19,12 @@ export SITE_PORT           ?= 8000
 export RASA_CORS_ORIGINS   ?= http://localhost:$(SITE_PORT) http://127.0.0.1:$(SITE_PORT)
 export SCHOOL_TIMEZONE     ?= America/Denver
 export ENROLLMENT_CONTACT  ?=
+# Counselors and their hours (sample data until the school supplies its own file).
+export COUNSELORS_FILE     ?= $(CURDIR)/bot/booking/sample_counselors.yml
+export PRIVACY_NOTICE_URL  ?= /privacy
+export DEFAULT_PHONE_REGION ?= US
+# Where bookings are posted (an enrollment CRM); empty: `python -m bot leads export` instead.
+export CRM_WEBHOOK_URL     ?=
 # No usage data leaves the machine, and TensorFlow keeps its start-up chatter down.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL   ?= 2
@@ -41,7 +47,7 @@ help:
 	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
 	@echo "make train  train the model if data, domain or config changed"
 	@echo "make eval   measure understanding quality into reports/eval/ (hours; see README)"
-	@echo "make db     migrate and seed the program database from bot/catalog.yml"
+	@echo "make db     migrate and seed the program database (catalog, counselors, slots)"
 	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
 	@echo "make clean  remove environments, models and local databases"
 
@@ -61,6 +67,8 @@ setup: $(RASA_VENV)/.spacy-model $(ACTIONS_VENV)/.installed
 # ---- program database and model --------------------------------------------------
 db: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) -m bot db seed
+	$(ACTIONS_PY) -m bot counselors seed --file "$(COUNSELORS_FILE)"
+	$(ACTIONS_PY) -m bot slots generate
 
 $(MODEL): $(RASA_VENV)/.spacy-model $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name enrollment --out models
@@ -78,9 +86,11 @@ test: setup
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
 	$(RASA_PY) -m pytest tests/e2e -rP
+	scripts/install-nginx && $(RASA_PY) -m pytest tests/cluster -rs
 	scripts/test-browser
 
 include eval.mk
+include bench.mk
 
 # ---- maintenance -------------------------------------------------------------------
 lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed

@@ -133,7 +133,34 @@ describe('chat widget on the program page', { skip: chromiumMissing }, () => {
     await context.close();
   });
 
-  it.skip('books a counselor appointment through the widget (waits for the counselor booking issue)');
+  it('books a counselor call through the widget, tapping the offered buttons, on a phone', async () => {
+    const { context, page, w } = await openSite(PHONE);
+    await w.open();
+    await w.ask('can an advisor call me?');
+    await w.botSays('full name');
+    await w.ask('Jordan Lee');
+    await w.botSays('e-mail address');
+    await w.ask('jordan.lee@example.org');
+    await w.botSays('phone number');
+    await w.ask('303 555 0147');
+    await w.botSays('contact you');
+    await w.quickReplies.filter({ hasText: 'Phone call' }).click();
+    await w.botSays('Which program');
+    await w.quickReplies.filter({ hasText: 'Computer Science' }).click();
+    await w.botSays('free times');
+    const firstTime = w.quickReplies.filter({ hasText: /(AM|PM) M[SD]T/ }).first();
+    await firstTime.click();
+    await w.botSays('Please check your details');
+    const privacy = page.locator('.message--bot a', { hasText: 'privacy notice' }).last();
+    assert.equal(new URL(await privacy.getAttribute('href')).pathname, '/privacy');
+    await w.quickReplies.filter({ hasText: 'Yes, book it' }).last().click();
+    await w.botSays('reference code');
+    const confirmation = await page.locator('.message--bot .bubble').last().textContent();
+    const reference = confirmation.match(/[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/)?.[0];
+    assert.ok(reference, confirmation);
+    await screenshot(page, 'widget-booking-phone');
+    await context.close();
+  });
 
   it('passes axe-core with no violations, closed and open', async () => {
     const { context, page, w } = await openSite();

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -11,9 +12,12 @@ from servers import MODEL, Servers
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
-    running = Servers(workdir=Path(tmp_path_factory.mktemp("servers")))
+    # E2E_MODEL serves another model (e.g. one trained into a temporary folder while
+    # models/ is being retrained by someone else); by default the one `make train` writes.
+    model = Path(os.environ.get("E2E_MODEL") or MODEL)
+    if not model.exists():
+        pytest.fail(f"{model} is missing: run `make train` (make test does it) first")
+    running = Servers(workdir=Path(tmp_path_factory.mktemp("servers")), model=model)
     running.seed_database()
     try:
         running.start_action_server()

@@ -19,7 +19,12 @@ from servers import Servers, text_of
 
 EXTERNAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
 
-DECLINING_ACTIONS = {"utter_out_of_scope", "utter_ask_rephrase", "action_answer_unknown_topic"}
+# Replies that answer nothing: a decline, the counselor offer for an uncovered topic, a request to
+# rephrase, or the two-stage fallback's first step ("Sorry, I'm not sure I understood. Did you
+# mean ...?" with topic buttons and "Something else"), which states no fact and asks the student
+# to choose. The fallback loop runs as one action, so its name is what the tracker records.
+DECLINING_ACTIONS = {"utter_out_of_scope", "utter_ask_rephrase", "action_answer_unknown_topic",
+                     "action_two_stage_fallback"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ RIGHT_CONTENT: dict[str, Callable[[str, tuple[str, ...]], bool]] = {
     "ask_education_required": _ran("action_answer_career_question", "action_answer_program_question"),
     "ask_admission_requirements": _ran("action_answer_unknown_topic"),
     "ask_financial_aid": _ran("action_answer_unknown_topic"),
-    "human_handoff": _ran("action_offer_counselor"),
+    "human_handoff": _ran("action_hand_over", "action_start_booking"),
     "greet": _ran("utter_greet"),
     "goodbye": _ran("utter_goodbye"),
 }

@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
 ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
 MODEL = REPO_ROOT / "models" / "enrollment.tar.gz"
+ALWAYS_OPEN_COUNSELORS = Path(__file__).resolve().parent / "always_open_counselors.yml"
 STARTUP_TIMEOUT_SECONDS = 240
 
 
@@ -52,6 +53,7 @@ class Servers:
 
     workdir: Path
     model: Path = MODEL
+    endpoints: Path = REPO_ROOT / "endpoints.yml"
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
@@ -73,9 +75,19 @@ class Servers:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def seed_database(self) -> None:
-        subprocess.run([str(ACTIONS_PYTHON), "-m", "bot", "db", "seed"], cwd=REPO_ROOT,
-                       env=self.env, check=True, capture_output=True)
+    def seed_database(self, counselors: Path = ALWAYS_OPEN_COUNSELORS) -> None:
+        """The catalog, plus counselors and their slots as `make db` seeds them (by default one
+        counselor who is always in, so a request for a person is handed over at any hour)."""
+        for command in (["db", "seed"], ["counselors", "seed", "--file", str(counselors)],
+                        ["slots", "generate"]):
+            self.cli(*command)
+
+    def cli(self, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run `python -m bot ...` against this pair (the admin's and counselor's console)."""
+        return subprocess.run([str(ACTIONS_PYTHON), "-m", "bot", *arguments], cwd=REPO_ROOT,
+                              env={**self.env, "RASA_URL": self.rasa_url,
+                                   "RASA_AUTH_TOKEN": self.token, **env},
+                              check=True, capture_output=True, text=True)
 
     def _spawn(self, name: str, command: list[str]) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
@@ -84,24 +96,28 @@ class Servers:
         self.processes[name] = process
         return process, log
 
-    def start_action_server(self) -> None:
-        process, log = self._spawn("actions", [
-            str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(self.action_port)])
-        health = f"http://127.0.0.1:{self.action_port}/health"
-        wait_until(lambda: requests.get(health, timeout=2).ok, 60, "action server", process, log)
+    def start_action_server(self, name: str = "actions", port: int | None = None) -> None:
+        """Start an action server; a scaled-out set-up starts several under their own names."""
+        port = port or self.action_port
+        process, log = self._spawn(name, [
+            str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)])
+        health = f"http://127.0.0.1:{port}/health"
+        wait_until(lambda: requests.get(health, timeout=2).ok, 60, name, process, log)
 
-    def start_rasa(self) -> None:
-        process, log = self._spawn("rasa", [
-            str(RASA_BIN), "run", "--model", str(self.model), "--endpoints", "endpoints.yml",
+    def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
+        """Start a Rasa server and wait until its model is loaded (several, in a scaled-out set-up)."""
+        port = port or self.rasa_port
+        process, log = self._spawn(name, [
+            str(RASA_BIN), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
             "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-            "--port", str(self.rasa_port), "--enable-api", "--auth-token", self.token])
+            "--port", str(port), "--enable-api", "--auth-token", self.token])
 
         def model_loaded() -> bool:
-            status = requests.get(f"{self.rasa_url}/status", params={"token": self.token}, timeout=2)
+            status = requests.get(f"http://127.0.0.1:{port}/status",
+                                  params={"token": self.token}, timeout=2)
             return status.ok and bool(status.json().get("model_id"))
 
-        wait_until(model_loaded, STARTUP_TIMEOUT_SECONDS, "Rasa server", process, log)
+        wait_until(model_loaded, STARTUP_TIMEOUT_SECONDS, name, process, log)
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)

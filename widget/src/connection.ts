@@ -63,7 +63,10 @@ export class BotConnection {
   /** Sends one message; returns false (and sends nothing) when not connected and confirmed. */
   send(payload: string): boolean {
     if (!this.socket || !this.isReady) return false;
-    this.socket.emit('user_uttered', { message: payload, session_id: this.options.sessionId() });
+    // The page the student is on is stored with a booking as its source page; the query string
+    // and fragment are left out, as they may carry a visitor's details.
+    const page = location.origin + location.pathname;
+    this.socket.emit('user_uttered', { message: payload, session_id: this.options.sessionId(), metadata: { page } });
     return true;
   }
 

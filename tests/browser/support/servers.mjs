@@ -53,7 +53,11 @@ export class Servers {
     [this.actionPort, this.rasaPort, this.sitePort] = await Promise.all([freePort(), freePort(), freePort()]);
     this.siteUrl = `http://127.0.0.1:${this.sitePort}`;
     this.rasaUrl = `http://127.0.0.1:${this.rasaPort}`;
-    execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', 'db', 'seed'], { cwd: REPO_ROOT, env: this.env, stdio: 'pipe' });
+    // The catalog, plus a test counselor who is always in and their slots (as `make db` seeds them).
+    const counselors = join(REPO_ROOT, 'tests/e2e/always_open_counselors.yml');
+    for (const command of [['db', 'seed'], ['counselors', 'seed', '--file', counselors], ['slots', 'generate']]) {
+      execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', ...command], { cwd: REPO_ROOT, env: this.env, stdio: 'pipe' });
+    }
 
     this.spawn('actions', join(ACTIONS_VENV, 'bin/python'),
       ['-m', 'rasa_sdk', '--actions', 'actions', '--port', String(this.actionPort)]);
