@@ -22,3 +22,12 @@ def test_something_else_asks_to_rephrase_then_answers(servers: Servers, sender: 
     rephrase = text_of(servers.say(sender, "/out_of_scope"))
     assert "English" in rephrase  # both variations of utter_ask_rephrase say so
     assert "$3,920" in text_of(servers.say(sender, "how much is tuition?"))
+
+
+def test_still_unclear_after_rephrasing_gives_up_then_answers(servers: Servers, sender: str) -> None:
+    servers.say(sender, "/nlu_fallback")
+    servers.say(sender, "/out_of_scope")  # none of the suggestions: asked to rephrase
+    servers.say(sender, "/nlu_fallback")  # the rephrasing is still unclear: suggestions again
+    given_up = text_of(servers.say(sender, "/out_of_scope"))
+    assert "still can't work out what you need" in given_up  # utter_default
+    assert "$3,920" in text_of(servers.say(sender, "how much is tuition?"))
