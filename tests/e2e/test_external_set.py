@@ -1,8 +1,8 @@
 """The external (never trained on) questions, answered end to end by the running bot.
 
-The thresholds are a floor that catches a broken model or pipeline (measured runs sit
-well above them: about 60% in-scope right content, 83-88% of oos.tsv declined), not the
-quality targets, which the understanding-quality work measures with `make eval`. The
+The thresholds are a floor that catches a regression (measured on 2026-11-24: 82.0% of
+in-scope lines with the right content, 10.9% of them declined by mistake, 85.3% of oos.tsv
+declined), not the quality targets (90%, 5%, 90%), which `make eval` reports against. The
 measured rates are printed so every run shows where we stand.
 """
 
@@ -21,7 +21,7 @@ def test_out_of_scope_queries_are_mostly_declined(servers: Servers) -> None:
     outcomes = score(servers, read_lines("oos.tsv"))
     declined = sum(outcome.declined for outcome in outcomes) / len(outcomes)
     print(f"\noos.tsv declined: {declined:.1%} of {len(outcomes)}")
-    assert declined >= 0.6
+    assert declined >= 0.8
 
 
 def test_in_scope_questions_mostly_get_the_right_content(servers: Servers) -> None:
@@ -33,4 +33,5 @@ def test_in_scope_questions_mostly_get_the_right_content(servers: Servers) -> No
     print(f"\nheldout.tsv by label (right content):\n{summary(outcomes)}")
     print(f"in-scope right content: {right:.1%} of {len(in_scope)}; "
           f"declined by mistake: {wrongly_declined}")
-    assert right >= 0.5
+    assert right >= 0.75
+    assert wrongly_declined / len(in_scope) <= 0.15
