@@ -171,12 +171,12 @@ class ActionDeleteMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            count = service.delete_lead_data(
+            erased = service.delete_lead_data(
                 session_factory(settings().database_url), conversation_id=tracker.sender_id
             )
         except SQLAlchemyError as error:
             log_failure(logger, "Data not deleted", error)
             dispatcher.utter_message(response="utter_delete_failed")
             return []
-        send(dispatcher, replies.data_deleted(count))
+        send(dispatcher, replies.data_deleted(erased.leads, erased.handoffs))
         return [SlotSet("booking_reference", None)]

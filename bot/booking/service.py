@@ -51,6 +51,14 @@ class AppointmentNotFound(BookingError):
 
 
 @dataclass(frozen=True)
+class ErasedData:
+    """What "delete my data" removed: leads (with their bookings) and handoff transcripts."""
+
+    leads: int
+    handoffs: int
+
+
+@dataclass(frozen=True)
 class LeadDetails:
     """The validated form answers (see bot.booking.validation) for one lead."""
 
@@ -179,8 +187,9 @@ def delete_lead_data(
     conversation_id: Optional[str] = None,
     email: Optional[str] = None,
     now: Optional[datetime] = None,
-) -> int:
-    """Erase every lead of this conversation or e-mail address; return how many were removed.
+) -> ErasedData:
+    """Erase every lead of this conversation or e-mail address (and the conversation's handoff
+    transcripts); return how many of each went.
 
     Their appointments go with them (freeing the slots), their undelivered CRM messages are
     dropped so the details are not sent after erasure, and one `lead.deleted` message carrying
@@ -208,11 +217,29 @@ def delete_lead_data(
                 )
             )
             session.delete(lead)
-        if conversation_id:
-            # The transcript a counselor was given is the student's data too.
-            session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id))
-    logger.info("Deleted %d lead(s) on request", len(leads))
-    return len(leads)
+        handoffs = _delete_handoffs(session, conversation_id) if conversation_id else 0
+    logger.info("Deleted %d lead(s) and %d handoff(s) on request", len(leads), handoffs)
+    return ErasedData(leads=len(leads), handoffs=handoffs)
+
+
+def _delete_handoffs(session: Session, conversation_id: str) -> int:
+    """The transcript a counselor was given is the student's data too, and so is the copy
+    still waiting in the outbox for the CRM (a delivered copy is the CRM's to erase)."""
+    handoff_ids = set(
+        session.scalars(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
+    )
+    if not handoff_ids:
+        return 0
+    pending = session.scalars(
+        select(OutboxEvent).where(
+            OutboxEvent.event_type == "handoff.requested", OutboxEvent.delivered_at.is_(None)
+        )
+    )
+    for event in pending:
+        if event.payload.get("handoff_id") in handoff_ids:
+            session.delete(event)
+    session.execute(delete(Handoff).where(Handoff.id.in_(handoff_ids)))
+    return len(handoff_ids)
 
 
 def appointment_payload(appointment: Appointment) -> dict[str, Any]:

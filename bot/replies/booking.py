@@ -151,7 +151,7 @@ def rescheduled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) ->
     )
 
 
-def data_deleted(count: int) -> Reply:
-    if count == 0:
-        return Reply("utter_no_data_to_delete")
-    return Reply("utter_data_deleted", {"count": str(count), "bookings": "booking" if count == 1 else "bookings"})
+def data_deleted(leads: int, handoffs: int = 0) -> Reply:
+    if leads == 0:
+        return Reply("utter_transcript_deleted" if handoffs else "utter_no_data_to_delete")
+    return Reply("utter_data_deleted", {"count": str(leads), "bookings": "booking" if leads == 1 else "bookings"})

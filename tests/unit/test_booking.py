@@ -381,7 +381,7 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
         booking_factory, details(email="other@example.org", conversation_id="conv-2"),
         third.slot_id, now=NOW,
     )
-    assert service.delete_lead_data(booking_factory, conversation_id="conv-1", now=NOW) == 2
+    assert service.delete_lead_data(booking_factory, conversation_id="conv-1", now=NOW).leads == 2
     with booking_factory() as session:
         assert session.scalars(select(Lead.email)).all() == ["other@example.org"]
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
@@ -392,8 +392,8 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
         # No message still holding the erased student's address is left to send.
         assert all("ada@example.org" not in str(e.payload) for e in events)
     assert first.slot_id in {s.slot_id for s in free(booking_factory, 50)}
-    assert service.delete_lead_data(booking_factory, email="other@example.org", now=NOW) == 1
-    assert service.delete_lead_data(booking_factory, email="nobody@example.org", now=NOW) == 0
+    assert service.delete_lead_data(booking_factory, email="other@example.org", now=NOW).leads == 1
+    assert service.delete_lead_data(booking_factory, email="nobody@example.org", now=NOW).leads == 0
     with pytest.raises(ValueError):
         service.delete_lead_data(booking_factory)
 

@@ -75,11 +75,14 @@ def test_request_queues_once_and_tells_the_crm(booking_factory: sessionmaker[Ses
         assert handoff.waiting_handoffs(session) == []
 
 
-def test_delete_my_data_removes_the_transcript(booking_factory: sessionmaker[Session]) -> None:
+def test_delete_my_data_removes_the_transcript_and_its_pending_crm_copy(booking_factory: sessionmaker[Session]) -> None:
     handoff.request_handoff(booking_factory, "conv-9", [{"from": "student", "text": "hi"}])
-    service.delete_lead_data(booking_factory, conversation_id="conv-9")
+    handoff.request_handoff(booking_factory, "conv-10", [{"from": "student", "text": "hello"}])
+    assert service.delete_lead_data(booking_factory, conversation_id="conv-9") == service.ErasedData(leads=0, handoffs=1)
     with booking_factory() as session:
-        assert session.scalars(select(Handoff)).all() == []
+        assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-10"]
+        pending = session.scalars(select(OutboxEvent)).all()
+        assert [e.payload["conversation_id"] for e in pending] == ["conv-10"]
 
 
 def run_hand_over(monkeypatch: pytest.MonkeyPatch, url: str, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

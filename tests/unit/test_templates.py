@@ -66,6 +66,7 @@ def _booking_replies() -> list[Reply]:
         booking_replies.rescheduled(booking, zone),
         booking_replies.data_deleted(0),
         booking_replies.data_deleted(2),
+        booking_replies.data_deleted(0, handoffs=1),
         handoff_replies.handed_over(),
         handoff_replies.counselors_away(start, zone),
     ]
