@@ -1,4 +1,4 @@
-"""What every action shares: sending a Reply, reading the latest intent, the settings."""
+"""What every action shares: sending a Reply, reading the latest message, the settings."""
 
 from __future__ import annotations
 
@@ -44,6 +44,20 @@ def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None
 
 def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def entity_values(tracker: Tracker, name: str) -> tuple[str, ...]:
+    """The non-empty values of entity `name` in the latest message, as text."""
+    return tuple(str(value) for value in tracker.get_latest_entity_values(name) if value)
+
+
+def asked(tracker: Tracker, slot: str) -> bool:
+    """True when the active form's last question was for `slot`."""
+    return tracker.get_slot("requested_slot") == slot
 
 
 def settings() -> Settings:

@@ -17,8 +17,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions._support import latest_intent, log_failure, send, settings
-from actions.booking import TimeSlotAnswers, asked, latest_text
+from actions._support import asked, latest_intent, latest_text, log_failure, send, settings
+from actions.booking import TimeSlotAnswers
 from bot.booking import service
 from bot.booking.service import REFERENCE_ALPHABET
 from bot.db import session_factory

@@ -20,7 +20,8 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions._support import latest_intent, log_failure, send, settings
+from actions._support import (
+    asked, entity_values, latest_intent, latest_text, log_failure, send, settings)
 from bot import catalog
 from bot.booking import form_answers, offers, service, validation
 from bot.booking.confirmation_email import send_confirmation
@@ -55,17 +56,9 @@ def message_intent(tracker: Tracker) -> MessageIntent:
     return MessageIntent(intent.get("name") or "", float(intent.get("confidence") or 0.0))
 
 
-def latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
 def entity(tracker: Tracker, name: str) -> Optional[str]:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return str(value) if value is not None else None
-
-
-def asked(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot
+    values = entity_values(tracker, name)
+    return values[0] if values else None
 
 
 def correction(tracker: Tracker) -> Optional[SlotValues]:

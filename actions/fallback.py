@@ -12,7 +12,7 @@ from typing import Any, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._support import send
+from actions._support import entity_values, send
 from bot.intent_descriptions import did_you_mean
 
 
@@ -30,5 +30,5 @@ class ActionAskAffirmation(Action):
 
 def _program(tracker: Tracker) -> Optional[str]:
     """The program named in the unclear message, so a chosen suggestion keeps it."""
-    values = [str(value) for value in tracker.get_latest_entity_values("program") if value]
+    values = entity_values(tracker, "program")
     return values[0] if values else None

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._support import ReplyAction, latest_intent, send, settings
+from actions._support import ReplyAction, entity_values, latest_intent, latest_text, send, settings
 from bot.answers import ProgramMention, answer_comparison, answer_program_question
 from bot.replies import Reply
 
@@ -46,9 +46,7 @@ class ActionComparePrograms(ReplyAction):
 
 def _program_mention(tracker: Tracker) -> ProgramMention:
     return ProgramMention(
-        entity_values=tuple(
-            str(value) for value in tracker.get_latest_entity_values("program") if value
-        ),
+        entity_values=entity_values(tracker, "program"),
         slot_value=tracker.get_slot("program"),
-        text=tracker.latest_message.get("text") or "",
+        text=latest_text(tracker),
     )
