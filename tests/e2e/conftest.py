@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from servers import MODEL, Servers
+from servers import E2E_TRACKER_WINDOW_EVENTS, MODEL, Servers
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +17,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     model = Path(os.environ.get("E2E_MODEL") or MODEL)
     if not model.exists():
         pytest.fail(f"{model} is missing: run `make train` (make test does it) first")
-    running = Servers(workdir=Path(tmp_path_factory.mktemp("servers")), model=model)
+    # A window of a few turns (the default is about ten), so that every conversation longer
+    # than that, bookings and handoffs included, is answered from a snapshot and its recent events.
+    running = Servers(workdir=Path(tmp_path_factory.mktemp("servers")), model=model,
+                      tracker_window_events=E2E_TRACKER_WINDOW_EVENTS)
     running.seed_database()
     try:
         running.start_action_server()

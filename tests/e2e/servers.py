@@ -24,6 +24,8 @@ ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
 MODEL = REPO_ROOT / "models" / "enrollment.tar.gz"
 ALWAYS_OPEN_COUNSELORS = Path(__file__).resolve().parent / "always_open_counselors.yml"
 STARTUP_TIMEOUT_SECONDS = 240
+# The e2e servers' TRACKER_WINDOW_EVENTS: a few turns (`make run` keeps about ten).
+E2E_TRACKER_WINDOW_EVENTS = 24
 
 
 def free_port() -> int:
@@ -54,6 +56,8 @@ class Servers:
     workdir: Path
     model: Path = MODEL
     endpoints: Path = REPO_ROOT / "endpoints.yml"
+    # Events a message replays (TRACKER_WINDOW_EVENTS); None keeps the default `make run` uses.
+    tracker_window_events: int | None = None
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
@@ -69,6 +73,8 @@ class Servers:
             "SANIC_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            **({"TRACKER_WINDOW_EVENTS": str(self.tracker_window_events)}
+               if self.tracker_window_events is not None else {}),
         }
 
     @property

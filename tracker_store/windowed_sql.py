@@ -1,0 +1,272 @@
+"""A SQL tracker store that rebuilds a conversation from its recent events, not the whole session.
+
+Rasa 3.6's `SQLTrackerStore` loads, deserialises and replays every event of the current session
+for every message, and the policies then re-featurise all of them: a turn costs time in
+proportion to how long the conversation has been going (py-spy at turn 200 of one session:
+31% loading events, 14% re-computing past dialogue states; turn 200 took 12x turn 5 at p95).
+
+This store keeps Rasa's `events` table as it is (every event is still stored, and
+`retrieve_full_tracker`, which `GET /conversations/<id>/tracker` and `rasa export` use, still
+returns all of them) and adds a `tracker_snapshots` table: at every turn boundary (the last
+event is `action_listen`) it records the dialogue state (slot values, the active form, paused).
+`retrieve` takes the newest snapshot of the current session with at least `window_events` real
+events after it, and returns a tracker made of a few synthetic events that restore that state,
+then only the real events after it. The tracker's state is the same as a full replay's; its
+history is cut to the window, which is all this assistant looks at: TED and memoization read
+the last 5 turns, the rules are short, and the handoff transcript takes the messages it finds.
+
+Used from endpoints.yml as `type: tracker_store.windowed_sql.WindowedSQLTrackerStore`; the
+window comes from TRACKER_WINDOW_EVENTS (0 = load the whole session, as Rasa does).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    ConversationPaused,
+    Event,
+    SessionStarted,
+    SlotSet,
+    deserialise_events,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session, declarative_base
+
+logger = logging.getLogger(__name__)
+
+WINDOW_ENV = "TRACKER_WINDOW_EVENTS"
+# About ten turns of this assistant (a question and its answer are 6-8 events): more than the
+# 5 turns the policies look at, and the last dozen or so messages for a counselor's transcript.
+DEFAULT_WINDOW_EVENTS = 80
+
+# The attribute a retrieved tracker carries: how many of its events are already stored.
+_STORED_EVENTS = "_windowed_store_stored_events"
+
+SnapshotBase = declarative_base()
+
+
+class TrackerSnapshot(SnapshotBase):
+    """The dialogue state of one conversation right after the event `event_id` was stored."""
+
+    __tablename__ = "tracker_snapshots"
+
+    id = sa.Column(sa.Integer, sa.Sequence("tracker_snapshots_seq"), primary_key=True)
+    sender_id = sa.Column(sa.String(255), nullable=False)
+    event_id = sa.Column(sa.Integer, nullable=False)
+    timestamp = sa.Column(sa.Float, nullable=False)
+    state = sa.Column(sa.Text, nullable=False)
+
+    __table_args__ = (sa.Index("ix_tracker_snapshots_sender_event", "sender_id", "event_id"),)
+
+
+def window_from_env(environ: Mapping[str, str] = os.environ) -> int:
+    """TRACKER_WINDOW_EVENTS as a non-negative number; unset or invalid gives the default."""
+    raw = (environ.get(WINDOW_ENV) or "").strip()
+    if not raw:
+        return DEFAULT_WINDOW_EVENTS
+    try:
+        value = int(raw)
+    except ValueError:
+        logger.warning("%s=%r is not a number; using %d", WINDOW_ENV, raw, DEFAULT_WINDOW_EVENTS)
+        return DEFAULT_WINDOW_EVENTS
+    return max(value, 0)
+
+
+def snapshot_state(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """What a full replay of the tracker's events leaves behind that the window would lose:
+    slots that differ from their initial value, the active form (whether it was rejected; it is
+    never "interrupted" at a turn boundary, since every action resets that), paused, and the
+    bot's latest message."""
+    loop = tracker.active_loop
+    latest_bot = tracker.latest_bot_utterance
+    return {
+        "slots": {
+            name: slot.value
+            for name, slot in tracker.slots.items()
+            if slot.value != slot.initial_value
+        },
+        "active_loop": (
+            {
+                "name": loop.name,
+                "rejected": loop.rejected,
+                "trigger_message": loop.trigger_message,
+            }
+            if loop is not None and loop.name
+            else None
+        ),
+        "paused": tracker.is_paused(),
+        "latest_bot": latest_bot.as_dict() if latest_bot and (latest_bot.text or latest_bot.data) else None,
+    }
+
+
+def events_restoring(state: Mapping[str, Any], timestamp: float) -> list[Event]:
+    """Events that bring a fresh tracker to `state`, shaped like the start of a session
+    (session start, carried-over slots, the form, then listening) so the policies see a turn
+    boundary, as they did at that point of the real conversation."""
+    restored: list[Event] = [
+        ActionExecuted(ACTION_SESSION_START_NAME, timestamp=timestamp),
+        SessionStarted(timestamp=timestamp),
+    ]
+    restored += [SlotSet(name, value, timestamp=timestamp) for name, value in state["slots"].items()]
+    loop = state["active_loop"]
+    if loop:
+        restored.append(ActiveLoop(loop["name"], timestamp=timestamp))
+        if loop["rejected"]:
+            restored.append(ActionExecutionRejected(loop["name"], timestamp=timestamp))
+    if state["paused"]:
+        restored.append(ConversationPaused(timestamp=timestamp))
+    if state["latest_bot"]:
+        restored.append(Event.from_parameters({**state["latest_bot"], "timestamp": timestamp}))
+    restored.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=timestamp))
+    return restored
+
+
+def tracker_from_snapshot(
+    sender_id: Text, state: Mapping[str, Any], timestamp: float, later: list[Event], slots: Any
+) -> DialogueStateTracker:
+    """The tracker at `state`, then `later` events replayed on it."""
+    tracker = DialogueStateTracker.from_events(sender_id, events_restoring(state, timestamp), slots)
+    loop = state["active_loop"]
+    if loop and tracker.active_loop is not None:
+        # ActiveLoop takes its trigger from the latest user message, which the window starts after.
+        tracker.active_loop.trigger_message = loop["trigger_message"]
+    for event in later:
+        tracker.update(event)
+    return tracker
+
+
+def event_row(model: Any, sender_id: Text, event: Event) -> Any:
+    """One row of Rasa's `events` table, filled exactly as `SQLTrackerStore.save` fills it."""
+    data = event.as_dict()
+    return model(
+        sender_id=sender_id,
+        type_name=event.type_name,
+        timestamp=data.get("timestamp"),
+        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        action_name=data.get("name"),
+        data=json.dumps(data),
+    )
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` whose `retrieve` replays a bounded window of recent events."""
+
+    def __init__(self, *args: Any, window_events: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window_events = window_from_env() if window_events is None else max(window_events, 0)
+        SnapshotBase.metadata.create_all(self.engine)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The current session's tracker, rebuilt from the newest snapshot that leaves at least
+        `window_events` events to replay (the whole session while it is shorter)."""
+        if self.window_events == 0:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            snapshot = self._snapshot_before_window(session, sender_id)
+            if snapshot is None:
+                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            else:
+                rows = (
+                    session.query(self.SQLEvent)
+                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > snapshot.event_id)
+                    .order_by(self.SQLEvent.id)
+                )
+            stored = deserialise_events([json.loads(row.data) for row in rows.all()])
+        if not self.domain or not stored:
+            return None
+        if snapshot is None:
+            tracker = DialogueStateTracker.from_events(sender_id, stored, self.domain.slots)
+        else:
+            state = json.loads(snapshot.state)
+            tracker = tracker_from_snapshot(sender_id, state, snapshot.timestamp, stored, self.domain.slots)
+        setattr(tracker, _STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events as Rasa does and, at a turn boundary, a snapshot of the state,
+        in the same transaction."""
+        if self.window_events == 0:
+            await super().save(tracker)
+            return
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            rows = [event_row(self.SQLEvent, tracker.sender_id, event) for event in new_events]
+            session.add_all(rows)
+            latest = new_events[-1] if new_events else None
+            if isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME:
+                session.flush()  # gives the rows their ids
+                session.add(
+                    TrackerSnapshot(
+                        sender_id=tracker.sender_id,
+                        event_id=rows[-1].id,
+                        timestamp=latest.timestamp,
+                        state=json.dumps(snapshot_state(tracker)),
+                    )
+                )
+            session.commit()
+        setattr(tracker, _STORED_EVENTS, len(tracker.events))
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish only the events not stored yet (Rasa's diff against a fresh `retrieve`
+        would count the window's synthetic events as missing)."""
+        if self.event_broker is None:
+            return
+        stored = getattr(tracker, _STORED_EVENTS, None)
+        if stored is None:
+            await super().stream_events(tracker)
+            return
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        """Events after the ones the tracker was retrieved with (or saved last); a tracker this
+        store did not build (a new conversation, `PUT .../tracker/events`) is counted as Rasa
+        counts it, against the stored events of its session."""
+        stored = getattr(tracker, _STORED_EVENTS, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    def _snapshot_before_window(self, session: Session, sender_id: Text) -> Optional[TrackerSnapshot]:
+        """The newest snapshot of the current session with `window_events` events after it."""
+        events = self.SQLEvent
+        window_start = (
+            session.query(events.id)
+            .filter(events.sender_id == sender_id)
+            .order_by(events.id.desc())
+            .offset(self.window_events)
+            .limit(1)
+            .scalar()
+        )
+        if window_start is None:
+            return None
+        session_start = (
+            session.query(sa.func.max(events.id))
+            .filter(events.sender_id == sender_id, events.type_name == SessionStarted.type_name)
+            .scalar()
+        )
+        return (
+            session.query(TrackerSnapshot)
+            .filter(
+                TrackerSnapshot.sender_id == sender_id,
+                TrackerSnapshot.event_id <= window_start,
+                TrackerSnapshot.event_id > (session_start or 0),
+            )
+            .order_by(TrackerSnapshot.event_id.desc())
+            .limit(1)
+            .one_or_none()
+        )
