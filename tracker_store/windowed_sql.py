@@ -167,7 +167,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, window_events: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_events = window_from_env() if window_events is None else max(window_events, 0)
-        SnapshotBase.metadata.create_all(self.engine)
+        self._create_snapshot_table()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The current session's tracker, rebuilt from the newest snapshot that leaves at least
@@ -240,6 +240,16 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         if stored is None:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    def _create_snapshot_table(self) -> None:
+        try:
+            SnapshotBase.metadata.create_all(self.engine)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+            # Several Rasa processes started together race to create the table (as Rasa's own
+            # store does for `events`); one of them wins, and that is all that is needed.
+            if not sa.inspect(self.engine).has_table(TrackerSnapshot.__tablename__):
+                raise
+            logger.debug("tracker_snapshots was created by another process: %s", error)
 
     def _snapshot_before_window(self, session: Session, sender_id: Text) -> Optional[TrackerSnapshot]:
         """The newest snapshot of the current session with `window_events` events after it."""

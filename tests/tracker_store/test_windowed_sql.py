@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy.exc
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
@@ -35,7 +36,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from deploy.cluster.postgres import drop_database, ensure_database, reachable
-from tracker_store.windowed_sql import WindowedSQLTrackerStore, window_from_env
+from tracker_store.windowed_sql import SnapshotBase, WindowedSQLTrackerStore, window_from_env
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(REPO / "domain.yml")
@@ -253,3 +254,30 @@ def test_a_window_of_zero_is_rasas_own_store(database_url: str) -> None:
 )
 def test_the_window_comes_from_the_environment(value: str, expected: int) -> None:
     assert window_from_env({"TRACKER_WINDOW_EVENTS": value}) == expected
+
+
+def test_processes_racing_to_create_the_snapshot_table_all_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several Rasa processes start together: the losers of CREATE TABLE get an error."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    create_all = SnapshotBase.metadata.create_all
+
+    def lose_the_race(bind: Any, **kwargs: Any) -> None:
+        create_all(bind, **kwargs)  # the winner's table
+        raise sqlalchemy.exc.ProgrammingError("CREATE TABLE tracker_snapshots", {}, Exception("exists"))
+
+    monkeypatch.setattr(SnapshotBase.metadata, "create_all", lose_the_race)
+    store = store_for(url)
+    play(store, f"window-{uuid.uuid4()}", conversation()[:3])
+
+
+def test_a_snapshot_table_that_cannot_be_created_stops_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(bind: Any, **kwargs: Any) -> None:
+        raise sqlalchemy.exc.OperationalError("CREATE TABLE tracker_snapshots", {}, Exception("disk full"))
+
+    monkeypatch.setattr(SnapshotBase.metadata, "create_all", fail)
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        store_for(f"sqlite:///{tmp_path / 'tracker.db'}")
