@@ -1,7 +1,7 @@
 # `make bench` (latency, throughput, memory, training time against issue 6's targets, into
 # reports/bench/) and the scaled-out set-up on loopback (`make cluster` / `make cluster-down`).
 # Included from the Makefile, which defines setup, MODEL, RASA_VENV and RASA_PY.
-# A full `make bench` takes about 25 minutes on 2 cores; BENCH_* variables (README
+# A full `make bench` takes about 30 minutes on 2 cores; BENCH_* variables (README
 # "Benchmark") make it shorter, e.g. BENCH_SKIP_TRAINING=1 BENCH_TURNS=100 BENCH_SOAK_MESSAGES=500.
 
 .PHONY: bench cluster cluster-down cluster-status nginx
