@@ -8,12 +8,14 @@ proportion to how long the conversation has been going (py-spy at turn 200 of on
 This store keeps Rasa's `events` table as it is (every event is still stored, and
 `retrieve_full_tracker`, which `GET /conversations/<id>/tracker` and `rasa export` use, still
 returns all of them) and adds a `tracker_snapshots` table: at every turn boundary (the last
-event is `action_listen`) it records the dialogue state (slot values, the active form, paused).
+event is `action_listen`) it records the dialogue state (slot values, the active form, paused,
+the last bot message).
 `retrieve` takes the newest snapshot of the current session with at least `window_events` real
 events after it, and returns a tracker made of a few synthetic events that restore that state,
 then only the real events after it. The tracker's state is the same as a full replay's; its
 history is cut to the window, which is all this assistant looks at: TED and memoization read
-the last 5 turns, the rules are short, and the handoff transcript takes the messages it finds.
+the last 5 dialogue states, the rules are short, and the handoff transcript takes the messages
+it finds.
 
 Used from endpoints.yml as `type: tracker_store.windowed_sql.WindowedSQLTrackerStore`; the
 window comes from TRACKER_WINDOW_EVENTS (0 = load the whole session, as Rasa does).
@@ -31,7 +33,6 @@ from typing import Any, Optional, Text
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -43,13 +44,15 @@ from rasa.shared.core.events import (
     deserialise_events,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session, declarative_base
 
 logger = logging.getLogger(__name__)
 
 WINDOW_ENV = "TRACKER_WINDOW_EVENTS"
 # About ten turns of this assistant (a question and its answer are 6-8 events): more than the
-# 5 turns the policies look at, and the last dozen or so messages for a counselor's transcript.
+# 5 dialogue states the policies look at, and about the last twenty messages for a counselor's
+# transcript.
 DEFAULT_WINDOW_EVENTS = 80
 
 # The attribute a retrieved tracker carries: how many of its events are already stored.
