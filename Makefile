@@ -81,7 +81,7 @@ run: setup db $(MODEL)
 
 test: setup
 	$(ACTIONS_PY) -m pytest tests/unit
-	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store -rs
+	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components -rs
 	scripts/validate-training-data
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
