@@ -27,7 +27,7 @@ PY_SPY = REPO_ROOT / ".venv" / "rasa" / "bin" / "py-spy"
 RASA_PARTS = (
     ("tracker store: load and save (SQL, events from JSON)", ("tracker_store.py",)),
     ("lock store", ("lock_store.py",)),
-    ("NLU: spaCy, featurizers, DIET", ("rasa/nlu/", "spacy/", "thinc/")),
+    ("NLU: spaCy, featurizers, classifiers", ("rasa/nlu/", "nlu_components/", "spacy/", "thinc/")),
     ("policies: TED, rules, memoization", ("rasa/core/policies/", "rasa/core/featurizers/")),
     ("custom action call: tracker to JSON, HTTP, response check", ("rasa/core/actions/action.py",)),
     ("tracker updates and events", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),
