@@ -4,7 +4,11 @@ Several students chat through nginx while one Rasa process is SIGKILLed (as a cr
 out-of-memory kill would do it). A client whose message was in flight on that process gets
 an error and sends it again, as the widget's user would; every conversation must then go
 on to its end with its context intact, the other processes must keep answering, and each
-tracker must hold every message exactly once, in the order it was sent.
+tracker must hold every message, in the order it was sent, once each.
+
+One exception is allowed, because it is what the system guarantees: if the process stored
+its turn and died before its answer left, the re-sent message is handled again, so that one
+message appears twice in a row (at least once, not exactly once; README, "Scale-out").
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Student:
     sender: str
     answers: list[Answer] = field(default_factory=list)
     retried: int = 0
+    resent: set[str] = field(default_factory=set)
 
 
 def chat(cluster: Cluster, student: Student, answered: list[int]) -> None:
@@ -51,9 +56,19 @@ def chat(cluster: Cluster, student: Student, answered: list[int]) -> None:
             if answer.status == 200 and answer.messages:
                 break
             student.retried += 1
+            student.resent.add(message)
             time.sleep(1)
         student.answers.append(answer)
         answered[0] += 1
+
+
+def without_repeats_of(texts: list[str], resent: set[str]) -> list[str]:
+    """``texts`` without a re-sent message's immediate repeat (any other repeat stays)."""
+    kept: list[str] = []
+    for text in texts:
+        if not (kept and text == kept[-1] and text in resent):
+            kept.append(text)
+    return kept
 
 
 def test_killing_a_rasa_process_loses_no_conversation(cluster: Cluster) -> None:
@@ -82,8 +97,8 @@ def test_killing_a_rasa_process_loses_no_conversation(cluster: Cluster) -> None:
         for (message, expected), answer in zip(SCRIPT, student.answers):
             assert answer.status == 200, f"{student.sender}: {message!r} never got an answer"
             assert expected in answer.text, f"{student.sender}: {message!r} -> {answer.text!r}"
-        tracker = cluster.tracker(student.sender)
-        assert user_texts(tracker) == [message for message, _ in SCRIPT], \
+        stored = without_repeats_of(user_texts(cluster.tracker(student.sender)), student.resent)
+        assert stored == [message for message, _ in SCRIPT], \
             f"{student.sender}: the tracker does not hold each message once, in order"
 
     after_kill = [answer for student in students for answer in student.answers if answer.finished > killed_at[0]]
