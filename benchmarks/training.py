@@ -20,6 +20,8 @@ from typing import Any
 from benchmarks.config import REPO_ROOT
 
 RASA = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+# What `rasa train` reads besides config.yml and domain.yml.
+TRAINING_DIRECTORIES = ("data", "nlu_components")
 CHANGE = """version: "3.1"
 nlu:
   - intent: ask_tuition
@@ -46,7 +48,9 @@ def measure(log_dir: Path) -> dict[str, Any]:
         workdir = Path(temp)
         for name in ("config.yml", "domain.yml"):
             shutil.copy(REPO_ROOT / name, workdir / name)
-        shutil.copytree(REPO_ROOT / "data", workdir / "data")
+        # config.yml names our own NLU component by module path, so it must be importable there.
+        for name in TRAINING_DIRECTORIES:
+            shutil.copytree(REPO_ROOT / name, workdir / name)
         full = _train(workdir, log)
         (workdir / "data" / "nlu" / "bench_change.yml").write_text(CHANGE)
         nlu_only = _train(workdir, log)
