@@ -42,7 +42,6 @@ RETRIES = 8
 class Student:
     sender: str
     answers: list[Answer] = field(default_factory=list)
-    retried: int = 0
     resent: set[str] = field(default_factory=set)
 
 
@@ -55,7 +54,6 @@ def chat(cluster: Cluster, student: Student, answered: list[int]) -> None:
                 answer = Answer(0)
             if answer.status == 200 and answer.messages:
                 break
-            student.retried += 1
             student.resent.add(message)
             time.sleep(1)
         student.answers.append(answer)
