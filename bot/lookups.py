@@ -2,9 +2,10 @@
 
 The program aliases students use ("comp sci", "sw dev", ...) live in the database (seeded from
 bot/catalog.yml) because the actions resolve programs from them. Writing them into the NLU data
-as a lookup table lets RegexFeaturizer mark those words as a likely `program` entity, so a
-nickname added to the catalog helps the classifier too, instead of living in two lists that drift
-apart. The file is generated (``python -m bot lookups write``) and committed, because Rasa trains
+as a lookup table, with a synonym per program that maps each name to the program's code, lets
+ProgramEntityExtractor find those names (typos included) and RegexFeaturizer mark them for the
+classifier, so a nickname added to the catalog is understood at once, instead of living in two
+lists that drift apart. The file is generated (``python -m bot lookups write``) and committed, because Rasa trains
 from files; tests/unit/test_lookups.py fails when it no longer matches the database.
 """
 
@@ -28,22 +29,35 @@ _HEADER = """\
 """
 
 
+def program_codes_by_name(session: Session) -> dict[str, str]:
+    """Every way the database names a program (aliases, display name; lower-case) -> its code."""
+    names = dict(read_program_aliases(session))
+    names.update({program.display_name.lower(): program.code for program in read_programs(session)})
+    return {name.strip(): code for name, code in names.items() if name.strip()}
+
+
 def program_names(session: Session) -> list[str]:
-    """Every way the database names a program: its aliases and its display name, lower-case."""
-    names = set(read_program_aliases(session))
-    names.update(program.display_name.lower() for program in read_programs(session))
-    return sorted(name.strip() for name in names if name.strip())
+    """Every way the database names a program, sorted."""
+    return sorted(program_codes_by_name(session))
 
 
-def render_lookup(name: str, entries: Iterable[str]) -> str:
-    """The Rasa NLU YAML text of one lookup table, deterministic so the file diffs cleanly."""
-    lines = [_HEADER, 'version: "3.1"', "", "nlu:", f"- lookup: {name}", "  examples: |"]
-    lines += [f"    - {entry}" for entry in entries]
+def _examples(entries: Iterable[str]) -> list[str]:
+    return ["  examples: |", *(f"    - {entry}" for entry in entries)]
+
+
+def render_lookup(name: str, codes_by_name: dict[str, str]) -> str:
+    """The Rasa NLU YAML of one lookup table and a synonym per value, deterministic so the
+    file diffs cleanly. A synonym lists the names other than the code itself."""
+    lines = [_HEADER, 'version: "3.1"', "", "nlu:", f"- lookup: {name}",
+             *_examples(sorted(codes_by_name))]
+    for code in sorted(set(codes_by_name.values())):
+        lines += ["", f"- synonym: {code}",
+                  *_examples(sorted(n for n, c in codes_by_name.items() if c == code and n != code))]
     return "\n".join(lines) + "\n"
 
 
 def program_lookup(session: Session) -> str:
-    return render_lookup(PROGRAM_LOOKUP_NAME, program_names(session))
+    return render_lookup(PROGRAM_LOOKUP_NAME, program_codes_by_name(session))
 
 
 def write_program_lookup(session: Session, path: Path = PROGRAM_LOOKUP_PATH) -> bool:

@@ -21,11 +21,16 @@ def test_committed_program_lookup_matches_the_database(seeded_url: str) -> None:
 def test_lookup_names_every_alias_and_is_rasa_yaml(seeded_url: str) -> None:
     with session_factory(seeded_url)() as session:
         text = lookups.program_lookup(session)
-    [table] = yaml.safe_load(text)["nlu"]
+    table, *synonyms = yaml.safe_load(text)["nlu"]
     entries = [line[2:] for line in table["examples"].splitlines()]
     assert table["lookup"] == "program"
     assert {"comp sci", "cs", "software dev", "b.s. computer science"} <= set(entries)
     assert entries == sorted(set(entries))
+    # Every name maps to its program's code, so the extractor sets the code as the value.
+    code_of = {line[2:]: synonym["synonym"]
+               for synonym in synonyms for line in synonym["examples"].splitlines()}
+    assert set(code_of) == set(entries)
+    assert code_of["comp sci"] == "computer_science" and code_of["sw dev"] == "software_development"
 
 
 def test_cli_writes_the_file_once(seeded_url: str, tmp_path: Path, monkeypatch, capsys) -> None:
