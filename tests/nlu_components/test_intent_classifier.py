@@ -89,3 +89,59 @@ def test_the_fallback_turns_no_intent_into_a_request_to_rephrase(context: dict) 
                                          resource=Resource("fallback"), **context)
     [result] = fallback.process(classifier(context).process([message()]))
     assert result.get(INTENT)["name"] == "nlu_fallback"
+
+
+# ---- normalise_features, C and dense_weight --------------------------------------------------
+# With normalise_features, each featurizer's sentence block is scaled to unit length and the
+# dense blocks weighed by dense_weight, so a long message's raw counts do not drown its meaning.
+
+
+def configured(context: dict, **config) -> LogisticRegressionIntentClassifier:
+    return LogisticRegressionIntentClassifier.create(
+        {**LogisticRegressionIntentClassifier.get_default_config(), **config},
+        resource=Resource("intent_classifier"), **context)
+
+
+def two_block_message() -> Message:
+    result = Message(data={TEXT: "tuition"})
+    result.add_features(Features(scipy.sparse.coo_matrix([[3.0, 4.0]]), FEATURE_TYPE_SENTENCE,
+                                 TEXT, "CountVectorsFeaturizer"))
+    result.add_features(Features(np.array([[0.0, 2.0]]), FEATURE_TYPE_SENTENCE, TEXT,
+                                 "SentenceEncoderFeaturizer"))
+    return result
+
+
+def test_normalised_features_are_unit_blocks_with_weighed_dense_ones(context: dict) -> None:
+    component = configured(context, normalise_features=True, dense_weight=2)
+    row = component._create_X([two_block_message()]).toarray()
+    assert np.allclose(row, [[0.6, 0.8, 0.0, 2.0]])
+
+
+def test_without_normalising_the_row_is_rasas_own(context: dict) -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    ours = configured(context, normalise_features=False, dense_weight=2)
+    rasas = LogisticRegressionClassifier.create(
+        LogisticRegressionClassifier.get_default_config(), resource=Resource("rasa"), **context)
+    messages = [message("tuition", "cost", "cost"), message("hello")]
+    assert np.array_equal(ours._create_X(messages).toarray(), rasas._create_X(messages).toarray())
+    assert np.array_equal(ours._create_X([two_block_message()]).toarray(), [[3.0, 4.0, 0.0, 2.0]])
+
+
+def test_the_configured_c_reaches_the_regression(context: dict) -> None:
+    assert configured(context, C=10).clf.C == 10.0
+
+
+def test_a_loaded_model_predicts_as_the_trained_one(context: dict) -> None:
+    config = {**LogisticRegressionIntentClassifier.get_default_config(),
+              "normalise_features": True, "C": 10, "dense_weight": 2}
+    trained = LogisticRegressionIntentClassifier.create(
+        config, resource=Resource("intent_classifier"), **context)
+    trained.train(TrainingData([message(word, intent=INTENT_OF_WORD[word])
+                                for word in VOCABULARY for _ in range(3)]))
+    loaded = LogisticRegressionIntentClassifier.load(
+        config, resource=Resource("intent_classifier"), **context)
+    assert loaded.clf.C == 10.0
+    texts = [("tuition", "hello"), ("hi",), ("cost", "cost", "hello")]
+    before = trained.process([message(*words) for words in texts])
+    after = loaded.process([message(*words) for words in texts])
+    assert [m.get(INTENT_RANKING_KEY) for m in after] == [m.get(INTENT_RANKING_KEY) for m in before]
