@@ -54,6 +54,12 @@ INTENT_DESCRIPTIONS: dict[str, str] = {
 # (out_of_scope): the loop then asks the student to rephrase.
 SOMETHING_ELSE = Button("Something else", "/out_of_scope")
 
+# When "off-topic" is the likeliest reading of an unclear message, offering catalog topics
+# ("Did you mean tuition?" for a question about a stock price) would look random: the
+# student is told what the assistant can help with instead.
+OFF_TOPIC = "out_of_scope"
+NLU_FALLBACK = "nlu_fallback"
+
 MAX_SUGGESTIONS = 3
 # A candidate this unlikely is noise, not a suggestion: offering it would look random.
 MIN_CONFIDENCE = 0.05
@@ -75,6 +81,14 @@ def candidates(ranking: Iterable[Mapping[str, Any]]) -> list[Candidate]:
             if c.intent in INTENT_DESCRIPTIONS and c.confidence >= MIN_CONFIDENCE][:MAX_SUGGESTIONS]
 
 
+def likeliest_reading(ranking: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The intent ranked first once ``nlu_fallback`` (Rasa's "unsure" marker) is set aside."""
+    readings = [row for row in ranking if row.get("name") != NLU_FALLBACK]
+    if not readings:
+        return None
+    return str(max(readings, key=lambda row: float(row.get("confidence") or 0.0)).get("name"))
+
+
 def payload(intent: str, program: Optional[str] = None) -> str:
     """A button payload that sends the intent directly, keeping the program the student named
     so that "how long is cs?" → "How long a program takes" still answers for computer science."""
@@ -84,8 +98,11 @@ def payload(intent: str, program: Optional[str] = None) -> str:
 
 
 def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: Optional[str] = None) -> Reply:
-    """The first stage of the two-stage fallback: likely topics as buttons, or, when nothing is
-    likely enough to offer, the plain request to rephrase (with its example questions)."""
+    """The first stage of the two-stage fallback: likely topics as buttons; the out-of-scope
+    reply when off-topic is the likeliest reading; or, when nothing is likely enough to
+    offer, the plain request to rephrase (with its example questions)."""
+    if likeliest_reading(ranking) == OFF_TOPIC:
+        return Reply("utter_out_of_scope")
     offered = candidates(ranking)
     if not offered:
         return Reply("utter_ask_rephrase")

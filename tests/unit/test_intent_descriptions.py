@@ -48,9 +48,21 @@ def test_at_most_three_suggestions_and_none_that_are_noise() -> None:
 
 
 def test_without_a_likely_topic_it_asks_to_rephrase() -> None:
-    reply = did_you_mean(_ranking(("nlu_fallback", 0.6), ("out_of_scope", 0.4)))
+    reply = did_you_mean(_ranking(("nlu_fallback", 0.6), ("greet", 0.3), ("ask_tuition", 0.01)))
     assert reply.response == "utter_ask_rephrase"
     assert reply.buttons == ()
+
+
+def test_when_off_topic_is_the_likeliest_reading_it_says_what_it_can_help_with() -> None:
+    # "how much is a share of tesla": unsure, but more off-topic than tuition.
+    ranking = _ranking(("nlu_fallback", 0.45), ("out_of_scope", 0.4), ("ask_tuition", 0.3))
+    assert did_you_mean(ranking).response == "utter_out_of_scope"
+    assert did_you_mean(ranking).buttons == ()
+
+
+def test_an_off_topic_runner_up_does_not_hide_the_likely_topics() -> None:
+    ranking = _ranking(("nlu_fallback", 0.45), ("ask_tuition", 0.4), ("out_of_scope", 0.3))
+    assert did_you_mean(ranking).response == "utter_did_you_mean"
 
 
 def test_a_named_program_is_kept_in_the_payload() -> None:
