@@ -25,11 +25,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DEFAULT_MAX_TOKENS, shared_encoder
 
-# Messages encoded per onnxruntime call while training: large enough to amortise the call,
-# small enough that padding to the longest member stays cheap.
-TRAINING_BATCH_SIZE = 64
-
-
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
@@ -72,9 +67,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        examples = [m for m in training_data.training_examples if _text(m) is not None]
-        for start in range(0, len(examples), TRAINING_BATCH_SIZE):
-            self._featurize(examples[start:start + TRAINING_BATCH_SIZE])
+        self._featurize([m for m in training_data.training_examples if _text(m) is not None])
         return training_data
 
     def _featurize(self, messages: List[Message]) -> None:

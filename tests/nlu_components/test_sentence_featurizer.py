@@ -1,6 +1,6 @@
 """The featurizer gives each message one 384-wide meaning vector, the same in training and serving.
 
-Training featurizes in batches of TRAINING_BATCH_SIZE, the server one message at a time: if the
+Training featurizes in batches of BATCH_SIZE, the server one message at a time: if the
 two differed, the classifier would be trained on vectors it never sees live. Uses the shared
 ONNX encoder; no spaCy model, no training run.
 """
@@ -19,7 +19,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DIMENSIONS
-from nlu_components.sentence_featurizer import TRAINING_BATCH_SIZE, SentenceEncoderFeaturizer
+from nlu_components.sentence_encoder import BATCH_SIZE
+from nlu_components.sentence_featurizer import SentenceEncoderFeaturizer
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_training_batches_give_the_vectors_of_single_messages(
     """70 examples of very different lengths: two batches, each padded to its longest member."""
     texts = [f"question {i} about tuition" + " and the fees for part-time study" * (i % 7)
              for i in range(70)]
-    assert len(texts) > TRAINING_BATCH_SIZE
+    assert len(texts) > BATCH_SIZE
     training = TrainingData([Message(data={TEXT: text, INTENT: "ask_tuition"}) for text in texts])
     featurizer.process_training_data(training)
     for example in training.training_examples:
