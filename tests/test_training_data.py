@@ -147,6 +147,34 @@ def test_no_heldout_line_in_training_data(external_lines, nlu_data, story_turns)
     assert not leaks, "held-out evaluation lines found in data/:\n" + "\n".join(leaks)
 
 
+# A training line this close to a held-out line is a paraphrase of it, not an independent
+# example: by spelling (RapidFuzz ratio after `normalise`, lines of 15+ characters) or by
+# meaning (the sentence encoder's cosine, lines of 3+ words; short greetings like "ok bye"
+# are everyone's words and are left out).
+PARAPHRASE_SPELLING = 90.0
+PARAPHRASE_MEANING = 0.95
+
+
+def test_no_close_paraphrase_of_a_heldout_line_in_training_data(external_lines, nlu_data):
+    from rapidfuzz import fuzz, process
+
+    from nlu_components.sentence_encoder import shared_encoder
+
+    held_out = [line for _, line in external_lines]
+    training = sorted({m.get("text") for m in nlu_data.training_examples if m.get("text")})
+    similarity = shared_encoder().encode(training) @ shared_encoder().encode(held_out).T
+    comparable_held_out = [normalise(line) for line in held_out]
+    close = []
+    for row, text in enumerate(training):
+        nearest = int(similarity[row].argmax())
+        spelled = process.extractOne(normalise(text), comparable_held_out, scorer=fuzz.ratio)
+        if len(normalise(text)) >= 15 and spelled[1] >= PARAPHRASE_SPELLING:
+            close.append(f"{text!r} ~ {held_out[spelled[2]]!r} (spelling {spelled[1]:.0f})")
+        elif len(text.split()) > 2 and similarity[row, nearest] >= PARAPHRASE_MEANING:
+            close.append(f"{text!r} ~ {held_out[nearest]!r} (meaning {similarity[row, nearest]:.2f})")
+    assert not close, "training lines paraphrase held-out lines:\n" + "\n".join(close)
+
+
 def test_no_heldout_line_in_test_stories(external_lines, test_story_turns):
     leaks = _leaks(external_lines, [text for _, _, text in test_story_turns if text])
     assert not leaks, "held-out evaluation lines found in tests/stories/:\n" + "\n".join(leaks)
