@@ -1,7 +1,10 @@
-# `make eval`: understanding quality against issue 5's targets, written to reports/eval/
-# (SUMMARY.md first). Included from the Makefile, which defines setup, RASA and RASA_PY.
-# Trains its own models under reports/eval/models and never touches models/. A full run takes about 50 minutes on 2 cores; for a smoke run of the pipeline
-# (numbers not meaningful): EVAL_FOLDS=2 EVAL_EPOCHS_SCALE=0.1 make eval
+# `make eval`: understanding quality and cost against issue 16's targets, for three configs
+# side by side (ours = config.yml, previous = evaluation/previous_config.yml, default =
+# evaluation/default_config.yml), written to reports/eval/ (SUMMARY.md first). Included from
+# the Makefile, which defines setup, RASA and RASA_PY. Trains its own models under
+# reports/eval/models and never touches models/. A full run is expected to take about 75
+# minutes on 2 cores (estimated from the two-config run; to be re-measured); for a smoke run
+# of the pipeline (numbers not meaningful): EVAL_FOLDS=2 EVAL_EPOCHS_SCALE=0.1 make eval
 
 .PHONY: eval
 

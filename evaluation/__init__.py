@@ -1,4 +1,7 @@
-"""`make eval`: how well the assistant understands, measured against issue 5's targets.
+"""`make eval`: how well the assistant understands, and at what cost, measured against issue 16's
+targets for three configs side by side: ours (config.yml), previous
+(evaluation/previous_config.yml, the pipeline before the sentence encoder) and Rasa's default
+(evaluation/default_config.yml).
 
 Run as ``.venv/rasa/bin/python -m evaluation`` from the repository root (the Makefile's
 ``eval`` target does). Everything it writes, trained models included, goes under

@@ -2,7 +2,7 @@
 
 The servers and the scoring are the end-to-end tests' own (tests/e2e/servers.py and
 tests/e2e/external_set.py), imported rather than copied, so `make eval` and `make test`
-can never disagree about what a right answer is.
+can never disagree about what a right answer is or which kind of reply a line got.
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ import csv
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from evaluation.rasa_steps import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
 from external_set import (  # noqa: E402  (needs the sys.path entry above)
-    DECLINING_ACTIONS, EXTERNAL_DIR, RIGHT_CONTENT, Outcome, read_lines, score)
-from servers import Servers, text_of  # noqa: E402
-
-# Lines whose honest answer is the counselor offer, so a "decline" there is not a mistake
-# (the same exclusion as tests/e2e/test_external_set.py).
-COUNSELOR_LABELS = {"ask_admission_requirements", "ask_financial_aid"}
+    COUNSELOR_LABELS, EXTERNAL_DIR, RIGHT_CONTENT, Outcome, ReplyKind, ask, kind_counts,
+    read_lines, score)
+from servers import Servers  # noqa: E402
 
 
 @dataclass
@@ -64,19 +60,39 @@ def rate(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
+def share(outcomes: list[Outcome], test: Callable[[Outcome], bool]) -> float | None:
+    """The fraction of ``outcomes`` that pass ``test``; None when there is nothing to count."""
+    return rate(sum(map(test, outcomes)), len(outcomes))
+
+
+def of_kind(kind: ReplyKind) -> Callable[[Outcome], bool]:
+    return lambda outcome: outcome.kind == kind
+
+
 def external_results(heldout: list[Outcome], oos: list[Outcome]) -> dict[str, Any]:
-    """The issue's external-set measures from scored outcomes."""
+    """The issue's external-set measures from scored outcomes.
+
+    Not answering is counted by kind: for oos.tsv only the real out-of-scope reply is right,
+    a catalog fact is the worst reply, and the counselor offer and "Did you mean" are shown
+    apart. "Declined by mistake" counts every kind on in-scope lines, except the labels whose
+    right answer is the counselor offer.
+    """
     in_scope = [o for o in heldout if o.label != "out_of_scope"]
     mistaken = [o for o in in_scope if o.label not in COUNSELOR_LABELS]
     labels = sorted({o.label for o in heldout})
     return {
-        "in_scope_right": rate(sum(o.correct for o in in_scope), len(in_scope)),
+        "in_scope_right": share(in_scope, lambda o: o.correct),
         "in_scope_total": len(in_scope),
-        "declined_by_mistake": rate(sum(o.declined for o in mistaken), len(mistaken)),
-        "heldout_oos_declined": rate(sum(o.declined for o in heldout if o.label == "out_of_scope"),
-                                     sum(o.label == "out_of_scope" for o in heldout)),
-        "oos_declined": rate(sum(o.declined for o in oos), len(oos)),
+        "declined_by_mistake": share(mistaken, lambda o: o.declined),
+        "heldout_oos_out_of_scope": share([o for o in heldout if o.label == "out_of_scope"],
+                                          of_kind("out_of_scope")),
+        "oos_out_of_scope": share(oos, of_kind("out_of_scope")),
+        "oos_catalog_fact": share(oos, lambda o: o.catalog_fact),
+        "oos_counselor_offer": share(oos, of_kind("counselor_offer")),
+        "oos_did_you_mean": share(oos, of_kind("did_you_mean")),
         "oos_total": len(oos),
+        "oos_kinds": kind_counts(oos),
+        "in_scope_kinds": kind_counts(in_scope),
         "per_label": {label: {"right": sum(o.correct for o in heldout if o.label == label),
                               "total": sum(o.label == label for o in heldout)}
                       for label in labels},
@@ -87,30 +103,43 @@ def ambiguous_decision(servers: Servers, text: str, candidates: list[str]) -> di
     """What the bot did with one line that could fairly mean several things.
 
     ``score`` needs one label per line, so these are asked directly; the decision names
-    the candidate whose right content the reply carries, or says it declined or did
-    something else, for the team to judge line by line.
+    the candidate whose right content the reply carries, or which kind of not answering it
+    was, or says it did something else, for the team to judge line by line.
     """
-    sender = f"ambiguous-{uuid.uuid4().hex}"
-    reply = text_of(servers.say(sender, text))
-    actions = tuple(servers.last_bot_actions(sender))
+    reply = ask(servers, text, prefix="ambiguous")
     served = [label for label in candidates
-              if label in RIGHT_CONTENT and RIGHT_CONTENT[label](reply, actions)]
+              if label in RIGHT_CONTENT and RIGHT_CONTENT[label](reply.text, reply.actions)]
     if served:
         decision = "answered as " + " + ".join(served)
-    elif DECLINING_ACTIONS & set(actions):
-        decision = "declined"
+    elif reply.kind != "answer":
+        decision = f"declined ({reply.kind})"
     else:
         decision = "other"
-    return {"actions": " ".join(actions), "decision": decision}
+    return {"actions": " ".join(reply.actions), "decision": decision}
+
+
+def resident_memory_mb(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """A process's resident memory (VmRSS) in MiB, or None where /proc does not tell.
+
+    The memory a Rasa server holds once it has answered the external set is what each
+    server of a deployment needs, so it is one of the costs the configs are compared on.
+    """
+    try:
+        status = (proc / str(pid) / "status").read_text()
+    except OSError:
+        return None
+    rss_kb = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return None if rss_kb is None else int(rss_kb) / 1024
 
 
 def write_outcomes(outcomes: list[Outcome], path: Path) -> None:
     """Every scored line with the bot's actions, so a wrong answer can be looked up."""
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["text", "label", "correct", "declined", "actions"])
+        writer.writerow(["text", "label", "correct", "kind", "catalog_fact", "actions", "responses"])
         for o in outcomes:
-            writer.writerow([o.text, o.label, o.correct, o.declined, " ".join(o.actions)])
+            writer.writerow([o.text, o.label, o.correct, o.kind, o.catalog_fact,
+                             " ".join(o.actions), " ".join(o.responses)])
 
 
 def read_ambiguous() -> list[dict[str, str]]:
@@ -122,7 +151,8 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
     """Score every model on the external set behind one action server and database.
 
     One action server and one seeded database serve all models, so the configs differ in
-    nothing but the model; Rasa servers run one at a time so latencies are comparable.
+    nothing but the model; Rasa servers run one at a time so latencies are comparable, and
+    each server's memory is read after it answered the same lines, before it is stopped.
     """
     if not EXTERNAL_DIR.is_dir():
         print(f"external set not found at {EXTERNAL_DIR}: skipping end-to-end scoring")
@@ -147,6 +177,7 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
                 ambiguous = [{**row, **ambiguous_decision(servers, row["text"],
                                                           row["candidate_labels"].split("|"))}
                              for row in ambiguous_lines]
+                rss_mb = resident_memory_mb(servers.processes["rasa"].pid)
             finally:
                 servers.stop("rasa")
             write_outcomes(heldout, out / f"{name}_heldout.tsv")
@@ -156,6 +187,7 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
                 **external_results(heldout, oos),
                 "latency_median_ms": 1000 * statistics.median(latencies),
                 "latency_p95_ms": 1000 * percentile(latencies, 0.95),
+                "rasa_rss_mb": rss_mb,
                 "ambiguous_decisions": dict(sorted(Counter(row["decision"] for row in ambiguous).items())),
             }
     finally:

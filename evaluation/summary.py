@@ -1,93 +1,246 @@
-"""The one-page SUMMARY.md: headline numbers of both configs against issue 5's targets."""
+"""The one-page SUMMARY.md: headline numbers of all three configs against issue 16's targets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
-# (what, where in results, target, higher is better). Each row of the summary table.
-TARGETS: list[tuple[str, Callable[[dict[str, Any]], float | None], float, bool]] = [
-    ("Held-out split: intent macro-F1", lambda r: r["split"]["intent_macro_f1"], 0.95, True),
-    ("Held-out split: entity macro-F1", lambda r: r["split"]["entity_macro_f1"], 0.95, True),
-    ("External: in-scope lines with the right content",
-     lambda r: r["external"]["in_scope_right"], 0.90, True),
-    ("External: oos.tsv declined (OOS recall)", lambda r: r["external"]["oos_declined"], 0.90, True),
-    ("External: in-scope lines declined by mistake",
-     lambda r: r["external"]["declined_by_mistake"], 0.05, False),
-    ("Test stories: conversation accuracy", lambda r: r["core"]["conversation_accuracy"], 1.0, True),
-]
+# The report's columns, in order: ours, the config it replaced, Rasa's default.
+CONFIG_NAMES = ("ours", "previous", "default")
 
-
-def _get(getter: Callable[[dict[str, Any]], float | None], results: dict[str, Any]) -> float | None:
-    try:
-        return getter(results)
-    except (KeyError, TypeError):
-        return None
+Getter = Callable[[dict[str, Any]], Any]
 
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-def _met(value: float | None, target: float, higher: bool) -> str:
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} ms"
+
+
+def _mib(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} MiB"
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} s"
+
+
+def _text(value: Any) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def _lookup(get: Getter, results: dict[str, Any]) -> Any:
+    """``get(results)``, or None where a skipped step or config left the number out."""
+    try:
+        return get(results)
+    except (KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One row: where its number is in a config's results, and what counts as good.
+
+    ``target`` is a bound on our config's value; with ``of_previous`` it is a multiple of the
+    previous config's value instead (a cost may grow that much for what the change gains).
+    A measure without a target is shown for comparison only.
+    """
+
+    what: str
+    get: Getter
+    higher_is_better: bool = True
+    fmt: Callable[[Any], str] = _pct
+    target: float | None = None
+    of_previous: bool = False
+
+    def value(self, results: dict[str, Any]) -> Any:
+        return _lookup(self.get, results)
+
+    def limit(self, previous: float | None) -> float | None:
+        """The bound our value is held to, or None when it depends on a missing number."""
+        if self.target is None or not self.of_previous:
+            return self.target
+        return None if previous is None else self.target * previous
+
+    def describe_target(self) -> str:
+        if self.target is None:
+            return "-"
+        sign = ">=" if self.higher_is_better else "<="
+        if self.of_previous:
+            return f"{sign} previous" if self.target == 1 else f"{sign} {self.target:g}x previous"
+        return f"{sign} {self.fmt(self.target)}"
+
+
+TARGETS = [
+    Measure("Cross-validation, ours only: intent macro-F1", lambda r: r["cv"]["intent_macro_f1"],
+            target=0.92),
+    Measure("Held-out split: intent macro-F1", lambda r: r["split"]["intent_macro_f1"]),
+    Measure("Held-out split: program entity F1 (the extractor the config relies on)",
+            lambda r: r["split"]["program_entity_f1"], target=0.97),
+    Measure("External: in-scope lines with the right content",
+            lambda r: r["external"]["in_scope_right"], target=0.92),
+    Measure("External: in-scope lines declined by mistake (any kind)",
+            lambda r: r["external"]["declined_by_mistake"], higher_is_better=False, target=0.04),
+    Measure("External: oos.tsv lines given a real out-of-scope reply",
+            lambda r: r["external"]["oos_out_of_scope"], target=0.92),
+    Measure("External: oos.tsv lines given a catalog fact",
+            lambda r: r["external"]["oos_catalog_fact"], higher_is_better=False, target=0.02),
+    Measure("Test stories: conversation accuracy",
+            lambda r: r["core"]["conversation_accuracy"], target=1.0),
+    Measure("Cost: REST turn latency p50 (external scoring)",
+            lambda r: r["external"]["latency_median_ms"], higher_is_better=False, fmt=_ms,
+            target=1.2, of_previous=True),
+    Measure("Cost: Rasa server resident memory (after the external set)",
+            lambda r: r["external"]["rasa_rss_mb"], higher_is_better=False, fmt=_mib,
+            target=1.0, of_previous=True),
+    Measure("Cost: full `rasa train` wall time", lambda r: r["full_train_seconds"],
+            higher_is_better=False, fmt=_seconds, target=120),
+]
+
+# Which extractor the headline program entity F1 came from; each extractor's own F1 follows it.
+ENTITY_SOURCE = Measure("Held-out split: program entity F1 taken from",
+                        lambda r: r["split"]["entity_extractor"], fmt=_text)
+
+INFORMATIVE = [
+    Measure("Cross-validation: program entity F1", lambda r: r["cv"]["program_entity_f1"]),
+    Measure("External: oos.tsv lines given the counselor offer",
+            lambda r: r["external"]["oos_counselor_offer"]),
+    Measure("External: oos.tsv lines given \"Did you mean\"",
+            lambda r: r["external"]["oos_did_you_mean"]),
+    Measure("External: heldout.tsv out_of_scope lines given a real out-of-scope reply",
+            lambda r: r["external"]["heldout_oos_out_of_scope"]),
+    Measure("Test stories: action macro-F1", lambda r: r["core"]["action_macro_f1"]),
+    Measure("REST turn latency p95", lambda r: r["external"]["latency_p95_ms"], fmt=_ms),
+]
+
+
+def _met(value: float | None, limit: float | None, higher: bool) -> str:
     if value is None:
         return "not measured"
-    return "met" if (value >= target if higher else value <= target) else "**not met**"
-
-
-def _better(ours: float | None, default: float | None, higher: bool) -> str:
-    if ours is None or default is None:
+    if limit is None:
         return "n/a"
-    if ours == default:
-        return "tie"
-    return "yes" if (ours > default if higher else ours < default) else "**no**"
+    return "met" if (value >= limit if higher else value <= limit) else "**not met**"
 
 
-def render(results: dict[str, Any], settings: dict[str, Any], runtime_minutes: float) -> str:
-    ours, default = results["ours"], results["default"]
-    smoke = (settings["epochs_scale"] != 1.0 or settings["folds"] < 5
-             or settings["external_limit"] is not None or len(settings["steps"]) < 4)
+def _beats_both(ours: float | None, others: list[float | None], higher: bool) -> str:
+    """Whether ours is strictly better than every other config; a tie does not beat."""
+    if ours is None or None in others:
+        return "n/a"
+    if all(ours > other if higher else ours < other for other in others):
+        return "yes"
+    return "no (tie)" if ours in others else "**no**"
+
+
+def _values(measure: Measure, results: dict[str, Any]) -> dict[str, Any]:
+    return {name: measure.value(results.get(name) or {}) for name in CONFIG_NAMES}
+
+
+def target_rows(results: dict[str, Any]) -> list[str]:
+    """The main table: every measure with its target, met or not, and ours against both."""
+    lines = ["| measure | target | ours | met | previous | default | ours beats both |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for measure in TARGETS:
+        values = _values(measure, results)
+        ours, previous, default = (values[name] for name in CONFIG_NAMES)
+        met = ("-" if measure.target is None else
+               _met(ours, measure.limit(previous), measure.higher_is_better))
+        lines.append(f"| {measure.what} | {measure.describe_target()} | {measure.fmt(ours)} | {met}"
+                     f" | {measure.fmt(previous)} | {measure.fmt(default)}"
+                     f" | {_beats_both(ours, [previous, default], measure.higher_is_better)} |")
+    return lines
+
+
+def extractor_measures(results: dict[str, Any]) -> list[Measure]:
+    """A row per entity extractor any config's split report scored, so DIET and our lookup
+    extraction are compared on the same lines."""
+    splits = [(config or {}).get("split") or {} for config in results.values()]
+    names = sorted({name for split in splits
+                    for name in split.get("program_entity_f1_by_extractor") or {}})
+    return [Measure(f"Held-out split: program entity F1, {name}",
+                    lambda r, name=name: r["split"]["program_entity_f1_by_extractor"][name])
+            for name in names]
+
+
+def informative_rows(results: dict[str, Any]) -> list[str]:
+    lines = ["| also measured | ours | previous | default |", "| --- | --- | --- | --- |"]
+    for measure in [ENTITY_SOURCE, *extractor_measures(results), *INFORMATIVE]:
+        values = _values(measure, results)
+        lines.append(f"| {measure.what} | " + " | ".join(measure.fmt(values[name])
+                                                         for name in CONFIG_NAMES) + " |")
+    return lines
+
+
+def _count(external: dict[str, Any], counts_key: str, total_key: str, kind: str) -> str:
+    counts, total = external.get(counts_key), external.get(total_key)
+    if not counts or not total:
+        return "n/a"
+    return f"{counts.get(kind, 0) / total:.1%} ({counts.get(kind, 0)})"
+
+
+# The line sets the kinds table counts: (shown as, counts in results, their total in results).
+KIND_TABLE_LINES = (("oos.tsv", "oos_kinds", "oos_total"),
+                    ("heldout.tsv in-scope", "in_scope_kinds", "in_scope_total"))
+
+
+def kind_rows(results: dict[str, Any]) -> list[str]:
+    """What each config replied to oos.tsv and to the in-scope lines, by kind of reply."""
+    externals = [(results.get(name) or {}).get("external") or {} for name in CONFIG_NAMES]
+    rows = []
+    for what, counts_key, total_key in KIND_TABLE_LINES:
+        kinds = next((list(e[counts_key]) for e in externals if e.get(counts_key)), [])
+        rows += [f"| {what} | {kind} | "
+                 + " | ".join(_count(e, counts_key, total_key, kind) for e in externals) + " |"
+                 for kind in kinds]
+    if not rows:
+        return ["- not run"]
+    return ["| lines | reply | ours | previous | default |", "| --- | --- | --- | --- | --- |", *rows]
+
+
+def _smoke(settings: dict[str, Any]) -> bool:
+    return (settings["epochs_scale"] != 1.0 or settings["folds"] < 5
+            or settings["external_limit"] is not None or len(settings["steps"]) < 4)
+
+
+def header(settings: dict[str, Any], runtime_minutes: float) -> list[str]:
     lines = ["# Understanding quality: `make eval` summary", ""]
-    if smoke:
+    if _smoke(settings):
         lines += [f"> **Smoke run** (EVAL_EPOCHS_SCALE={settings['epochs_scale']}, "
                   f"EVAL_FOLDS={settings['folds']}, EVAL_STEPS={','.join(sorted(settings['steps']))}, "
                   f"EVAL_EXTERNAL_LIMIT={settings['external_limit']}): proves the pipeline "
                   "runs; these are **not** headline numbers.", ""]
-    lines += [f"Folds {settings['folds']}, epochs x{settings['epochs_scale']}, split seed "
-              f"{settings['seed']} ({settings['training_fraction']:.0%} train), "
-              f"runtime {runtime_minutes:.0f} min. Targets from issue 5.", "",
-              "| measure | target | ours | met | Rasa default | ours better |",
-              "| --- | --- | --- | --- | --- | --- |"]
-    for what, getter, target, higher in TARGETS:
-        mine, theirs = _get(getter, ours), _get(getter, default)
-        sign = ">=" if higher else "<="
-        lines.append(f"| {what} | {sign} {target:.0%} | {_pct(mine)} | {_met(mine, target, higher)}"
-                     f" | {_pct(theirs)} | {_better(mine, theirs, higher)} |")
-    lines += ["", "| also measured | ours | Rasa default |", "| --- | --- | --- |"]
-    informative = [
-        ("Cross-validation: intent macro-F1", lambda r: r["cv"]["intent_macro_f1"], _pct),
-        ("Cross-validation: entity macro-F1", lambda r: r["cv"]["entity_macro_f1"], _pct),
-        ("Test stories: action macro-F1", lambda r: r["core"]["action_macro_f1"], _pct),
-        ("External heldout.tsv out_of_scope lines declined",
-         lambda r: r["external"]["heldout_oos_declined"], _pct),
-        ("REST turn latency, median", lambda r: r["external"]["latency_median_ms"], _ms),
-        ("REST turn latency, p95", lambda r: r["external"]["latency_p95_ms"], _ms),
-    ]
-    for what, getter, fmt in informative:
-        lines.append(f"| {what} | {fmt(_get(getter, ours))} | {fmt(_get(getter, default))} |")
-    lines += ["", "## Worst confusions (ours, held-out split)", ""]
-    pairs = _get(lambda r: r["split"]["worst_confusions"], ours) or []
+    return lines + [
+        f"Folds {settings['folds']}, epochs x{settings['epochs_scale']}, split seed "
+        f"{settings['seed']} ({settings['training_fraction']:.0%} train), "
+        f"runtime {runtime_minutes:.0f} min. Targets from issue 16. Configs: ours (config.yml), "
+        "previous (evaluation/previous_config.yml, the pipeline before the sentence encoder), "
+        "default (evaluation/default_config.yml, Rasa's default).", ""]
+
+
+def ours_details(ours: dict[str, Any]) -> list[str]:
+    """Worst confusions, right content per label and the ambiguous lines, for ours only."""
+    lines = ["## Worst confusions (ours, held-out split)", ""]
+    pairs = _lookup(lambda r: r["split"]["worst_confusions"], ours) or []
     lines += [f"- {label} -> {other}: {count}" for label, other, count in pairs[:5]] or ["- none"]
     lines += ["", "## External set, right content per label (ours)", ""]
-    per_label = _get(lambda r: r["external"]["per_label"], ours) or {}
+    per_label = _lookup(lambda r: r["external"]["per_label"], ours) or {}
     lines += [f"- {label}: {row['right']}/{row['total']}"
               for label, row in per_label.items()] or ["- not run"]
-    decisions = _get(lambda r: r["external"]["ambiguous_decisions"], ours) or {}
+    decisions = _lookup(lambda r: r["external"]["ambiguous_decisions"], ours) or {}
     lines += ["", "## heldout_ambiguous.tsv (ours; per line in external/ours_heldout_ambiguous.tsv)", ""]
-    lines += [f"- {decision}: {count}" for decision, count in decisions.items()] or ["- not run"]
-    lines += ["", "Details: `split/`, `cv/` (reports and PNG plots per config), `core/`, "
-              "`external/` (every line with the bot's actions), `results.json`.", ""]
+    return lines + ([f"- {decision}: {count}" for decision, count in decisions.items()] or ["- not run"])
+
+
+def render(results: dict[str, Any], settings: dict[str, Any], runtime_minutes: float) -> str:
+    lines = [*header(settings, runtime_minutes), *target_rows(results), "",
+             *informative_rows(results), "",
+             "## Kinds of reply on the external set", "",
+             "Only \"answer\" answers; the counselor offer is the right answer for the in-scope "
+             "labels ask_admission_requirements and ask_financial_aid.", "",
+             *kind_rows(results), "",
+             *ours_details(results.get("ours") or {}), "",
+             "Details: `split/`, `cv/` (reports and PNG plots per config), `core/`, "
+             "`external/` (every line with the bot's actions, responses and kind of reply), "
+             "`results.json`.", ""]
     return "\n".join(lines)
-
-
-def _ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f} ms"

@@ -3,7 +3,9 @@
 Those lines were written by people outside the team and are never used for training.
 Each line goes to the running bot in a fresh conversation; the reply is judged by what
 it does for the student (the right figure, an honest counselor offer, a decline), not by
-which intent the classifier picked.
+which intent the classifier picked. Every reply is also recorded as one of four kinds
+(REPLY_KINDS), so the ways of not answering are counted apart. `make test` and `make eval`
+(evaluation/end_to_end.py) both score with this module, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,27 +15,80 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
-from servers import Servers, text_of
+from servers import Servers, bot_actions, text_of, uttered_responses
 
 EXTERNAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
 
-# Replies that answer nothing: a decline, the counselor offer for an uncovered topic, a request to
-# rephrase, or the two-stage fallback's first step ("Sorry, I'm not sure I understood. Did you
-# mean ...?" with topic buttons and "Something else"), which states no fact and asks the student
-# to choose. The fallback loop runs as one action, so its name is what the tracker records.
-DECLINING_ACTIONS = {"utter_out_of_scope", "utter_ask_rephrase", "action_answer_unknown_topic",
-                     "action_two_stage_fallback"}
+# What a reply was. Only "answer" answers; the other three are the kinds of not answering,
+# counted apart because they are not equally good: for a question the assistant is not for,
+# "out_of_scope" is the right reply, the counselor offer is honest but suggests the school can
+# help with it, and "did_you_mean" asks the student to pick a topic and states nothing.
+ReplyKind = Literal["answer", "out_of_scope", "counselor_offer", "did_you_mean"]
+REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "out_of_scope", "counselor_offer", "did_you_mean")
+
+# The actions and responses (a bot message's ``utter_action``) that mark each way of not
+# answering, checked in this order:
+# - out_of_scope: the decline that says what the bot can help with, the request to rephrase
+#   (also the two-stage fallback's first step when no topic is likely enough to offer), and
+#   utter_default (the fallback giving up, or action_default_fallback, which utters it);
+# - counselor_offer: "the catalog doesn't cover that; an Enrollment Counselor can help";
+# - did_you_mean: the two-stage fallback's "Did you mean ...?" topic buttons. The fallback loop
+#   runs as one action, so action_two_stage_fallback is what the tracker records for it.
+NOT_ANSWERING: dict[ReplyKind, frozenset[str]] = {
+    "out_of_scope": frozenset({"utter_out_of_scope", "utter_ask_rephrase", "utter_default"}),
+    "counselor_offer": frozenset({"action_answer_unknown_topic"}),
+    "did_you_mean": frozenset({"action_two_stage_fallback", "action_default_ask_affirmation"}),
+}
+
+# Replies that state a fact from the catalog: the worst reply to a question we are not for.
+CATALOG_FACT_ACTIONS = frozenset({"action_answer_career_question", "action_answer_program_question",
+                                  "action_compare_programs", "action_answer_start_date"})
+
+# Labels whose right answer is the counselor offer, so not answering there is no mistake.
+COUNSELOR_LABELS = frozenset({"ask_admission_requirements", "ask_financial_aid"})
+
+
+def reply_kind(actions: tuple[str, ...], responses: tuple[str, ...] = ()) -> ReplyKind:
+    """Which kind of reply a turn's actions and uttered responses make (see NOT_ANSWERING)."""
+    names = set(actions) | set(responses)
+    return next((kind for kind, marks in NOT_ANSWERING.items() if marks & names), "answer")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot did with one message: its text (button titles included) and the turn's
+    actions and responses, which is all a line is judged on."""
+
+    text: str
+    actions: tuple[str, ...]
+    responses: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> ReplyKind:
+        return reply_kind(self.actions, self.responses)
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """One scored line: ``correct`` as ``judge`` decides it, ``kind`` what the reply was."""
+
     text: str
     label: str
     correct: bool
-    declined: bool
+    kind: ReplyKind
     actions: tuple[str, ...]
+    responses: tuple[str, ...] = ()
+
+    @property
+    def declined(self) -> bool:
+        """Not answered, in any of the three ways."""
+        return self.kind != "answer"
+
+    @property
+    def catalog_fact(self) -> bool:
+        return bool(CATALOG_FACT_ACTIONS & set(self.actions))
 
 
 def _ran(*names: str) -> Callable[[str, tuple[str, ...]], bool]:
@@ -69,19 +124,32 @@ def read_lines(file_name: str) -> list[tuple[str, str]]:
         return [(row["text"], row["label"]) for row in rows]
 
 
+def ask(servers: Servers, text: str, prefix: str = "external") -> Reply:
+    """Send one line in a fresh conversation, as a new visitor would, and record the reply."""
+    sender = f"{prefix}-{uuid.uuid4().hex}"
+    reply = text_of(servers.say(sender, text))
+    events = servers.last_turn_events(sender)
+    return Reply(reply, tuple(bot_actions(events)), tuple(uttered_responses(events)))
+
+
+def judge(text: str, label: str, reply: Reply) -> Outcome:
+    """Score one reply: the right content for its label, or, for an out_of_scope line, the
+    real out-of-scope reply (the counselor offer and "Did you mean" are not that)."""
+    if label == "out_of_scope":
+        correct = reply.kind == "out_of_scope"
+    else:
+        correct = RIGHT_CONTENT[label](reply.text, reply.actions)
+    return Outcome(text, label, correct, reply.kind, reply.actions, reply.responses)
+
+
 def score(servers: Servers, lines: list[tuple[str, str]]) -> list[Outcome]:
-    outcomes = []
-    for text, label in lines:
-        sender = f"external-{uuid.uuid4().hex}"
-        reply = text_of(servers.say(sender, text))
-        actions = tuple(servers.last_bot_actions(sender))
-        declined = bool(DECLINING_ACTIONS & set(actions))
-        if label == "out_of_scope":
-            correct = declined
-        else:
-            correct = RIGHT_CONTENT[label](reply, actions)
-        outcomes.append(Outcome(text, label, correct, declined, actions))
-    return outcomes
+    return [judge(text, label, ask(servers, text)) for text, label in lines]
+
+
+def kind_counts(outcomes: list[Outcome]) -> dict[ReplyKind, int]:
+    """How many replies were of each kind, every kind listed (a zero is a result too)."""
+    counted = Counter(outcome.kind for outcome in outcomes)
+    return {kind: counted[kind] for kind in REPLY_KINDS}
 
 
 def summary(outcomes: list[Outcome]) -> str:

@@ -152,12 +152,32 @@ class Servers:
         reply.raise_for_status()
         return reply.json()
 
-    def last_bot_actions(self, sender: str) -> list[str]:
-        """Names of the actions that ran after the latest user message (utterances included)."""
+    def last_turn_events(self, sender: str) -> list[dict[str, Any]]:
+        """The tracker's events from the latest user message on: what the bot did about it."""
         events = self.tracker(sender)["events"]
         last_user = max(i for i, event in enumerate(events) if event["event"] == "user")
-        return [event["name"] for event in events[last_user:]
-                if event["event"] == "action" and event["name"] != "action_listen"]
+        return events[last_user:]
+
+    def last_bot_actions(self, sender: str) -> list[str]:
+        """Names of the actions that ran after the latest user message (utterances included)."""
+        return bot_actions(self.last_turn_events(sender))
+
+
+def bot_actions(events: list[dict[str, Any]]) -> list[str]:
+    """Names of the actions among ``events``, without the ``action_listen`` that ends a turn."""
+    return [event["name"] for event in events
+            if event["event"] == "action" and event["name"] != "action_listen"]
+
+
+def uttered_responses(events: list[dict[str, Any]]) -> list[str]:
+    """The domain responses the bot's messages among ``events`` were made from.
+
+    A custom action's messages are recorded under the action's name only; Rasa keeps the
+    response each message came from in its metadata (``utter_action``), which tells, for
+    instance, a two-stage fallback that offered topics from one that asked to rephrase.
+    """
+    return [event["metadata"]["utter_action"] for event in events
+            if event["event"] == "bot" and (event.get("metadata") or {}).get("utter_action")]
 
 
 def text_of(replies: list[dict[str, Any]]) -> str:

@@ -1,0 +1,160 @@
+"""Choose the intent classifier's settings and the fallback thresholds on our own data only.
+
+``python -m evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone,
+a logistic regression over the features config.yml gives it: word and character counts,
+spaCy's mean word vector and the sentence encoder's vector, each scaled to unit length, the
+dense ones weighed by ``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
+small grid, the most confused intent pairs, and, for the best setting, what each fallback
+threshold would do to the out-of-fold predictions. It writes reports/nlu-settings.md.
+
+Why not `rasa test nlu --cross-validation` for this: it trains the whole pipeline per fold
+and per setting (an hour for a grid), and it reports predictions after the FallbackClassifier,
+so the thresholds cannot be swept afterwards. The features here are computed by the same
+encoder and spaCy model, and by scikit-learn's CountVectorizer with Rasa's settings for
+CountVectorsFeaturizer; the numbers `make eval` reports come from Rasa itself.
+
+The external evaluation set is never read here: thresholds tuned on it would not carry
+over to the questions students actually ask.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
+
+from evaluation.rasa_steps import REPO_ROOT
+
+OUT_OF_SCOPE = "out_of_scope"
+# Intents whose honest answer is "the catalog doesn't cover that": not a wrong answer to give.
+COUNSELOR_INTENTS = {"ask_admission_requirements", "ask_financial_aid", "ask_housing",
+                     "ask_other_enrollment_topic"}
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+AMBIGUITY_THRESHOLDS = (0.0, 0.05, 0.1)
+
+
+@dataclass(frozen=True)
+class Examples:
+    texts: np.ndarray
+    intents: np.ndarray
+    encoder: np.ndarray
+    spacy: np.ndarray
+
+
+def load_examples(nlu_dir: Path) -> Examples:
+    """Every intent example of data/nlu with its dense features (encoder, spaCy mean vector)."""
+    import spacy
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from nlu_components.sentence_encoder import shared_encoder
+
+    data = load_data(str(nlu_dir))
+    pairs = [(m.get("text"), m.get("intent")) for m in data.intent_examples if m.get("text")]
+    texts = [text for text, _ in pairs]
+    nlp = spacy.load("en_core_web_md")
+    spacy_vectors = np.array([doc.vector for doc in nlp.pipe(texts)])
+    return Examples(np.array(texts, dtype=object), np.array([i for _, i in pairs]),
+                    shared_encoder().encode(texts), normalize(spacy_vectors))
+
+
+def _matrix(examples: Examples, rows: np.ndarray, vectorizers: list[CountVectorizer],
+            fit: bool, dense_weight: float) -> scipy.sparse.csr_matrix:
+    texts = examples.texts[rows]
+    sparse = [normalize(v.fit_transform(texts) if fit else v.transform(texts)) for v in vectorizers]
+    dense = [scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight),
+             scipy.sparse.csr_matrix(examples.spacy[rows] * dense_weight)]
+    return scipy.sparse.hstack(sparse + dense).tocsr()
+
+
+def out_of_fold(examples: Examples, c: float, dense_weight: float, folds: int,
+                seed: int) -> np.ndarray:
+    """Out-of-fold class probabilities (columns in sorted intent order)."""
+    classes = np.unique(examples.intents)
+    probabilities = np.zeros((len(examples.intents), len(classes)))
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(examples.texts, examples.intents):
+        vectorizers = [CountVectorizer(), CountVectorizer(analyzer="char_wb", ngram_range=(1, 4))]
+        model = LogisticRegression(C=c, max_iter=300, class_weight="balanced")
+        model.fit(_matrix(examples, train, vectorizers, True, dense_weight), examples.intents[train])
+        probabilities[np.ix_(test, np.searchsorted(classes, model.classes_))] = model.predict_proba(
+            _matrix(examples, test, vectorizers, False, dense_weight))
+    return probabilities
+
+
+def threshold_table(intents: np.ndarray, probabilities: np.ndarray) -> list[dict[str, float]]:
+    """What each (threshold, ambiguity) pair does to the out-of-fold predictions.
+
+    in-scope declined: an in-scope example sent to the fallback or taken as off-topic; in-scope wrong: answered
+    with another intent; off-topic answered: an out_of_scope example answered as a topic.
+    """
+    classes = np.unique(intents)
+    ordered = np.sort(probabilities, axis=1)
+    top, gap = ordered[:, -1], ordered[:, -1] - ordered[:, -2]
+    predicted = classes[probabilities.argmax(axis=1)]
+    in_scope, off_topic = intents != OUT_OF_SCOPE, intents == OUT_OF_SCOPE
+    rows = []
+    for threshold, ambiguity in itertools.product(THRESHOLDS, AMBIGUITY_THRESHOLDS):
+        declined = (top < threshold) | (gap < ambiguity) | (predicted == OUT_OF_SCOPE)
+        answered_as_topic = ~declined
+        rows.append({
+            "threshold": threshold, "ambiguity": ambiguity,
+            "in_scope_right": float(np.mean(~declined[in_scope] & (predicted == intents)[in_scope])),
+            "in_scope_declined": float(np.mean(declined[in_scope])),
+            "in_scope_wrong": float(np.mean(~declined[in_scope] & (predicted != intents)[in_scope])),
+            "off_topic_answered": float(np.mean(answered_as_topic[off_topic])),
+        })
+    return rows
+
+
+def confusions(intents: np.ndarray, probabilities: np.ndarray, top: int = 15) -> list[tuple]:
+    predicted = np.unique(intents)[probabilities.argmax(axis=1)]
+    return Counter((t, p) for t, p in zip(intents, predicted) if t != p).most_common(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--c", type=float, nargs="+", default=[10.0, 30.0])
+    parser.add_argument("--dense-weight", type=float, nargs="+", default=[1.0, 2.0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "reports" / "nlu-settings.md")
+    args = parser.parse_args()
+    examples = load_examples(REPO_ROOT / "data" / "nlu")
+    lines = [f"# Intent classifier settings: {args.folds}-fold CV on data/nlu "
+             f"({len(examples.texts)} examples, {len(set(examples.intents))} intents)", "",
+             "| C | dense_weight | macro-F1 | accuracy |", "| --- | --- | --- | --- |"]
+    best = None
+    for c, weight in itertools.product(args.c, args.dense_weight):
+        probabilities = out_of_fold(examples, c, weight, args.folds, args.seed)
+        predicted = np.unique(examples.intents)[probabilities.argmax(axis=1)]
+        macro = f1_score(examples.intents, predicted, average="macro")
+        lines.append(f"| {c:g} | {weight:g} | {macro:.2%} | {np.mean(predicted == examples.intents):.2%} |")
+        print(lines[-1], flush=True)
+        if best is None or macro > best[0]:
+            best = (macro, c, weight, probabilities)
+    macro, c, weight, probabilities = best
+    lines += ["", f"## Fallback thresholds at C={c:g}, dense_weight={weight:g}", "",
+              "| threshold | ambiguity | in-scope right | in-scope declined | in-scope wrong "
+              "| off-topic answered as a topic |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
+              f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | {r['off_topic_answered']:.1%} |"
+              for r in threshold_table(examples.intents, probabilities)]
+    lines += ["", "## Most confused (true -> predicted: count)", ""]
+    lines += [f"- {t} -> {p}: {n}" for (t, p), n in confusions(examples.intents, probabilities)]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
