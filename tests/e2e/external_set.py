@@ -69,6 +69,14 @@ class Reply:
     def kind(self) -> ReplyKind:
         return reply_kind(self.actions, self.responses)
 
+    @property
+    def catalog_fact(self) -> bool:
+        return states_a_catalog_fact(self.actions)
+
+
+def states_a_catalog_fact(actions: tuple[str, ...]) -> bool:
+    return bool(CATALOG_FACT_ACTIONS & set(actions))
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -88,7 +96,7 @@ class Outcome:
 
     @property
     def catalog_fact(self) -> bool:
-        return bool(CATALOG_FACT_ACTIONS & set(self.actions))
+        return states_a_catalog_fact(self.actions)
 
 
 def _ran(*names: str) -> Callable[[str, tuple[str, ...]], bool]:

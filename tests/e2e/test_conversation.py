@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from external_set import ask
 from servers import Servers, text_of
 
 
@@ -54,10 +55,31 @@ def test_unknown_topic_is_not_guessed(servers: Servers, sender: str) -> None:
     assert "$" not in reply
 
 
-def test_unrelated_question_gets_out_of_scope_reply(servers: Servers, sender: str) -> None:
-    servers.say(sender, "what's the weather like in paris tomorrow")
-    assert servers.last_bot_actions(sender)[-1] in {
-        "utter_out_of_scope", "utter_ask_rephrase", "action_two_stage_fallback"}
+# Off-topic questions shaped like in-scope ones ("how much", "how long", "what time"): the
+# reply must say what the assistant is for, not quote tuition or offer a counselor.
+@pytest.mark.parametrize("message", [
+    "what's the weather like in paris tomorrow",
+    "how much does a new set of tires cost",
+    "how long does it take to get a passport renewed",
+    "what time does the pharmacy close tonight",
+    "what's bitcoin trading at right now",
+])
+def test_unrelated_question_gets_out_of_scope_reply(servers: Servers, message: str) -> None:
+    reply = ask(servers, message, prefix="off-topic")
+    assert reply.kind == "out_of_scope", (message, reply.actions, reply.responses)
+    assert not reply.catalog_fact and "$" not in reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "a" * 2000,
+    "asdfghjkl",
+    "sdfsdf sdfsdf lkjlkj",
+    "!!!!!!!!!!",
+])
+def test_noise_never_gets_a_catalog_fact(servers: Servers, message: str) -> None:
+    reply = ask(servers, message, prefix="noise")
+    assert reply.kind == "out_of_scope", (message[:20], reply.actions, reply.responses)
+    assert "$" not in reply.text
 
 
 def test_bot_says_it_is_a_virtual_assistant(servers: Servers, sender: str) -> None:
