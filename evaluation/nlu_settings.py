@@ -5,7 +5,7 @@ a logistic regression over the features config.yml gives it: word and character 
 spaCy's mean word vector and the sentence encoder's vector, each scaled to unit length, the
 dense ones weighed by ``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
 small grid, the most confused intent pairs, and, for the best setting, what each fallback
-threshold would do to the out-of-fold predictions. It writes reports/nlu-settings.md.
+threshold would do to the out-of-fold predictions. It writes docs/nlu-settings.md.
 
 Why not `rasa test nlu --cross-validation` for this: it trains the whole pipeline per fold
 and per setting (an hour for a grid), and it reports predictions after the FallbackClassifier,
@@ -116,6 +116,17 @@ def threshold_table(intents: np.ndarray, probabilities: np.ndarray) -> list[dict
     return rows
 
 
+# The most in-scope examples the fallback may take from the students who asked them.
+MAX_IN_SCOPE_DECLINED = 0.04
+
+
+def recommended(rows: list[dict[str, float]]) -> dict[str, float]:
+    """The pair that answers the fewest off-topic examples as a topic while declining at most
+    MAX_IN_SCOPE_DECLINED of the in-scope ones (ties: the fewer in-scope declined)."""
+    allowed = [r for r in rows if r["in_scope_declined"] <= MAX_IN_SCOPE_DECLINED] or rows
+    return min(allowed, key=lambda r: (r["off_topic_answered"], r["in_scope_declined"]))
+
+
 def confusions(intents: np.ndarray, probabilities: np.ndarray, top: int = 15) -> list[tuple]:
     predicted = np.unique(intents)[probabilities.argmax(axis=1)]
     return Counter((t, p) for t, p in zip(intents, predicted) if t != p).most_common(top)
@@ -127,7 +138,7 @@ def main() -> None:
     parser.add_argument("--dense-weight", type=float, nargs="+", default=[1.0, 2.0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "reports" / "nlu-settings.md")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "nlu-settings.md")
     args = parser.parse_args()
     examples = load_examples(REPO_ROOT / "data" / "nlu")
     lines = [f"# Intent classifier settings: {args.folds}-fold CV on data/nlu "
@@ -146,9 +157,14 @@ def main() -> None:
     lines += ["", f"## Fallback thresholds at C={c:g}, dense_weight={weight:g}", "",
               "| threshold | ambiguity | in-scope right | in-scope declined | in-scope wrong "
               "| off-topic answered as a topic |", "| --- | --- | --- | --- | --- | --- |"]
+    table = threshold_table(examples.intents, probabilities)
     lines += [f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
               f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | {r['off_topic_answered']:.1%} |"
-              for r in threshold_table(examples.intents, probabilities)]
+              for r in table]
+    choice = recommended(table)
+    lines += ["", f"Recommended (fewest off-topic answered with at most "
+              f"{MAX_IN_SCOPE_DECLINED:.0%} of in-scope declined): threshold "
+              f"{choice['threshold']:.2f}, ambiguity_threshold {choice['ambiguity']:.2f}."]
     lines += ["", "## Most confused (true -> predicted: count)", ""]
     lines += [f"- {t} -> {p}: {n}" for (t, p), n in confusions(examples.intents, probabilities)]
     args.out.parent.mkdir(parents=True, exist_ok=True)
