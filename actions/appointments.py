@@ -11,7 +11,7 @@ import re
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions._support import asked, latest_intent, latest_text, log_failure, send, settings
 from actions.booking import TimeSlotAnswers
-from bot.booking import service
+from bot.booking import offers, service
 from bot.booking.service import REFERENCE_ALPHABET
 from bot.db import session_factory
 from bot.replies import booking as replies
@@ -28,6 +28,12 @@ from bot.replies import enrollment
 logger = logging.getLogger(__name__)
 
 CHANGE_SLOTS = ("change_kind", "change_confirmed", "appointment_slot", "appointment_time", "time_wish")
+# Slots "delete my data" keeps: what is being talked about, never who is talking. Every other
+# slot (a new one too) is erased.
+KEPT_AFTER_ERASE = ("program", "program_topic")
+# Set to True only after the erase committed; tracker_store/windowed_sql.py (ERASED_SLOT) reads
+# it as "erase the stored conversation up to here".
+ERASED_SLOT = "data_erased"
 # "K7QM-4XTR", "k7qm 4xtr", "K7QM4XTR": the code's own alphabet, in two halves of four.
 _REFERENCE = re.compile(
     rf"\b([{REFERENCE_ALPHABET}]{{4}})[\s-]?([{REFERENCE_ALPHABET}]{{4}})\b", re.IGNORECASE
@@ -149,6 +155,11 @@ class ActionChangeAppointment(Action):
                 send(dispatcher, replies.cancelled(service.cancel(factory, reference), zone))
                 return reset + [SlotSet("booking_reference", None)]
             slot_id = int(tracker.get_slot("appointment_slot"))
+            with factory() as session:
+                offered = offers.was_offered(session, tracker.sender_id, slot_id)
+            if not offered:  # a hand-typed slot id (issue 17): only offered times can be taken
+                send(dispatcher, replies.time_not_offered())
+                return reset
             send(dispatcher, replies.rescheduled(service.reschedule(factory, reference, slot_id), zone))
             return reset
         except service.AppointmentNotFound:
@@ -162,7 +173,11 @@ class ActionChangeAppointment(Action):
 
 
 class ActionDeleteMyData(Action):
-    """Erase the leads, bookings and handoff transcript of this conversation."""
+    """Erase the leads, bookings and handoff transcript of this conversation, and what the
+    conversation itself remembers: every slot is reset (only the program being discussed, which
+    names no one, is kept) and a form in progress ends. `ERASED_SLOT` set to True tells the
+    tracker store to erase the stored conversation up to here; it is returned only after the
+    program database's erase committed, so a failed erase leaves the conversation as it was."""
 
     def name(self) -> str:
         return "action_delete_my_data"
@@ -179,4 +194,9 @@ class ActionDeleteMyData(Action):
             dispatcher.utter_message(response="utter_delete_failed")
             return []
         send(dispatcher, replies.data_deleted(erased.leads, erased.handoffs))
-        return [SlotSet("booking_reference", None)]
+        kept = [
+            SlotSet(slot, tracker.get_slot(slot))
+            for slot in KEPT_AFTER_ERASE
+            if tracker.get_slot(slot) is not None
+        ]
+        return [AllSlotsReset(), ActiveLoop(None), *kept, SlotSet(ERASED_SLOT, True)]

@@ -23,8 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions._support import (
     asked, entity_values, latest_intent, latest_text, log_failure, send, settings)
 from bot import catalog
-from bot.booking import form_answers, offers, service, validation
-from bot.booking.confirmation_email import send_confirmation
+from bot.booking import form_answers, limits, offers, service, validation
+from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
 from bot.booking.form_answers import NO_PHONE, UNDECIDED, MessageIntent
 from bot.booking.settings import load_booking_settings
 from bot.booking.slots import utc_now
@@ -49,6 +49,9 @@ BOOKING_SLOTS = (
     "booking_confirmed",
 )
 SlotValues = dict[str, Any]
+# The channel's opaque client id (a keyed hash of the address) is 16 hex digits; anything longer
+# is not one of ours and is ignored rather than stored.
+MAX_CLIENT_ID_LENGTH = 64
 
 
 def message_intent(tracker: Tracker) -> MessageIntent:
@@ -136,6 +139,10 @@ class TimeSlotAnswers:
         try:
             with session_factory(settings().database_url)() as session:
                 if str(value).isdigit():
+                    if not offers.was_offered(session, tracker.sender_id, int(value)):
+                        # A hand-typed button payload: show the real times again.
+                        send(dispatcher, replies.time_not_offered())
+                        return {"appointment_slot": None, "appointment_time": None}
                     slot = offers.free_slot(session, int(value), zone)
                     if slot is None:
                         send(dispatcher, replies.time_taken())
@@ -144,6 +151,9 @@ class TimeSlotAnswers:
                     slot = offers.offer_times(session, zone, str(value)).exact
                     if slot is None:
                         return {"appointment_slot": None, "time_wish": str(value)}
+                    # The time the student typed is the one offered to them.
+                    offers.remember_offered(session, tracker.sender_id, [slot.slot_id])
+                    session.commit()
         except SQLAlchemyError as error:
             log_failure(logger, "Free times unavailable", error)
             send(dispatcher, enrollment.catalog_unavailable())
@@ -358,6 +368,9 @@ class ActionAskAppointmentSlot(Action):
         try:
             with session_factory(settings().database_url)() as session:
                 offer = offers.offer_times(session, zone, wish)
+                shown = [offered.slot_id for offered in offer.times]
+                offers.remember_offered(session, tracker.sender_id, shown)
+                session.commit()
         except SQLAlchemyError as error:
             log_failure(logger, "Free times unavailable", error)
             send(dispatcher, replies.booking_not_saved())
@@ -401,7 +414,13 @@ def summary_of(tracker: Tracker) -> replies.Reply:
 
 
 class ActionBookAppointment(Action):
-    """Save the booking; say "booked" only once the commit succeeded."""
+    """Save the booking; say "booked" only once the commit succeeded.
+
+    Before saving, the abuse controls of issue 17: the attempt caps per conversation and per
+    client address, and the chosen slot must be one this conversation was offered. The service
+    then refuses a second upcoming booking for the same e-mail address, and the confirmation
+    e-mail keeps to its daily limit per address.
+    """
 
     def name(self) -> str:
         return "action_book_appointment"
@@ -419,24 +438,68 @@ class ActionBookAppointment(Action):
         zone = settings().school_timezone
         factory = session_factory(settings().database_url)
         try:
+            refused = limits.claim_booking_attempt(
+                factory, booking_settings.limits, tracker.sender_id, client_id(tracker)
+            )
+            if refused is not None:
+                # Details kept: "try again" after the wait books with them.
+                send(dispatcher, replies.booking_attempts_limited(refused))
+                return []
+            with factory() as session:
+                offered = offers.was_offered(session, tracker.sender_id, int(slot_id))
+            if not offered:
+                send(dispatcher, replies.time_not_offered())
+                return ask_time_again()
             confirmation = service.book(factory, details, int(slot_id))
         except (service.SlotTaken, service.SlotNotFound):
             send(dispatcher, replies.time_taken())
-            return [
-                SlotSet("appointment_slot", None),
-                SlotSet("appointment_time", None),
-                SlotSet("booking_confirmed", None),
-                FollowupAction(BOOKING_FORM),
-            ]
+            return ask_time_again()
+        except service.AlreadyBooked as already:
+            may_show = already.conversation_id == tracker.sender_id or (
+                tracker.get_slot("booking_reference") == already.existing.reference
+            )
+            send(dispatcher, replies.already_booked(already.existing, zone, may_show))
+            events: list[EventType] = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+            if may_show:  # "Move it to another time" then needs no reference typed
+                events.append(SlotSet("booking_reference", already.existing.reference))
+            return events
         except (service.BookingUnavailable, SQLAlchemyError) as error:
             log_failure(logger, "Booking not saved; details kept for a retry", error)
             send(dispatcher, replies.booking_not_saved())
             return []
-        email_sent = send_confirmation(booking_settings.smtp, confirmation, zone)
-        send(dispatcher, replies.booked(confirmation, details.preferred_contact, zone, email_sent))
+        emailed = confirm_by_email(factory, booking_settings, confirmation, zone)
+        if emailed is EmailOutcome.LIMITED:
+            reply = replies.booked_without_another_email(
+                confirmation, details.preferred_contact, zone
+            )
+        else:
+            reply = replies.booked(
+                confirmation, details.preferred_contact, zone, emailed is EmailOutcome.SENT
+            )
+        send(dispatcher, reply)
         return [SlotSet(slot, None) for slot in BOOKING_SLOTS] + [
             SlotSet("booking_reference", confirmation.reference)
         ]
+
+
+def ask_time_again() -> list[EventType]:
+    """Empty the chosen time and go back into the form, which offers the free times again."""
+    return [
+        SlotSet("appointment_slot", None),
+        SlotSet("appointment_time", None),
+        SlotSet("booking_confirmed", None),
+        FollowupAction(BOOKING_FORM),
+    ]
+
+
+def client_id(tracker: Tracker) -> Optional[str]:
+    """The channel's opaque id of the client address, or None when the message carries none
+    (e.g. sent through the HTTP API): then only the per-conversation cap applies."""
+    metadata = tracker.latest_message.get("metadata")
+    value = metadata.get("client_id") if isinstance(metadata, dict) else None
+    if isinstance(value, str) and 0 < len(value) <= MAX_CLIENT_ID_LENGTH:
+        return value
+    return None
 
 
 def lead_details(tracker: Tracker) -> service.LeadDetails:

@@ -5,8 +5,9 @@ works with the frozen dataclasses `bot.catalog` returns, so a schema change stay
 modules and one Alembic revision. Every fact row keeps the verbatim `quote` it was taken from and a
 link to its source page, so any answer can be traced back to the page a reviewer checked.
 
-Booking tables (counselors, hours, slots, leads, appointments, the CRM outbox): written and read
-only by `bot.booking`. Times are stored as UTC (`UTCDateTime`).
+Booking tables (counselors, hours, slots, leads, appointments, the CRM outbox, and the abuse
+controls' offered slots, booking attempts and confirmation e-mails): written and read only by
+`bot.booking`. Times are stored as UTC (`UTCDateTime`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -471,6 +473,61 @@ class OutboxEvent(Base):
     delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlotOffer(Base):
+    """A slot shown to a conversation as a choice: only such a slot may be booked from it.
+
+    Kept in the database, not in a Rasa slot, because a student can set Rasa slots by typing
+    `/inform{...}`; a button payload with another slot id is then refused. One row per
+    conversation and slot, its time refreshed when the slot is offered again.
+    """
+
+    __tablename__ = "slot_offer"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "slot_id", name="uq_slot_offer_conversation_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("appointment_slot.id", ondelete="CASCADE"), index=True
+    )
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class BookingAttempt(Base):
+    """One try to save a booking, counted per conversation and per client address over the last
+    hour; rows older than a day are pruned. `client_id` is the channel's opaque hash of the
+    address (NULL when the message carried none), never the address itself."""
+
+    __tablename__ = "booking_attempt"
+    __table_args__ = (
+        Index("ix_booking_attempt_conversation_time", "conversation_id", "attempted_at"),
+        Index("ix_booking_attempt_client_time", "client_id", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[Optional[str]] = mapped_column(String(64))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ConfirmationEmail(Base):
+    """A confirmation e-mail handed to the mail server, counted per address over the last day.
+
+    Only a SHA-256 of the normalised, lower-cased address is kept: counting needs no more, and
+    rows older than a day are pruned.
+    """
+
+    __tablename__ = "confirmation_email"
+    __table_args__ = (
+        Index("ix_confirmation_email_address_time", "address_hash", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Handoff(Base):

@@ -17,6 +17,14 @@ history is cut to the window, which is all this assistant looks at: TED and memo
 the last 5 dialogue states, the rules are short, and the handoff transcript takes the messages
 it finds.
 
+"Delete my data" is finished here too: the action server erases the program database, but it
+cannot erase the conversation, because Rasa holds the tracker in memory and saves it after the
+action. So when a save brings a successful run of `action_delete_my_data` (the action marks
+success with `SlotSet("data_erased", True)` after the program database committed, and resets
+the slots and ends the form with it), the same transaction deletes every stored event and
+snapshot of that conversation and keeps only the events from the erase on, which hold no
+personal value.
+
 Used from endpoints.yml as `type: tracker_store.windowed_sql.WindowedSQLTrackerStore`; the
 window comes from TRACKER_WINDOW_EVENTS (0 = load the whole session, as Rasa does).
 """
@@ -27,7 +35,7 @@ import itertools
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Optional, Text
 
 import sqlalchemy as sa
@@ -57,6 +65,11 @@ DEFAULT_WINDOW_EVENTS = 80
 
 # The attribute a retrieved tracker carries: how many of its events are already stored.
 _STORED_EVENTS = "_windowed_store_stored_events"
+
+# "Delete my data" (actions/appointments.py) and the slot it sets only once the program
+# database's erase has committed (domain.yml).
+ERASE_ACTION = "action_delete_my_data"
+ERASED_SLOT = "data_erased"
 
 SnapshotBase = declarative_base()
 
@@ -151,6 +164,25 @@ def tracker_from_snapshot(
     return tracker
 
 
+def erasure_start(events: Sequence[Event]) -> Optional[int]:
+    """Where the latest successful "delete my data" among `events` begins: the index of its
+    `ActionExecuted`, when the events that action returned include the success marker (a failed
+    or unreachable action returns none, so its run erases nothing); None when there is none."""
+    start = None
+    running_erase_at: Optional[int] = None
+    for index, event in enumerate(events):
+        if isinstance(event, ActionExecuted):
+            running_erase_at = index if event.action_name == ERASE_ACTION else None
+        elif (
+            running_erase_at is not None
+            and isinstance(event, SlotSet)
+            and event.key == ERASED_SLOT
+            and event.value is True
+        ):
+            start = running_erase_at
+    return start
+
+
 def event_row(model: Any, sender_id: Text, event: Event) -> Any:
     """One row of Rasa's `events` table, filled exactly as `SQLTrackerStore.save` fills it."""
     data = event.as_dict()
@@ -200,17 +232,20 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events as Rasa does and, at a turn boundary, a snapshot of the state,
-        in the same transaction."""
-        if self.window_events == 0:
-            await super().save(tracker)
-            return
+        in the same transaction; a save that brings a successful "delete my data" first deletes
+        everything stored for the conversation and keeps only the events from the erase on."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
+            erase_at = erasure_start(new_events)
+            if erase_at is not None:
+                self._delete_conversation(session, tracker.sender_id)
+                new_events = new_events[erase_at:]
             rows = [event_row(self.SQLEvent, tracker.sender_id, event) for event in new_events]
             session.add_all(rows)
             latest = new_events[-1] if new_events else None
-            if isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME:
+            at_turn_boundary = isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME
+            if self.window_events and at_turn_boundary:
                 session.flush()  # gives the rows their ids
                 session.add(
                     TrackerSnapshot(
@@ -221,6 +256,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+        if erase_at is not None:
+            logger.info("Erased the stored conversation on the student's request")
+        # Counted from here on even with window_events == 0: after an erase, Rasa's count of the
+        # stored session no longer matches this tracker's events.
         setattr(tracker, _STORED_EVENTS, len(tracker.events))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
@@ -243,6 +282,15 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         if stored is None:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    def _delete_conversation(self, session: Session, sender_id: Text) -> None:
+        """Every stored event and snapshot of the conversation, in all its sessions."""
+        session.query(TrackerSnapshot).filter(TrackerSnapshot.sender_id == sender_id).delete(
+            synchronize_session=False
+        )
+        session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
+            synchronize_session=False
+        )
 
     def _create_snapshot_table(self) -> None:
         try:

@@ -3,10 +3,13 @@
 Built with the standard library (`email`, `smtplib`): the message is small and a calendar file is
 a few lines of RFC 5545 text. Nothing is sent when SMTP_HOST is unset; the booking stands either
 way, so a mail failure is logged (without the address) and reported to the caller, never raised.
+`confirm_by_email` also keeps to CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY (bot.booking.limits), so
+the assistant cannot be used to flood someone's inbox by booking and cancelling in a loop.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import smtplib
 from datetime import datetime, timezone
@@ -15,8 +18,12 @@ from email.utils import make_msgid
 from typing import Optional
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.booking import limits
 from bot.booking.service import BookingConfirmation
-from bot.booking.settings import SmtpSettings
+from bot.booking.settings import BookingSettings, SmtpSettings
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +103,45 @@ def send_confirmation(
         return False
     logger.info("Confirmation e-mail for %s sent", booking.reference)
     return True
+
+
+class EmailOutcome(enum.Enum):
+    SENT = "sent"
+    # SMTP is not configured, the mail server failed, or the count could not be checked.
+    NOT_SENT = "not sent"
+    # The address has had its confirmation e-mails for today.
+    LIMITED = "limited"
+
+
+def confirm_by_email(
+    factory: sessionmaker[Session],
+    settings: BookingSettings,
+    booking: BookingConfirmation,
+    school_timezone: ZoneInfo,
+) -> EmailOutcome:
+    """Send the confirmation unless the address's daily share is used up.
+
+    The mail is counted before it is sent, so replicas racing cannot both send the last one; if
+    the count cannot be checked, nothing is sent (the booking stands and has its reference).
+    """
+    if settings.smtp is None:
+        return EmailOutcome.NOT_SENT
+    try:
+        allowed = limits.claim_confirmation_email(
+            factory, settings.limits.confirmation_emails_per_address_per_day, booking.email
+        )
+    except SQLAlchemyError as error:
+        logger.warning(
+            "Confirmation e-mail for %s not sent, count unavailable: %s",
+            booking.reference,
+            type(error).__name__,
+        )
+        return EmailOutcome.NOT_SENT
+    if not allowed:
+        logger.info("Confirmation e-mail for %s not sent: daily limit reached", booking.reference)
+        return EmailOutcome.LIMITED
+    sent = send_confirmation(settings.smtp, booking, school_timezone)
+    return EmailOutcome.SENT if sent else EmailOutcome.NOT_SENT
 
 
 def _ics_time(value: datetime) -> str:

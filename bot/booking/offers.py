@@ -3,21 +3,27 @@
 The form shows a few free times as buttons; a typed wish ("tomorrow afternoon", "Dec 3 at 2pm")
 narrows them. When the wish names one exact free time, that time is taken without another
 question, which keeps the booking short for a student who knows when they are free.
+
+Every time shown (or taken from a typed wish) is remembered for the conversation in the program
+database (`remember_offered`), and only a remembered time can be booked from it (`was_offered`):
+a button payload typed by hand with another slot id must not book a slot nobody offered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.booking.slots import (
     DEFAULT_HORIZON_DAYS,
     FreeSlot,
+    dialect_insert,
     generate_slots,
     free_slots_query,
     next_free_slots,
@@ -25,12 +31,15 @@ from bot.booking.slots import (
     utc_now,
 )
 from bot.booking.time_preference import parse_time_preference
-from bot.models import AppointmentSlot
+from bot.models import AppointmentSlot, SlotOffer
 
 OFFERED_TIMES = 4
 # Slots are generated DEFAULT_HORIZON_DAYS ahead; top them up once fewer days than this remain,
 # so a deployment that nobody re-seeds keeps offering times.
 REFILL_BEFORE = timedelta(days=7)
+# A time shown to a student can be picked for a day (a tab left open overnight still works);
+# older offers are forgotten and the student is shown the current free times again.
+OFFER_VALID_FOR = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -91,3 +100,43 @@ def free_slot(
         return None
     slot, counselor_name = row
     return FreeSlot.of(slot, counselor_name, school_timezone)
+
+
+def remember_offered(
+    session: Session,
+    conversation_id: str,
+    slot_ids: Iterable[int],
+    now: Optional[datetime] = None,
+) -> None:
+    """Record that `slot_ids` were offered to the conversation (refreshing earlier offers of the
+    same slots) and forget offers older than OFFER_VALID_FOR. The caller commits."""
+    now = now or utc_now()
+    session.execute(delete(SlotOffer).where(SlotOffer.offered_at < now - OFFER_VALID_FOR))
+    rows = [
+        {"conversation_id": conversation_id, "slot_id": slot_id, "offered_at": now}
+        for slot_id in sorted(set(slot_ids))
+    ]
+    if not rows:
+        return
+    insert = dialect_insert(session)(SlotOffer)
+    # ON CONFLICT: two replicas answering the same conversation cannot make a duplicate row.
+    statement = insert.on_conflict_do_update(
+        index_elements=["conversation_id", "slot_id"],
+        set_={"offered_at": insert.excluded.offered_at},
+    )
+    session.connection().execute(statement, rows)
+
+
+def was_offered(
+    session: Session, conversation_id: str, slot_id: int, now: Optional[datetime] = None
+) -> bool:
+    """True when `slot_id` was offered to this conversation within OFFER_VALID_FOR."""
+    now = now or utc_now()
+    offered = session.scalar(
+        select(SlotOffer.id).where(
+            SlotOffer.conversation_id == conversation_id,
+            SlotOffer.slot_id == slot_id,
+            SlotOffer.offered_at >= now - OFFER_VALID_FOR,
+        )
+    )
+    return offered is not None

@@ -6,6 +6,10 @@ with the change it reports (or not at all). A slot taken by someone else surface
 detected by the database's UNIQUE constraint, so two students picking the same slot at the same
 moment cannot both win. (A clash of two random reference codes would also surface as SlotTaken;
 at 31^8 codes that is not worth a second code path, and the student just picks again.)
+
+An e-mail address holds at most one upcoming booking (`AlreadyBooked` names the one it has), so
+one script cannot fill the calendar with a single address. The check and the insert run under a
+lock on the address (bot.booking.locks), so two requests for one address cannot both pass it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.locks import lock_keys
 from bot.booking.slots import utc_now
+from bot.booking.validation import email_identity
 from bot.models import Appointment, AppointmentSlot, Handoff, Lead, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -48,6 +54,19 @@ class SlotNotFound(BookingError):
 
 class AppointmentNotFound(BookingError):
     """No booked appointment has this reference code."""
+
+
+class AlreadyBooked(BookingError):
+    """The e-mail address already has an upcoming booking: nothing was saved.
+
+    `existing` is that booking and `conversation_id` the conversation it was made in, so the
+    caller can decide whether the person asking may be shown its time and reference (the
+    reference is what authorises changing it)."""
+
+    def __init__(self, existing: BookingConfirmation, conversation_id: Optional[str]) -> None:
+        super().__init__("That e-mail address already has an upcoming booking.")
+        self.existing = existing
+        self.conversation_id = conversation_id
 
 
 @dataclass(frozen=True)
@@ -102,12 +121,15 @@ def book(
     slot_id: int,
     now: Optional[datetime] = None,
 ) -> BookingConfirmation:
-    """Store the lead and its appointment for `slot_id`, with an outbox row, in one transaction."""
+    """Store the lead and its appointment for `slot_id`, with an outbox row, in one transaction.
+
+    AlreadyBooked when the e-mail address has an upcoming booking already."""
     if not details.consent:
         raise BookingError("A booking needs the student's consent to be contacted.")
     now = now or utc_now()
     try:
         with factory() as session, session.begin():
+            lock_keys(session, f"booking-email:{email_identity(details.email)}")
             slot = _future_slot(session, slot_id, now)
             lead = Lead(
                 full_name=details.full_name,
@@ -121,10 +143,20 @@ def book(
                 source_page=details.source_page,
                 created_at=now,
             )
+            session.add(lead)
+            # Written before the check: on SQLite this takes the write lock, which serialises
+            # two bookings for one address as the advisory lock does on PostgreSQL.
+            session.flush()
+            existing = _upcoming_booking(session, details.email, now)
+            if existing is not None:
+                assert existing.slot is not None  # booked => holds a slot (CHECK constraint)
+                raise AlreadyBooked(
+                    _confirmation(existing, existing.slot), existing.lead.conversation_id
+                )
             appointment = Appointment(
                 lead=lead, status="booked", reference=new_reference(), created_at=now
             )
-            session.add_all([lead, appointment])
+            session.add(appointment)
             confirmation = _hold(session, appointment, slot, "appointment.booked", now)
     except IntegrityError:
         raise SlotTaken("That time was just taken; please pick another.") from None
@@ -193,7 +225,8 @@ def delete_lead_data(
 
     Their appointments go with them (freeing the slots), their undelivered CRM messages are
     dropped so the details are not sent after erasure, and one `lead.deleted` message carrying
-    only the reference codes tells the CRM to erase its copy.
+    only the reference codes tells the CRM to erase its copy; a transcript that may have reached
+    the CRM gets a `handoff.deleted` message the same way (see `_delete_handoffs`).
     """
     if not conversation_id and not email:
         raise ValueError("give a conversation id or an e-mail address")
@@ -217,27 +250,43 @@ def delete_lead_data(
                 )
             )
             session.delete(lead)
-        handoffs = _delete_handoffs(session, conversation_id) if conversation_id else 0
+        handoffs = _delete_handoffs(session, conversation_id, now) if conversation_id else 0
     logger.info("Deleted %d lead(s) and %d handoff(s) on request", len(leads), handoffs)
     return ErasedData(leads=len(leads), handoffs=handoffs)
 
 
-def _delete_handoffs(session: Session, conversation_id: str) -> int:
-    """The transcript a counselor was given is the student's data too, and so is the copy
-    still waiting in the outbox for the CRM (a delivered copy is the CRM's to erase)."""
-    handoff_ids = set(
+def _delete_handoffs(session: Session, conversation_id: str, now: datetime) -> int:
+    """The transcript a counselor was given is the student's data too, and so are its copies
+    for the CRM. Every `handoff.requested` copy in the outbox goes (a pending one is never sent);
+    for one the CRM may hold (delivered, or tried: the CRM can store a message whose answer was
+    lost) a `handoff.deleted` message naming only the handoff and the conversation, never the
+    transcript, tells the CRM to erase it."""
+    handoff_ids = sorted(
         session.scalars(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
     )
     if not handoff_ids:
         return 0
-    pending = session.scalars(
-        select(OutboxEvent).where(
-            OutboxEvent.event_type == "handoff.requested", OutboxEvent.delivered_at.is_(None)
+    # Locked: a copy a delivery worker is posting right now is read after its commit, as
+    # delivered, and gets its erase message (SQLite has no row locks and runs one worker).
+    crm_copies = session.scalars(
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.event_type == "handoff.requested",
+            OutboxEvent.payload["handoff_id"].as_integer().in_(handoff_ids),
         )
-    )
-    for event in pending:
-        if event.payload.get("handoff_id") in handoff_ids:
-            session.delete(event)
+        .with_for_update()
+    ).all()
+    for crm_copy in crm_copies:
+        if crm_copy.delivered_at is not None or crm_copy.attempts > 0:
+            session.add(
+                outbox_event(
+                    "handoff.deleted",
+                    {"handoff_id": crm_copy.payload["handoff_id"], "conversation_id": conversation_id},
+                    lead_id=None,
+                    now=now,
+                )
+            )
+        session.delete(crm_copy)
     session.execute(delete(Handoff).where(Handoff.id.in_(handoff_ids)))
     return len(handoff_ids)
 
@@ -263,6 +312,34 @@ def appointment_payload(appointment: Appointment) -> dict[str, Any]:
             "source_page": lead.source_page,
         },
     }
+
+
+def upcoming_booking(
+    factory: sessionmaker[Session], email: str, now: Optional[datetime] = None
+) -> Optional[BookingConfirmation]:
+    """The booked appointment of `email` that has not started yet, if there is one."""
+    now = now or utc_now()
+    with factory() as session:
+        appointment = _upcoming_booking(session, email, now)
+        if appointment is None:
+            return None
+        assert appointment.slot is not None  # booked => holds a slot (CHECK constraint)
+        return _confirmation(appointment, appointment.slot)
+
+
+def _upcoming_booking(session: Session, email: str, now: datetime) -> Optional[Appointment]:
+    """Addresses are compared as `email_identity` gives them (case does not make a new one)."""
+    identity = email_identity(email)
+    return session.scalars(
+        select(Appointment)
+        .join(Lead, Lead.id == Appointment.lead_id)
+        .where(
+            or_(Lead.email == email, func.lower(Lead.email) == identity),
+            Appointment.status == "booked",
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+    ).first()
 
 
 def _future_slot(session: Session, slot_id: int, now: datetime) -> AppointmentSlot:

@@ -102,7 +102,7 @@ def generate_slots(
             rows.append({"counselor_id": counselor.id, "starts_at": start, "ends_at": end})
     if not rows:
         return 0
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     statement = insert(AppointmentSlot).on_conflict_do_nothing(
         index_elements=["counselor_id", "starts_at"]
     )
@@ -164,13 +164,14 @@ def _exists_locally(local: datetime) -> bool:
     return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
-def _insert_for(session: Session):  # type: ignore[no-untyped-def]
+def dialect_insert(session: Session):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT construct, which has ON CONFLICT (PostgreSQL and SQLite both do)."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert
     if name == "sqlite":
         return sqlite.insert
-    raise NotImplementedError(f"slot generation is not implemented for {name}")
+    raise NotImplementedError(f"INSERT ... ON CONFLICT is not implemented for {name}")
 
 
 def slots_for_preference(

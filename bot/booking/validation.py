@@ -39,6 +39,18 @@ def normalise_email(text: str) -> str:
         raise InvalidInput("email", str(error)) from None
 
 
+def email_identity(text: str) -> str:
+    """The form under which two spellings of one mailbox compare equal, for the one-booking-per-
+    address rule and the e-mail throttle: the normalised address, lower-cased (mail providers
+    ignore case in the part before the @, and so must a limit, or "ADA@" and "ada@" would count
+    as two students). An address the validator refuses is compared as typed, lower-cased."""
+    try:
+        address = normalise_email(text)
+    except InvalidInput:
+        address = text.strip()
+    return address.lower()
+
+
 def normalise_phone(text: str, region: str) -> str:
     """The number in E.164 (+15555550123), reading numbers without +prefix as `region`'s."""
     try:

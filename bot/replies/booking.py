@@ -7,12 +7,14 @@ in another zone must be able to tell when the call is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
+from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
 from bot.booking.slots import FreeSlot
@@ -36,6 +38,13 @@ CONFIRM_BUTTONS = (
 YES_NO_BUTTONS = (Button("Yes", "/affirm"), Button("No", "/deny"))
 RETRY_BUTTONS = (Button("Try again", "/retry_booking"), Button("Don't book", "/stop_booking"))
 BOOK_A_CALL = Button("Book a call", "/book_counselor")
+TALK_TO_A_PERSON = Button("Talk to a person", "/request_human")
+# The existing booking's reference is already in the `booking_reference` slot when it may be
+# shown, so "/reschedule_appointment" goes straight to the new time; otherwise it asks for it.
+EXISTING_BOOKING_BUTTONS = (
+    Button("Move it to another time", "/reschedule_appointment"),
+    Button("Keep it", "/stop_booking"),
+)
 
 
 def when(moment: datetime, school_timezone: ZoneInfo) -> str:
@@ -118,6 +127,63 @@ def booked(
     if not email_sent:
         return Reply("utter_booking_confirmed_no_email", variables)
     return Reply("utter_booking_confirmed", {**variables, "email": confirmation.email})
+
+
+def booked_without_another_email(
+    confirmation: BookingConfirmation, preferred_contact: str, school_timezone: ZoneInfo
+) -> Reply:
+    """Booked, but the address has had its share of confirmation e-mails today: say so, so the
+    student does not wait for a mail that will not come."""
+    return Reply(
+        "utter_booking_confirmed_email_limited",
+        {
+            "when": when(confirmation.starts_at, school_timezone),
+            "reference": confirmation.reference,
+            "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
+        },
+    )
+
+
+def already_booked(
+    existing: BookingConfirmation, school_timezone: ZoneInfo, may_show: bool
+) -> Reply:
+    """The address has an upcoming booking; offer to move it instead of booking a second one.
+
+    `may_show`: the asker made that booking (same conversation, or knows its reference). Anyone
+    else could have typed someone's address, so they are told neither its time nor its
+    reference, which is all it takes to cancel or move it.
+    """
+    if not may_show:
+        return Reply(
+            "utter_already_booked_other_conversation",
+            buttons=(EXISTING_BOOKING_BUTTONS[0], TALK_TO_A_PERSON, EXISTING_BOOKING_BUTTONS[1]),
+        )
+    return Reply(
+        "utter_already_booked",
+        {"when": when(existing.starts_at, school_timezone), "reference": existing.reference},
+        EXISTING_BOOKING_BUTTONS,
+    )
+
+
+def time_not_offered() -> Reply:
+    """A slot id this conversation was never shown (a hand-typed button payload)."""
+    return Reply("utter_time_not_offered")
+
+
+def booking_attempts_limited(refusal: AttemptRefused) -> Reply:
+    """Too many booking attempts from this chat or this network in the last hour."""
+    response = (
+        "utter_booking_attempts_limited"
+        if refusal.scope == "conversation"
+        else "utter_booking_attempts_limited_network"
+    )
+    return Reply(response, {"wait": wait_text(refusal.retry_after)}, (TALK_TO_A_PERSON,))
+
+
+def wait_text(delay: timedelta) -> str:
+    """ "a minute", "25 minutes": how long until another attempt is allowed, rounded up."""
+    minutes = max(1, math.ceil(delay.total_seconds() / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def booking_not_saved() -> Reply:

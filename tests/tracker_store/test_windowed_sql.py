@@ -1,17 +1,15 @@
 """The windowed tracker store gives the same dialogue state as Rasa's full replay, stores every
 event exactly once, and loads a bounded number of events however long the conversation.
 
-Runs in the Rasa environment, on a SQLite file and on PostgreSQL (skipped with the reason when
-127.0.0.1:5432 does not answer).
+Runs in the Rasa environment, on a SQLite file and on PostgreSQL (the `database_url` fixture in
+conftest.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,32 +33,15 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from deploy.cluster.postgres import drop_database, ensure_database, reachable
 from tracker_store.windowed_sql import SnapshotBase, WindowedSQLTrackerStore, window_from_env
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(REPO / "domain.yml")
-POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://127.0.0.1:5432")
 WINDOW = 12
 # config.yml's policies look at 5 past states (TED and memoization max_history); 30 events
 # mostly hold more than that in this conversation, 12 never do.
 POLICY_HISTORY = 5
 WINDOW_FOR_POLICIES = 30
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('trackers') / 'tracker.db'}"
-        return
-    if problem := reachable(POSTGRES):
-        pytest.skip(problem)
-    name = f"windowed_store_test_{os.getpid()}"
-    ensure_database(POSTGRES, name)
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        drop_database(POSTGRES, name)
 
 
 def store_for(url: str, window: int = WINDOW) -> WindowedSQLTrackerStore:

@@ -354,7 +354,9 @@ def test_two_students_racing_for_one_slot_exactly_one_wins(
                 outcomes.append("taken")
 
         threads = [
-            threading.Thread(target=attempt, args=(f"student{i}@example.org",)) for i in (1, 2)
+            # A new pair of students per slot: one address may hold only one upcoming booking.
+            threading.Thread(target=attempt, args=(f"student{i}.{slot.slot_id}@example.org",))
+            for i in (1, 2)
         ]
         for thread in threads:
             thread.start()
@@ -376,7 +378,8 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
 ) -> None:
     first, second, third = free(booking_factory, 3)
     mine = service.book(booking_factory, details(), first.slot_id, now=NOW)
-    service.book(booking_factory, details(), second.slot_id, now=NOW)
+    # A second lead in the same conversation (one address holds only one upcoming booking).
+    service.book(booking_factory, details(email="ada.second@example.org"), second.slot_id, now=NOW)
     service.book(
         booking_factory, details(email="other@example.org", conversation_id="conv-2"),
         third.slot_id, now=NOW,

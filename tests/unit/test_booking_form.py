@@ -51,13 +51,15 @@ def tracker(
     confidence: float = 0.99,
     entities: Optional[list[dict[str, Any]]] = None,
     active_loop: str = "counselor_booking_form",
+    sender: str = "student-1",
+    metadata: Optional[dict[str, Any]] = None,
 ) -> Tracker:
     return Tracker(
-        sender_id="student-1",
+        sender_id=sender,
         slots={"program": None, **dict.fromkeys(FORM_SLOTS), **slots},
         latest_message={"intent": {"name": intent, "confidence": confidence},
                         "entities": entities or [], "text": text,
-                        "metadata": {"page": "http://localhost:8000/"}},
+                        "metadata": {"page": "http://localhost:8000/", **(metadata or {})}},
         events=[],
         paused=False,
         followup_action=None,
@@ -217,7 +219,9 @@ def test_booking_is_saved_then_confirmed_with_a_reference(booking_env: str) -> N
 def test_a_taken_time_is_offered_again_not_booked_twice(booking_env: str) -> None:
     slot_id = first_free_slot_id()
     run(ActionBookAppointment(), tracker(completed_form(slot_id), active_loop=""))
-    messages, slots = run(ActionBookAppointment(), tracker(completed_form(slot_id), active_loop=""))
+    # Someone else in the same chat (the same address would be refused as already booked).
+    other_student = {**completed_form(slot_id), "email": "sam@example.org"}
+    messages, slots = run(ActionBookAppointment(), tracker(other_student, active_loop=""))
     assert messages[0]["response"] == "utter_time_taken"
     assert slots["appointment_slot"] is None and slots["booking_confirmed"] is None
     assert "email" not in slots  # the other answers are kept

@@ -13,6 +13,7 @@ from bot import answers, catalog
 from bot.answers import ProgramMention
 from bot.config import DOMAIN_PATH, load_settings
 from bot.db import session_factory
+from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
 from bot.booking.slots import FreeSlot
@@ -61,6 +62,12 @@ def _booking_replies() -> list[Reply]:
         booking_replies.booked(booking, "text", zone, email_sent=False),
         booking_replies.booking_not_saved(),
         booking_replies.time_taken(),
+        booking_replies.booked_without_another_email(booking, "email", zone),
+        booking_replies.already_booked(booking, zone, may_show=True),
+        booking_replies.already_booked(booking, zone, may_show=False),
+        booking_replies.time_not_offered(),
+        booking_replies.booking_attempts_limited(AttemptRefused("conversation", timedelta(minutes=1))),
+        booking_replies.booking_attempts_limited(AttemptRefused("client", timedelta(minutes=42))),
         booking_replies.cancel_question(booking, zone),
         booking_replies.cancelled(booking, zone),
         booking_replies.rescheduled(booking, zone),
