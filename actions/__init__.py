@@ -1,4 +1,4 @@
-"""Custom actions for the enrollment assistant (run: python -m rasa_sdk --actions actions).
+"""Custom actions for the enrollment assistant (run: python -m actions).
 
 Each module is a thin adapter: it reads what it needs from the tracker, asks `bot.answers`, and
 sends the resulting Reply. Importing the modules here registers their actions with rasa_sdk.

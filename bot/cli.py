@@ -11,6 +11,7 @@
     python -m bot handoffs reply CONVERSATION "text"   # answer in the student's chat
     python -m bot handoffs close CONVERSATION          # hand the conversation back to the bot
     python -m bot lookups write         # data/nlu/lookups/program.yml from the program names
+    python -m bot retention purge --older-than DAYS [--dry-run]   # delete old students' data
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from pathlib import Path
 from typing import Optional
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot import answers, handoff, lookups, migrate, rasa_api
+from bot import answers, handoff, lookups, migrate, rasa_api, retention
 from bot.booking import counselors, export, outbox, slots
-from bot.booking.settings import load_booking_settings
+from bot.booking.crm_webhook import WebhookConfigError, crm_webhook_from_env
 from bot.config import CATALOG_PATH, DOMAIN_PATH, load_settings
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
 from bot.templates import load_response_texts, render_reply
+from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 
 
 HANDBACK_MESSAGE = (
@@ -108,7 +111,24 @@ def _parser() -> argparse.ArgumentParser:
     write = lookup_commands.add_parser("write", help="write the program-name lookup table")
     write.add_argument("--output", type=Path, default=lookups.PROGRAM_LOOKUP_PATH)
     write.set_defaults(run=_write_lookups)
+
+    keep = commands.add_parser("retention", help="delete students' data after a retention period")
+    keep_commands = keep.add_subparsers(required=True, metavar="ACTION")
+    purge = keep_commands.add_parser(
+        "purge", help="delete leads, past bookings, handoff transcripts, delivered CRM messages "
+        "and conversations older than DAYS",
+    )
+    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS",
+                       help="the retention period in days (at least 1)")
+    purge.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
+    purge.set_defaults(run=_purge)
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of days, at least 1")
+    return int(text)
 
 
 def _upgrade(args: argparse.Namespace) -> None:
@@ -152,7 +172,11 @@ def _generate_slots(args: argparse.Namespace) -> None:
 
 
 def _deliver(args: argparse.Namespace) -> int:
-    webhook = load_booking_settings().crm_webhook_url
+    try:
+        webhook = crm_webhook_from_env()
+    except WebhookConfigError as error:
+        print(f"Not delivering to the CRM: {error}", file=sys.stderr)
+        return 2
     if webhook is None:
         print("CRM_WEBHOOK_URL is not set; use `python -m bot leads export` instead.",
               file=sys.stderr)
@@ -172,9 +196,15 @@ def _list_handoffs(args: argparse.Namespace) -> None:
         if not waiting:
             print("Nobody is waiting for a counselor.")
         for item in waiting:
-            print(f"== {item.conversation_id}  (waiting since {item.requested_at:%Y-%m-%d %H:%M} UTC)")
+            # The conversation id and the transcript are typed by the student: no control
+            # characters may reach the counselor's terminal (bot/terminal_text.py).
+            conversation = terminal_safe(item.conversation_id)
+            print(f"== {conversation}  (waiting since {item.requested_at:%Y-%m-%d %H:%M} UTC)")
             for line in item.transcript:
-                print(f"  {line['from']:>7}: {line['text']}")
+                first, *more = terminal_lines(str(line.get("text", "")))
+                print(f"  {terminal_safe(str(line.get('from', ''))):>7}: {first}")
+                for continued in more:  # indented past the labels, so it cannot pass for one
+                    print(f"{'':11}{continued}")
 
 
 def _reply_handoff(args: argparse.Namespace) -> int:
@@ -204,7 +234,9 @@ def _to_rasa(conversation: str, events: list[dict[str, object]]) -> int:
 def _export(args: argparse.Namespace) -> None:
     with session_factory(load_settings().database_url)() as session:
         if args.output is None:
-            export.write_export(session, args.format, sys.stdout)
+            # A file keeps the data as stored; a terminal gets it without control characters.
+            out = TerminalSafeWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            export.write_export(session, args.format, out)
             return
         # Contact details: readable by the owner only.
         args.output.touch(mode=0o600, exist_ok=True)
@@ -217,6 +249,37 @@ def _write_lookups(args: argparse.Namespace) -> None:
     with session_factory(load_settings().database_url)() as session:
         changed = lookups.write_program_lookup(session, args.output)
     print(f"{'Wrote' if changed else 'Already up to date:'} {args.output}")
+
+
+def _purge(args: argparse.Namespace) -> int:
+    before = retention.cutoff(args.older_than, slots.utc_now())
+    database_url = load_settings().database_url
+    try:
+        program = retention.purge_program_data(
+            session_factory(database_url), before, dry_run=args.dry_run
+        )
+    except SQLAlchemyError as error:
+        print(f"The program database ({_safe_url(database_url)}) could not be purged: "
+              f"{type(error).__name__}; nothing was deleted (is it migrated? `python -m bot db "
+              "upgrade`)", file=sys.stderr)
+        return 1
+    tracker_url = retention.tracker_store_url_from_env()
+    try:
+        tracker = retention.purge_tracker_store(tracker_url, before, dry_run=args.dry_run)
+    except SQLAlchemyError as error:
+        print(f"The tracker store ({_safe_url(tracker_url)}) could not be purged: "
+              f"{type(error).__name__}", file=sys.stderr)
+        tracker = None
+    verb = "Would delete (dry run, nothing deleted)" if args.dry_run else "Deleted"
+    print(f"{verb}: data older than {args.older_than} days (before {before:%Y-%m-%d %H:%M} UTC)")
+    print(f"  leads                  {program.leads}")
+    print(f"  bookings               {program.bookings}")
+    print(f"  handoff transcripts    {program.handoffs}")
+    print(f"  CRM outbox messages    {program.outbox_events}")
+    if tracker is not None:
+        print(f"  conversations          {tracker.conversations}"
+              f"  ({tracker.events} events, {tracker.snapshots} snapshots)")
+    return 0 if tracker is not None else 1
 
 
 def _safe_url(url: str) -> str:

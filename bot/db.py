@@ -13,12 +13,17 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.private_files import private_directory, private_file
+
 
 def create_database_engine(database_url: str) -> Engine:
-    """Create an engine; for a SQLite file, create its folder first so a fresh checkout works."""
+    """Create an engine; for a SQLite file, create its folder first so a fresh checkout works,
+    both readable by their owner only (folder 0700, file 0600: bot/private_files.py)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        database = Path(url.database)
+        private_directory(database.parent)
+        private_file(database)
     # pool_pre_ping: a database restart must not leave the action server with dead connections.
     return create_engine(url, pool_pre_ping=True)
 

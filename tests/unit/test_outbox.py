@@ -8,6 +8,7 @@ or store the message and then answer 500 (the "answer lost" case, which forces a
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli
 from bot.booking import outbox, service
+from bot.booking.crm_webhook import CrmWebhook
+from bot.booking.webhook_signing import verify_signature
 from bot.booking.slots import next_free_slots
 from bot.models import OutboxEvent
 from tests.unit.conftest import BOOKING_NOW
@@ -28,9 +31,13 @@ from tests.unit.test_booking import SCHOOL, details
 
 
 class FakeCrm:
-    """Records requests; `mode` is "ok", "error" (500, nothing stored) or "store_then_error"."""
+    """Records requests; `mode` is "ok", "error" (500, nothing stored) or "store_then_error".
+    Like a real CRM it checks the signature first, and answers 401 to a request it does not sign
+    with its secret (counted in `unsigned`)."""
 
     def __init__(self) -> None:
+        self.secret = secrets.token_hex(32)
+        self.unsigned = 0
         self.mode = "ok"
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.stored: dict[str, dict[str, Any]] = {}
@@ -42,12 +49,23 @@ class FakeCrm:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/crm/events"
 
+    @property
+    def webhook(self) -> CrmWebhook:
+        return CrmWebhook(self.url, self.secret)
+
     def start(self) -> None:
         crm = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                if not verify_signature(crm.secret, dict(self.headers.items()), raw):
+                    with crm.lock:
+                        crm.unsigned += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = json.loads(raw)
                 key = self.headers["Idempotency-Key"]
                 with crm.lock:
                     crm.requests.append((key, body))
@@ -105,12 +123,12 @@ def test_every_booking_reaches_the_crm_exactly_once_across_outages(
     booking_factory: sessionmaker[Session], crm: FakeCrm
 ) -> None:
     clock = Clock(BOOKING_NOW)
-    url = crm.url
+    webhook = crm.webhook
 
     # 1. The CRM is down (connection refused) while the first bookings are made.
     crm.stop()
     references = book_some(booking_factory, 3)
-    report = outbox.deliver_due(booking_factory, url, now=clock, timeout=2)
+    report = outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2)
     assert (report.delivered, report.failed) == (0, 3)
     assert all("Connection" in failure or "refused" in failure for failure in report.failures)
 
@@ -119,23 +137,23 @@ def test_every_booking_reaches_the_crm_exactly_once_across_outages(
     crm.mode = "error"
     clock.now += timedelta(hours=1)
     references += book_some(booking_factory, 2, first=3)
-    report = outbox.deliver_due(booking_factory, url, now=clock, timeout=2)
+    report = outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2)
     assert (report.delivered, report.failed) == (0, 5)
 
     # 3. It stores the messages but the answer is lost (500): the worker must send them again.
     crm.mode = "store_then_error"
     clock.now += timedelta(hours=1)
-    assert outbox.deliver_due(booking_factory, url, now=clock, timeout=2).failed == 5
+    assert outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2).failed == 5
 
     # Not due yet: back-off keeps the worker from hammering the CRM.
     crm.mode = "ok"
-    assert outbox.deliver_due(booking_factory, url, now=clock, timeout=2).delivered == 0
+    assert outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2).delivered == 0
 
     # 4. Healthy again and the back-off has passed: everything is delivered.
     clock.now += timedelta(hours=7)
-    report = outbox.deliver_due(booking_factory, url, now=clock, timeout=2)
+    report = outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2)
     assert (report.delivered, report.failed) == (5, 0)
-    assert outbox.deliver_due(booking_factory, url, now=clock, timeout=2).delivered == 0
+    assert outbox.deliver_due(booking_factory, webhook, now=clock, timeout=2).delivered == 0
 
     # The CRM holds each booking exactly once, though it was sent more than once.
     stored_references = Counter(body["reference"] for body in crm.stored.values())
@@ -144,6 +162,7 @@ def test_every_booking_reaches_the_crm_exactly_once_across_outages(
     assert len(crm.requests) > len(crm.stored)  # duplicates did reach the CRM...
     assert set(sent_keys) == set(crm.stored)  # ...always with the same key per booking
     assert all(body["event"] == "appointment.booked" for body in crm.stored.values())
+    assert crm.unsigned == 0  # every attempt, retries included, was signed
 
     with booking_factory() as session:
         events = session.scalars(select(OutboxEvent)).all()
@@ -165,7 +184,7 @@ def test_changes_are_delivered_in_order_with_their_own_keys(
     booked = service.book(booking_factory, details(), first.slot_id, now=BOOKING_NOW)
     service.reschedule(booking_factory, booked.reference, second.slot_id, now=BOOKING_NOW)
     service.cancel(booking_factory, booked.reference, now=BOOKING_NOW)
-    report = outbox.deliver_due(booking_factory, crm.url, now=Clock(BOOKING_NOW), timeout=2)
+    report = outbox.deliver_due(booking_factory, crm.webhook, now=Clock(BOOKING_NOW), timeout=2)
     assert report.delivered == 3
     assert [body["event"] for _, body in crm.requests] == [
         "appointment.booked", "appointment.rescheduled", "appointment.cancelled"
@@ -186,6 +205,7 @@ def test_cli_deliver_once(
     monkeypatch.delenv("CRM_WEBHOOK_URL", raising=False)
     assert cli.main(["outbox", "deliver", "--once"]) == 2  # no webhook: says to export instead
     monkeypatch.setenv("CRM_WEBHOOK_URL", crm.url)
+    monkeypatch.setenv("CRM_WEBHOOK_SECRET", crm.secret)
     assert cli.main(["outbox", "deliver", "--once"]) == 0
     assert "Delivered 1, failed 0." in capsys.readouterr().out
     assert len(crm.stored) == 1
@@ -201,7 +221,7 @@ def test_two_workers_never_send_the_same_row_on_postgresql(
     reports: list[outbox.DeliveryReport] = []
 
     def work() -> None:
-        reports.append(outbox.deliver_due(booking_factory, crm.url, now=clock, timeout=5))
+        reports.append(outbox.deliver_due(booking_factory, crm.webhook, now=clock, timeout=5))
 
     workers = [threading.Thread(target=work) for _ in range(3)]
     for worker in workers:
