@@ -23,6 +23,7 @@ from benchmarks.memory import rss_mb
 from benchmarks.plot import plot
 from benchmarks.report import table, verdicts, write
 from benchmarks.stats import ratio, summary
+from deploy.cluster.nginx import FrontLimits
 from deploy.cluster.settings import ClusterSettings
 
 SINGLE_SETUP = "1 Rasa + 1 action server, SQLite, in-memory lock (as make run)"
@@ -126,13 +127,16 @@ def scaled_out(config: BenchConfig) -> dict[str, Any]:
     settings = ClusterSettings(
         rasa_processes=config.cluster_rasa_processes, action_processes=config.cluster_action_processes,
         port=free_port(), database_prefix="enrollment_bench", redis_key_prefix=f"bench{os.getpid()}",
-        run_dir=config.out / "cluster")
+        run_dir=config.out / "cluster",
+        # Every simulated student is 127.0.0.1: per-address limits would measure themselves.
+        front_limits=FrontLimits(rate="10000r/s", burst=10000, connections=10000))
     if problems := missing_services(settings):
         return {"skipped": "; ".join(problems)}
     setup = (f"{settings.rasa_processes} Rasa + {settings.action_processes} action servers behind nginx, "
              "PostgreSQL, Redis lock")
     log(f"throughput, scaled out: starting {setup}")
-    cluster = Cluster(workdir=settings.run_dir, settings=settings)
+    cluster = Cluster(workdir=settings.run_dir, settings=settings,
+                      replica_env={"RATE_LIMIT_PER_ADDRESS": "1000000/minute"})
     cluster.forget_data()  # a run that was interrupted may have left its databases
     try:
         cluster.start()

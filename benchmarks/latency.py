@@ -39,10 +39,10 @@ class KindResult:
 
 
 def timed_post(session: requests.Session, url: str, payload: dict[str, Any],
-               params: dict[str, str] | None = None) -> tuple[float, requests.Response | None]:
+               headers: dict[str, str] | None = None) -> tuple[float, requests.Response | None]:
     started = time.perf_counter()
     try:
-        response = session.post(url, json=payload, params=params, timeout=60)
+        response = session.post(url, json=payload, headers=headers, timeout=60)
     except requests.RequestException:
         return (time.perf_counter() - started) * 1000, None
     return (time.perf_counter() - started) * 1000, response
@@ -110,11 +110,11 @@ def run_conversations(servers: Any, kind: str, turns: int, conversation_turns: i
 
 def parse_floor(servers: Any, messages: list[str]) -> list[float]:
     """`POST /model/parse` alone for the same messages: NLU without dialogue or actions."""
-    url = f"{servers.rasa_url}/model/parse"
+    url = f"{servers.api_url}/model/parse"  # the HTTP API: on a replica, not through nginx
     samples = []
     with requests.Session() as session:
         for message in messages:
-            ms, response = timed_post(session, url, {"text": message}, params={"token": servers.token})
+            ms, response = timed_post(session, url, {"text": message}, headers=servers.api_headers())
             if response is None or response.status_code != 200:
                 raise RuntimeError(f"/model/parse failed for {message!r}")
             samples.append(ms)

@@ -3,25 +3,33 @@
 A counselor answers a handed-over conversation by appending bot events to its tracker with
 `output_channel=latest` and `execute_side_effects=true`, which makes Rasa deliver them to the
 student's open chat (the socket.io widget) exactly like the bot's own messages; a `resume` event
-hands the conversation back to the bot. The API needs Rasa started with `--enable-api` and a token:
-`make run` does that with RASA_AUTH_TOKEN, or a random token it writes to var/rasa-api-token.
+hands the conversation back to the bot.
+
+The API runs in Rasa's JWT mode (`python -m deploy.rasa_server`, which `make run` starts). Each
+call signs a fresh token with the shared secret (bot/rasa_api_auth.py: RASA_JWT_SECRET, or the
+file var/rasa-jwt-secret the server writes) and sends it in the `Authorization` header, never in
+the URL. The token expires within minutes and holds the role "user" for the one conversation it
+writes to, so a token that leaks cannot touch other conversations or replace the model.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from bot.config import REPO_ROOT
+from bot.rasa_api_auth import SecretError, authorization_header, mint_token, read_secret, secret_file
 
-TOKEN_FILE = REPO_ROOT / "var" / "rasa-api-token"
 TIMEOUT_SECONDS = 10.0
+# Sanic 21.12 hands Rasa the path segment without decoding it, so a conversation id is sent
+# as is wherever a path allows (RFC 3986 pchar, but "/", which would split the segment).
+PATH_SAFE = ":@!$&'()*+,;="
 
 
 class RasaApiError(RuntimeError):
@@ -31,39 +39,57 @@ class RasaApiError(RuntimeError):
 @dataclass(frozen=True)
 class RasaApi:
     url: str
-    token: str
+    secret: str = field(repr=False)
 
 
-def rasa_api_from_env(environ: Mapping[str, str] = os.environ, token_file: Path = TOKEN_FILE) -> RasaApi:
+def rasa_api_from_env(environ: Mapping[str, str] = os.environ) -> RasaApi:
     host = environ.get("RASA_HOST") or "127.0.0.1"
     port = environ.get("RASA_PORT") or "5005"
     url = (environ.get("RASA_URL") or f"http://{host}:{port}").rstrip("/")
-    token = (environ.get("RASA_AUTH_TOKEN") or "").strip()
-    if not token and token_file.exists():
-        token = token_file.read_text(encoding="utf-8").strip()
-    if not token:
+    try:
+        secret = read_secret(environ)
+    except SecretError as error:
+        raise RasaApiError(str(error)) from None
+    if not secret:
         raise RasaApiError(
-            "No Rasa API token: set RASA_AUTH_TOKEN, or start the bot with `make run`, "
-            f"which writes one to {token_file}."
+            "No secret for the Rasa HTTP API: set RASA_JWT_SECRET or RASA_JWT_SECRET_FILE, or start "
+            f"the bot with `make run`, which writes one to {secret_file(environ)}."
         )
-    return RasaApi(url, token)
+    return RasaApi(url, secret)
+
+
+def append_events_request(api: RasaApi, conversation_id: str, events: Sequence[dict[str, Any]],
+                          now: datetime | None = None) -> urllib.request.Request:
+    """The POST that appends `events`, signed for this conversation only."""
+    query = urllib.parse.urlencode({"output_channel": "latest", "execute_side_effects": "true"})
+    path = urllib.parse.quote(conversation_id, safe=PATH_SAFE)
+    token = mint_token(api.secret, username=conversation_id, role="user", now=now)
+    return urllib.request.Request(
+        f"{api.url}/conversations/{path}/tracker/events?{query}",
+        data=json.dumps(list(events)).encode("utf-8"),
+        headers={"Content-Type": "application/json", **authorization_header(token)},
+        method="POST",
+    )
 
 
 def append_events(api: RasaApi, conversation_id: str, events: Sequence[dict[str, Any]]) -> None:
     """Append `events` to the conversation and send any bot messages among them to the student."""
-    query = urllib.parse.urlencode(
-        {"token": api.token, "output_channel": "latest", "execute_side_effects": "true"}
-    )
-    path = urllib.parse.quote(conversation_id, safe="")
-    request = urllib.request.Request(
-        f"{api.url}/conversations/{path}/tracker/events?{query}",
-        data=json.dumps(list(events)).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
+    request = append_events_request(api, conversation_id, events)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             response.read()
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            raise RasaApiError(
+                f"The Rasa server at {api.url} refused the token (HTTP 401): is it started with "
+                "`python -m deploy.rasa_server --enable-api` and the same secret?"
+            ) from None
+        if error.code == 403:
+            raise RasaApiError(
+                f"The Rasa server at {api.url} did not let the token write to {conversation_id!r} "
+                "(HTTP 403): ids with characters a URL path must escape cannot be addressed."
+            ) from None
+        raise RasaApiError(f"The Rasa server at {api.url} did not accept the events: {error}") from None
     except OSError as error:
         raise RasaApiError(f"The Rasa server at {api.url} did not accept the events: {error}") from None
 

@@ -1,7 +1,9 @@
 """`python -m deploy.cluster up|down|status`: what `make cluster` and `make cluster-down` run.
 
-`up` starts everything in the background and returns; the processes, their pids and the
-API token are recorded in $CLUSTER_RUN_DIR/state.json (var/cluster/ by default) for `down`.
+`up` starts everything in the background and returns; the processes and their pids are
+recorded in $CLUSTER_RUN_DIR/state.json (var/cluster/ by default) for `down`. The replicas'
+HTTP API secret is RASA_JWT_SECRET or the file RASA_JWT_SECRET_FILE (var/rasa-jwt-secret),
+as for `make run`; it is never written into the run directory.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 
 import requests
 
+from bot.rasa_api_auth import SecretError, admin_header, ensure_secret, read_secret
 from deploy.cluster.launcher import Cluster, load_state, missing_services, stop_recorded
 from deploy.cluster.settings import ClusterSettings
 
@@ -22,7 +25,12 @@ def up(settings: ClusterSettings) -> int:
     if problems := missing_services(settings):
         print("cannot start the cluster:\n  " + "\n  ".join(problems))
         return 1
-    cluster = Cluster(workdir=settings.run_dir, settings=settings)
+    try:
+        secret = ensure_secret()
+    except (SecretError, OSError) as error:
+        print(f"cannot start the cluster: {error}")
+        return 1
+    cluster = Cluster(workdir=settings.run_dir, settings=settings, jwt_secret=secret)
     try:
         cluster.start()
     except BaseException:
@@ -31,7 +39,9 @@ def up(settings: ClusterSettings) -> int:
     state = cluster.save_state()
     print(f"{settings.rasa_processes} Rasa and {settings.action_processes} action servers behind "
           f"nginx on {cluster.rasa_url} (REST: POST /webhooks/rest/webhook, widget: /socket.io/)")
-    print(f"logs and the HTTP API token: {settings.run_dir} ({state.name}); stop: make cluster-down")
+    print(f"HTTP API (not on nginx; JWT signed with RASA_JWT_SECRET or its file): "
+          f"{', '.join(cluster.replica_urls())}")
+    print(f"logs: {settings.run_dir} ({state.name}); stop: make cluster-down")
     return 0
 
 
@@ -47,10 +57,28 @@ def status(settings: ClusterSettings) -> int:
         print("no cluster is recorded")
         return 1
     try:
-        reply = requests.get(f"{state['url']}/status", params={"token": state["token"]}, timeout=5)
-        print(f"{state['url']}: HTTP {reply.status_code}, model {reply.json().get('model_id')}")
-    except (requests.RequestException, ValueError) as error:
-        print(f"{state['url']}: not answering ({error})")
+        secret = read_secret()
+    except SecretError as error:
+        secret = None
+        print(error)
+    if not secret:
+        print("no Rasa API secret (RASA_JWT_SECRET or RASA_JWT_SECRET_FILE) to ask the replicas with")
+        return 1
+    answering = 0
+    for url in state.get("api_urls", []):
+        try:
+            reply = requests.get(f"{url}/status", headers=admin_header(secret), timeout=5)
+            print(f"{url}: HTTP {reply.status_code}, model {reply.json().get('model_id')}")
+            answering += reply.ok
+        except (requests.RequestException, ValueError) as error:
+            print(f"{url}: not answering ({error})")
+    try:
+        front = requests.get(f"{state['url']}/webhooks/rest/", timeout=5)
+        print(f"{state['url']} (nginx): HTTP {front.status_code}")
+    except requests.RequestException as error:
+        print(f"{state['url']} (nginx): not answering ({error})")
+        return 1
+    if not answering:
         return 1
     print("processes: " + ", ".join(f"{name} ({pid})" for name, (pid, _) in state["processes"].items()))
     return 0

@@ -3,13 +3,20 @@
 `Cluster` is `tests/e2e/servers.py`'s `Servers` (same commands, same readiness checks) with
 PostgreSQL instead of SQLite files, the Redis lock store (deploy/cluster/endpoints.yml), M
 action servers and N Rasa servers on free loopback ports, and nginx in front of both. Its
-`rasa_url` is nginx's, so `say()` and `tracker()` go through the balancer as a client would.
+`rasa_url` is nginx's, so `say()` goes through the balancer as a client would; the HTTP API
+(`tracker()`, the counselor CLI) is not on nginx and is called on a running replica's port.
+
+Every process binds loopback. The replicas get what they share from their environment, never
+from their command line: the API's JWT secret, the Redis URL (with its password) for the
+per-address rate limits, and one CLIENT_ID_SALT so they agree on a client's `client_id`; they
+trust nginx's `X-Real-IP` for the client's address (SANIC_REAL_IP_HEADER).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -38,8 +45,7 @@ def missing_services(settings: ClusterSettings, model: Path = MODEL) -> list[str
     if problem := postgres.reachable(settings.postgres):
         reasons.append(problem)
     try:
-        redis.Redis(host=settings.redis_host, port=settings.redis_port,
-                    socket_timeout=3, socket_connect_timeout=3).ping()
+        redis_client(settings, socket_timeout=3, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
         reasons.append(f"Redis at {settings.redis_host}:{settings.redis_port} is not reachable: {error}")
     if not (os.access(settings.nginx, os.X_OK) or shutil.which(settings.nginx)):
@@ -47,6 +53,12 @@ def missing_services(settings: ClusterSettings, model: Path = MODEL) -> list[str
     if not model.exists():
         reasons.append(f"{model} is missing: run `make train` first")
     return reasons
+
+
+def redis_client(settings: ClusterSettings, **options: Any) -> redis.Redis:
+    return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
+                       username=settings.redis_username or None,
+                       password=settings.redis_password or None, **options)
 
 
 @dataclass
@@ -58,6 +70,11 @@ class Cluster(Servers):
     actions_balancer_port: int = field(default_factory=free_port)
     rasa_ports: list[int] = field(default_factory=list)
     action_ports: list[int] = field(default_factory=list)
+    # One key for every replica's client_id hash: CLIENT_ID_SALT if set, else one per cluster run.
+    client_id_salt: str = field(default_factory=lambda: os.environ.get("CLIENT_ID_SALT")
+                                or secrets.token_urlsafe(32), repr=False)
+    # Extra environment for the Rasa replicas (tests and benchmarks loosen the rate limits).
+    replica_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rasa_port = self.settings.port  # say()/tracker() go through nginx
@@ -76,10 +93,35 @@ class Cluster(Servers):
             "REDIS_HOST": settings.redis_host,
             "REDIS_PORT": str(settings.redis_port),
             "REDIS_DB": str(settings.redis_db),
+            "REDIS_USERNAME": settings.redis_username,
+            "REDIS_PASSWORD": settings.redis_password,
             "REDIS_KEY_PREFIX": settings.redis_key_prefix,
             "TICKET_LOCK_LIFETIME": str(settings.lock_lifetime_seconds),
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
+
+    def rasa_env(self) -> dict[str, str]:
+        """The replicas only: behind nginx, sharing rate-limit counts and client ids."""
+        settings = self.settings
+        return {
+            **super().rasa_env(),
+            "SANIC_REAL_IP_HEADER": "x-real-ip",
+            "RATE_LIMIT_STORAGE_URL": settings.redis_url,
+            "CLIENT_ID_SALT": self.client_id_salt,
+            "MAX_REQUEST_BYTES": str(settings.front_limits.max_body_bytes),
+            **self.replica_env,
+        }
+
+    @property
+    def api_url(self) -> str:
+        """A running replica's own port (the first one's before any runs): nginx does not pass
+        the HTTP API on."""
+        running = [port for name, port in zip(self.rasa_names(), self.rasa_ports)
+                   if name in self.processes and self.processes[name].poll() is None]
+        return f"http://127.0.0.1:{(running or self.rasa_ports)[0]}"
+
+    def replica_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
 
     def rasa_names(self) -> list[str]:
         return [f"rasa-{index}" for index in range(len(self.rasa_ports))]
@@ -98,13 +140,14 @@ class Cluster(Servers):
             for started in [pool.submit(self.start_rasa, name=name, port=port)
                             for name, port in zip(self.rasa_names(), self.rasa_ports)]:
                 started.result()
-        front = f"{self.rasa_url}/"
+        front = f"{self.rasa_url}/webhooks/rest/"  # the REST channel's health check, via nginx
         wait_until(lambda: requests.get(front, timeout=2).ok, 30, "nginx", self.processes["nginx"],
                    self.workdir / "nginx.log")
 
     def start_nginx(self) -> None:
         config = nginx.write_config(self.workdir, self.settings.port, self.actions_balancer_port,
-                                    self.rasa_ports, self.action_ports)
+                                    self.rasa_ports, self.action_ports,
+                                    limits=self.settings.front_limits)
         process, log = self._spawn("nginx", nginx.command(self.settings.nginx, self.workdir, config))
         health = f"http://127.0.0.1:{self.actions_balancer_port}/health"
         wait_until(lambda: requests.get(health, timeout=2).ok, 30, "nginx", process, log)
@@ -126,22 +169,29 @@ class Cluster(Servers):
         settings = self.settings
         for database in (settings.tracker_database, settings.program_database):
             postgres.drop_database(settings.postgres, database)
-        client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+        client = redis_client(settings)
         for key in client.scan_iter(f"{settings.redis_key_prefix}:lock:*"):
             client.delete(key)
 
     # ---- detached use by `make cluster` / `make cluster-down` -------------------------
 
     def save_state(self) -> Path:
-        """Record what runs (pid and start time, so `down` never signals a recycled pid)."""
+        """Record what runs (pid and start time, so `down` never signals a recycled pid).
+
+        No secret goes in: `status` and the counselor CLI sign their API tokens with the secret
+        the replicas were given (RASA_JWT_SECRET or its file). The file is still created mode 600,
+        never readable by others even for a moment.
+        """
         state = {
             "url": self.rasa_url,
-            "token": self.token,
+            "api_urls": self.replica_urls(),
             "processes": {name: [pid, _start_time(pid)] for name, pid in self.pids().items()},
         }
         path = self.workdir / STATE_FILE
-        path.write_text(json.dumps(state, indent=2))
-        path.chmod(0o600)  # the token opens the Rasa HTTP API
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # in case an older file with another mode was there
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(json.dumps(state, indent=2))
         return path
 
 

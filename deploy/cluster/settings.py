@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deploy.cluster.nginx import FrontLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +20,23 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def _redis_from_url(url: str) -> dict[str, object]:
+    """REDIS_URL (`redis://[[user]:password@]host[:port][/db]`) as ClusterSettings fields."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "redis" or not parts.hostname:
+        raise ValueError(f"REDIS_URL must look like redis://:password@host:6379/1, not {parts.scheme}://...")
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ValueError("REDIS_URL's path must be a database number, such as /1")
+    return {
+        "redis_host": parts.hostname,
+        "redis_port": parts.port or 6379,
+        "redis_db": int(database) if database else ClusterSettings.redis_db,
+        "redis_username": urllib.parse.unquote(parts.username or ""),
+        "redis_password": urllib.parse.unquote(parts.password or ""),
+    }
 
 
 @dataclass
@@ -31,28 +51,42 @@ class ClusterSettings:
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
+    redis_username: str = ""
+    redis_password: str = field(default="", repr=False)
     redis_key_prefix: str = "enrollment"
     lock_lifetime_seconds: int = 60
     run_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "cluster")
     nginx: str = "/usr/sbin/nginx"
+    front_limits: FrontLimits = field(default_factory=FrontLimits)
 
     @classmethod
     def from_env(cls) -> "ClusterSettings":
         """`make cluster` reads these; each CLUSTER_* variable is documented in the README."""
         default = cls()
+        limits = default.front_limits
+        redis_url = os.environ.get("REDIS_URL", "").strip()
+        redis = _redis_from_url(redis_url) if redis_url else {
+            "redis_host": os.environ.get("REDIS_HOST", default.redis_host),
+            "redis_port": _int("REDIS_PORT", default.redis_port),
+            "redis_db": _int("REDIS_DB", default.redis_db),
+        }
         return cls(
             rasa_processes=_int("CLUSTER_RASA_PROCESSES", default.rasa_processes),
             action_processes=_int("CLUSTER_ACTION_PROCESSES", default.action_processes),
             port=_int("CLUSTER_PORT", default.port),
             postgres=os.environ.get("CLUSTER_POSTGRES", default.postgres).rstrip("/"),
             database_prefix=os.environ.get("CLUSTER_DATABASE_PREFIX", default.database_prefix),
-            redis_host=os.environ.get("REDIS_HOST", default.redis_host),
-            redis_port=_int("REDIS_PORT", default.redis_port),
-            redis_db=_int("REDIS_DB", default.redis_db),
+            **redis,  # type: ignore[arg-type]
             redis_key_prefix=os.environ.get("REDIS_KEY_PREFIX", default.redis_key_prefix),
             lock_lifetime_seconds=_int("TICKET_LOCK_LIFETIME", default.lock_lifetime_seconds),
             run_dir=Path(os.environ.get("CLUSTER_RUN_DIR", default.run_dir)),
             nginx=os.environ.get("NGINX", default.nginx),
+            front_limits=FrontLimits(
+                max_body_bytes=_int("MAX_REQUEST_BYTES", limits.max_body_bytes),
+                rate=os.environ.get("CLUSTER_NGINX_RATE", "").strip() or limits.rate,
+                burst=_int("CLUSTER_NGINX_BURST", limits.burst),
+                connections=_int("CLUSTER_NGINX_CONNECTIONS", limits.connections),
+            ),
         )
 
     def __post_init__(self) -> None:
@@ -62,6 +96,15 @@ class ClusterSettings:
             raise ValueError(f"REDIS_KEY_PREFIX must be alphanumeric: {self.redis_key_prefix!r}")
         if self.rasa_processes < 1 or self.action_processes < 1:
             raise ValueError("the cluster needs at least one Rasa and one action server")
+
+    @property
+    def redis_url(self) -> str:
+        """The Redis server as a URL, credentials included (the replicas' rate-limit storage)."""
+        credentials = ""
+        if self.redis_username or self.redis_password:
+            credentials = (f"{urllib.parse.quote(self.redis_username, safe='')}:"
+                           f"{urllib.parse.quote(self.redis_password, safe='')}@")
+        return f"redis://{credentials}{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
     @property
     def tracker_database(self) -> str:

@@ -17,10 +17,16 @@ from typing import Iterator
 import pytest
 
 from deploy.cluster.launcher import Cluster, missing_services
+from deploy.cluster.nginx import FrontLimits
 from deploy.cluster.settings import ClusterSettings
 from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher
 
 RASA_PROCESSES = int(os.environ.get("CLUSTER_TEST_RASA_PROCESSES", "3"))
+# Every test client is 127.0.0.1, so the per-address limits that protect a real deployment would
+# throttle the load tests: nginx's are loosened here (test_front_door.py checks the real ones)
+# and so are the replicas'. The body size limit stays as deployed.
+LOAD_TEST_LIMITS = FrontLimits(rate="1000r/s", burst=1000, connections=1000)
+LOAD_TEST_REPLICA_ENV = {"RATE_LIMIT_PER_ADDRESS": "100000/minute"}
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +36,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         rasa_processes=RASA_PROCESSES, action_processes=2, port=free_port(),
         postgres=os.environ.get("CLUSTER_POSTGRES", ClusterSettings.postgres),
         database_prefix=f"enrollment_test{run}", redis_key_prefix=f"test{run}",
-        run_dir=Path(tmp_path_factory.mktemp("cluster")))
+        run_dir=Path(tmp_path_factory.mktemp("cluster")), front_limits=LOAD_TEST_LIMITS)
     if problems := missing_services(settings):
         pytest.skip("scaled-out set-up not available: " + "; ".join(problems))
-    running = Cluster(workdir=settings.run_dir, settings=settings)
+    running = Cluster(workdir=settings.run_dir, settings=settings, replica_env=LOAD_TEST_REPLICA_ENV)
     try:
         running.start()
         yield running

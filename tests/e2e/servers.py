@@ -18,8 +18,10 @@ from typing import Any
 
 import requests
 
+from bot.rasa_api_auth import admin_header
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+RASA_PYTHON = REPO_ROOT / ".venv" / "rasa" / "bin" / "python"
 ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
 MODEL = REPO_ROOT / "models" / "enrollment.tar.gz"
 ALWAYS_OPEN_COUNSELORS = Path(__file__).resolve().parent / "always_open_counselors.yml"
@@ -58,7 +60,8 @@ class Servers:
     endpoints: Path = REPO_ROOT / "endpoints.yml"
     # Events a message replays (TRACKER_WINDOW_EVENTS); None keeps the default `make run` uses.
     tracker_window_events: int | None = None
-    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    # The HTTP API's JWT secret, given to the Rasa server and the CLI in their environment only.
+    jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -73,6 +76,11 @@ class Servers:
             "SANIC_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # Every test and benchmark speaks from 127.0.0.1, many turns a second: the public
+            # limits are measured on their own (test_public_limits.py, make fuzz), not here.
+            "RATE_LIMIT_PER_SENDER": "100000/minute",
+            "RATE_LIMIT_PER_ADDRESS": "100000/minute",
+            "BOOKING_ATTEMPTS_PER_CLIENT_PER_HOUR": "1000",
             **({"TRACKER_WINDOW_EVENTS": str(self.tracker_window_events)}
                if self.tracker_window_events is not None else {}),
         }
@@ -80,6 +88,15 @@ class Servers:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def api_url(self) -> str:
+        """Where the HTTP API (/conversations, /model, /status) answers; a cluster keeps it off nginx."""
+        return self.rasa_url
+
+    def api_headers(self) -> dict[str, str]:
+        """A fresh admin token for one call to the HTTP API, as an operator's tool would sign it."""
+        return admin_header(self.jwt_secret)
 
     def seed_database(self, counselors: Path = ALWAYS_OPEN_COUNSELORS) -> None:
         """The catalog, plus counselors and their slots as `make db` seeds them (by default one
@@ -91,13 +108,14 @@ class Servers:
     def cli(self, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run `python -m bot ...` against this pair (the admin's and counselor's console)."""
         return subprocess.run([str(ACTIONS_PYTHON), "-m", "bot", *arguments], cwd=REPO_ROOT,
-                              env={**self.env, "RASA_URL": self.rasa_url,
-                                   "RASA_AUTH_TOKEN": self.token, **env},
+                              env={**self.env, "RASA_URL": self.api_url,
+                                   "RASA_JWT_SECRET": self.jwt_secret, **env},
                               check=True, capture_output=True, text=True)
 
-    def _spawn(self, name: str, command: list[str]) -> tuple[subprocess.Popen, Path]:
+    def _spawn(self, name: str, command: list[str],
+               env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=self.env,
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**self.env, **(env or {})},
                                    stdout=log.open("ab"), stderr=subprocess.STDOUT)
         self.processes[name] = process
         return process, log
@@ -105,22 +123,25 @@ class Servers:
     def start_action_server(self, name: str = "actions", port: int | None = None) -> None:
         """Start an action server; a scaled-out set-up starts several under their own names."""
         port = port or self.action_port
-        process, log = self._spawn(name, [
-            str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)])
+        process, log = self._spawn(name, [str(ACTIONS_PYTHON), "-m", "actions"], env={
+            "ACTION_SERVER_HOST": "127.0.0.1", "ACTION_SERVER_PORT": str(port)})
         health = f"http://127.0.0.1:{port}/health"
         wait_until(lambda: requests.get(health, timeout=2).ok, 60, name, process, log)
+
+    def rasa_env(self) -> dict[str, str]:
+        """What a Rasa server gets on top of `env`: the API secret (never on its command line)."""
+        return {"RASA_JWT_SECRET": self.jwt_secret}
 
     def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
         """Start a Rasa server and wait until its model is loaded (several, in a scaled-out set-up)."""
         port = port or self.rasa_port
         process, log = self._spawn(name, [
-            str(RASA_BIN), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
-            "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-            "--port", str(port), "--enable-api", "--auth-token", self.token])
+            str(RASA_PYTHON), "-m", "deploy.rasa_server", "--model", str(self.model),
+            "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
+            "--interface", "127.0.0.1", "--port", str(port), "--enable-api"], env=self.rasa_env())
 
         def model_loaded() -> bool:
-            status = requests.get(f"http://127.0.0.1:{port}/status",
-                                  params={"token": self.token}, timeout=2)
+            status = requests.get(f"http://127.0.0.1:{port}/status", headers=self.api_headers(), timeout=2)
             return status.ok and bool(status.json().get("model_id"))
 
         wait_until(model_loaded, STARTUP_TIMEOUT_SECONDS, name, process, log)
@@ -147,8 +168,8 @@ class Servers:
         return reply.json()
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        reply = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
-                             params={"token": self.token}, timeout=30)
+        reply = requests.get(f"{self.api_url}/conversations/{sender}/tracker",
+                             headers=self.api_headers(), timeout=30)
         reply.raise_for_status()
         return reply.json()
 

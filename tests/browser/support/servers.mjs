@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
 const fromRepo = (path) => (path.startsWith('/') ? path : join(REPO_ROOT, path));
@@ -45,7 +45,8 @@ export function missingPrerequisites() {
 export class Servers {
   constructor() {
     this.workdir = mkdtempSync(join(tmpdir(), 'browser-tests-'));
-    this.token = randomBytes(16).toString('hex');
+    // The HTTP API's JWT secret: in the Rasa server's environment only, never on its command line.
+    this.jwtSecret = randomBytes(32).toString('base64url');
     this.processes = new Map();
   }
 
@@ -59,18 +60,18 @@ export class Servers {
       execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', ...command], { cwd: REPO_ROOT, env: this.env, stdio: 'pipe' });
     }
 
-    this.spawn('actions', join(ACTIONS_VENV, 'bin/python'),
-      ['-m', 'rasa_sdk', '--actions', 'actions', '--port', String(this.actionPort)]);
+    this.spawn('actions', join(ACTIONS_VENV, 'bin/python'), ['-m', 'actions'],
+      { ACTION_SERVER_HOST: '127.0.0.1', ACTION_SERVER_PORT: String(this.actionPort) });
     this.spawn('site', join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot.web']);
-    this.spawn('rasa', join(RASA_VENV, 'bin/rasa'), [
-      'run', '--model', MODEL, '--endpoints', ENDPOINTS, '--credentials', CREDENTIALS,
+    this.spawn('rasa', join(RASA_VENV, 'bin/python'), [
+      '-m', 'deploy.rasa_server', '--model', MODEL, '--endpoints', ENDPOINTS, '--credentials', CREDENTIALS,
       '--interface', '127.0.0.1', '--port', String(this.rasaPort), '--cors', this.siteUrl,
-      '--enable-api', '--auth-token', this.token]);
+      '--enable-api'], { RASA_JWT_SECRET: this.jwtSecret });
 
     await this.waitUntil('actions', 60_000, async () => (await fetch(`http://127.0.0.1:${this.actionPort}/health`)).ok);
     await this.waitUntil('site', 30_000, async () => (await fetch(this.siteUrl)).ok);
     await this.waitUntil('rasa', RASA_STARTUP_MS, async () => {
-      const status = await fetch(`${this.rasaUrl}/status?token=${this.token}`);
+      const status = await fetch(`${this.rasaUrl}/status`, { headers: this.apiHeaders() });
       return status.ok && Boolean((await status.json()).model_id);
     });
   }
@@ -92,9 +93,9 @@ export class Servers {
     };
   }
 
-  spawn(name, command, args) {
+  spawn(name, command, args, env = {}) {
     const log = join(this.workdir, `${name}.log`);
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(log);
     child.stdout.pipe(out);
     child.stderr.pipe(out);
@@ -122,9 +123,18 @@ export class Servers {
 
   /** The conversation Rasa keeps for `sessionId` (through the HTTP API, enabled for the tests). */
   async tracker(sessionId) {
-    const reply = await fetch(`${this.rasaUrl}/conversations/${sessionId}/tracker?token=${this.token}`);
+    const reply = await fetch(`${this.rasaUrl}/conversations/${sessionId}/tracker`, { headers: this.apiHeaders() });
     if (!reply.ok) throw new Error(`tracker ${sessionId}: HTTP ${reply.status}`);
     return reply.json();
+  }
+
+  /** A five-minute admin token in the `Authorization` header, signed as bot/rasa_api_auth.py does. */
+  apiHeaders() {
+    const encode = (part) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const payload = { user: { username: 'admin', role: 'admin' }, exp: Math.floor(Date.now() / 1000) + 300 };
+    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+    const signature = createHmac('sha256', this.jwtSecret).update(unsigned).digest('base64url');
+    return { Authorization: `Bearer ${unsigned}.${signature}` };
   }
 
   async stop() {

@@ -1,0 +1,123 @@
+"""`python -m deploy.rasa_server`: `rasa run`, with the HTTP API's secret kept off the command line.
+
+`rasa run --auth-token T` puts T in the process's command line, which any local user reads from
+/proc/PID/cmdline, and Rasa compares it with a `?token=` query parameter, so it also lands in
+URLs and proxy logs. This launcher takes the same options `scripts/run-servers` gave `rasa run`
+and no secret at all: with `--enable-api` it starts Rasa's JWT mode (HS256) with the secret from
+`RASA_JWT_SECRET` or the file `RASA_JWT_SECRET_FILE` (created mode 600 with a random secret when
+missing; bot/rasa_api_auth.py), so clients send short-lived signed tokens in the `Authorization`
+header. Rasa is started the way `rasa run` starts it (its logging set-up, then `rasa.cli.run.run`
+with the same argument names), and before that:
+
+- every log record is masked (bot/log_masking.py): e-mail addresses and phone numbers that
+  students type never reach the server's log;
+- request bodies above `MAX_REQUEST_BYTES` (default 65536) are refused with 413 by Sanic before
+  any handler runs (Sanic reads `SANIC_REQUEST_MAX_SIZE` from the environment);
+- sanic-jwt's leeway for expired tokens drops from 3 minutes to 10 seconds, so a token's lifetime
+  is what its signer chose (clock skew between two machines is the only allowance left).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, MutableMapping
+
+from bot.log_masking import install_log_masking
+from bot.rasa_api_auth import ALGORITHM, SecretError, ensure_secret
+
+DEFAULT_MAX_REQUEST_BYTES = 65536
+JWT_LEEWAY_SECONDS = 10
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """`rasa run`'s options that our start scripts use; none of them carries a secret."""
+    from rasa.cli.arguments.default_arguments import add_logging_options
+    from rasa.shared.constants import DEFAULT_CREDENTIALS_PATH, DEFAULT_ENDPOINTS_PATH, DEFAULT_MODELS_PATH
+
+    parser = argparse.ArgumentParser(prog="python -m deploy.rasa_server", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--model", "-m", default=DEFAULT_MODELS_PATH, help="model archive or directory")
+    parser.add_argument("--endpoints", default=DEFAULT_ENDPOINTS_PATH, help="endpoints configuration")
+    parser.add_argument("--credentials", default=DEFAULT_CREDENTIALS_PATH, help="channel credentials")
+    parser.add_argument("--interface", "-i", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", "-p", type=int, default=5005, help="port to listen on")
+    parser.add_argument("--cors", nargs="*", help="origins allowed to call the server from a browser")
+    parser.add_argument("--enable-api", action="store_true",
+                        help="start the HTTP API (JWT; secret from RASA_JWT_SECRET or RASA_JWT_SECRET_FILE)")
+    add_logging_options(parser)
+    return parser
+
+
+def max_request_bytes(environ: Mapping[str, str] = os.environ) -> int:
+    raw = (environ.get("MAX_REQUEST_BYTES") or "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_REQUEST_BYTES
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"MAX_REQUEST_BYTES must be a positive number of bytes, not {raw!r}")
+    return value
+
+
+def run_arguments(options: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> argparse.Namespace:
+    """What `rasa run` would have parsed, with the JWT secret filled in from the environment."""
+    secret = ensure_secret(environ) if options.enable_api else None
+    return argparse.Namespace(
+        **vars(options),
+        connector=None,
+        remote_storage=None,
+        auth_token=None,
+        jwt_secret=secret,
+        jwt_method=ALGORITHM if secret else None,
+    )
+
+
+def configure_sanic(environ: MutableMapping[str, str]) -> None:
+    """Settings Sanic and sanic-jwt read from `SANIC_`-prefixed variables when Rasa makes its app."""
+    environ["SANIC_REQUEST_MAX_SIZE"] = str(max_request_bytes(environ))
+    # Sanic strips the prefix, leaving app.config.SANIC_JWT_LEEWAY, which sanic-jwt reads.
+    environ.setdefault("SANIC_SANIC_JWT_LEEWAY", str(JWT_LEEWAY_SECONDS))
+
+
+def configure_logging(log_level: int | None, logging_config_file: str | None) -> None:
+    """Rasa's own logging set-up for `rasa run` (rasa/__main__.py).
+
+    structlog must be configured: unconfigured, it prints Rasa's structured events straight to
+    stdout, past the standard logging handlers and so past the masking.
+    """
+    import rasa.utils.io
+    import rasa.utils.tensorflow.environment as tf_env
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(log_level, logging_config_file, warn_only_once=True,
+                                   filter_repeated_logs=True)
+    tf_env.setup_tf_environment()
+    tf_env.check_deterministic_ops()
+    rasa.utils.io.configure_colored_logging(log_level)
+    configure_structlog(log_level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # First: the masking wraps the making of log records, so no record of this process escapes it.
+    install_log_masking()
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        configure_sanic(os.environ)  # Sanic reads the process environment when Rasa makes its app
+        arguments = run_arguments(options)
+    except (ValueError, SecretError, OSError) as error:
+        parser.error(str(error))
+    configure_logging(options.loglevel, options.logging_config_file)
+
+    import rasa.cli.run
+    import rasa.cli.utils  # rasa.cli.run uses it without importing it (`rasa` imports it first)
+
+    rasa.cli.run.run(arguments)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
