@@ -50,8 +50,9 @@ def resolve_program(
 
 
 def canonical_code(value: Optional[str], aliases: Mapping[str, str]) -> Optional[str]:
-    """The code for a canonical value or an alias (an entity value NLU did not map), else None."""
-    if not value:
+    """The code for a canonical value or an alias (an entity value NLU did not map), else None
+    (also for a value that is not text, as a hand-typed `/intent{"program": 1.5}` can set)."""
+    if not value or not isinstance(value, str):
         return None
     key = normalise_name(value)
     known_codes = {normalise_name(code): code for code in aliases.values()}

@@ -16,6 +16,7 @@ holds a visitor's IP address.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import os
@@ -54,6 +55,8 @@ SLOW_DOWN_REPLY = (
 )
 
 
+# Button payloads carry program codes, slot ids and field names.
+_LONGEST_ENTITY_VALUE = 100
 # C0 and C1 control characters other than tab and newline: no student types them, PostgreSQL
 # refuses NUL in text, and a terminal acts on the escape sequences they start.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -65,6 +68,26 @@ def readable_text(text: str) -> str:
     characters go."""
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return _CONTROL_CHARACTERS.sub("", text)
+
+
+def button_payload_checked(text: str) -> str:
+    """A `/intent{...}` payload as the widget's buttons send it (every entity value a short
+    string), else the same text without its slash, so understanding reads it as words.
+
+    Rasa takes a message starting with "/" as an intent with entities, skipping understanding;
+    a hand-typed one can set any slot to any JSON (numbers, lists, nested objects) that the
+    actions then meet where they expect a program name or a slot id."""
+    if not text.startswith("/") or "{" not in text:
+        return text
+    try:
+        entities = json.loads(text[text.index("{"):])
+    except ValueError:
+        return text  # Rasa ignores entities it cannot parse
+    if isinstance(entities, dict) and all(
+        isinstance(value, str) and len(value) <= _LONGEST_ENTITY_VALUE for value in entities.values()
+    ):
+        return text
+    return text[1:]
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:

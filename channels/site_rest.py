@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 import rasa.utils.endpoints
-from channels.guard import CLIENT_ID_KEY, MessageGuard, readable_text
+from channels.guard import CLIENT_ID_KEY, MessageGuard, button_payload_checked, readable_text
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class SiteRestInput(RestInput):
             payload, problem = self._payload(request)
             if problem:
                 return response.json({"error": problem}, status=400)
-            sender_id, text = payload["sender"], readable_text(payload["message"])
+            sender_id, text = payload["sender"], button_payload_checked(readable_text(payload["message"]))
             client_id = self.guard.client_id(client_address(request))
             refusal = self.guard.check(text, sender_id, client_id)
             if refusal is not None:

@@ -55,7 +55,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import CLIENT_ID_KEY, MessageGuard, readable_text
+from channels.guard import CLIENT_ID_KEY, MessageGuard, button_payload_checked, readable_text
 from channels.site_rest import SORRY_REPLY, client_address
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class SiteSocketIOInput(SocketIOInput):
     def _join_session_rooms(self) -> None:
         sio = self.sio
 
-        async def session_request(sid: str, data: Optional[dict]) -> None:
+        async def session_request(sid: str, data: Optional[dict] = None) -> None:
             session_id = session_id_from(data)
             async with sio.session(sid, namespace=self.namespace) as session:
                 session["session_id"] = session_id  # the only session this socket may speak for
@@ -202,7 +202,7 @@ class SiteSocketIOInput(SocketIOInput):
                 sender_id = confirmed
             else:
                 sender_id = sid
-            text = readable_text(data.get("message", ""))
+            text = button_payload_checked(readable_text(data.get("message", "")))
             client_id = session.get("client_id")
             refusal = self.guard.check(text, sender_id, client_id)
             if refusal is not None:

@@ -6,7 +6,7 @@ import gc
 
 from limits import parse_many
 
-from channels.guard import GuardSettings, MessageGuard, readable_text
+from channels.guard import GuardSettings, MessageGuard, button_payload_checked, readable_text
 
 
 def guard(**overrides) -> MessageGuard:
@@ -92,3 +92,12 @@ def test_text_is_made_readable_for_understanding_and_storage() -> None:
     sent = "a\ud83c b\x00c\x1b[31m\x85 d\n\U0001F642 مرحبا"
     assert readable_text(sent) == "a\ufffd bc[31m d\n\U0001F642 مرحبا"
     readable_text(sent).encode("utf-8")  # no UnicodeEncodeError downstream
+
+
+def test_button_payloads_pass_and_forged_ones_are_read_as_words() -> None:
+    for payload in ['/inform{"slot_id":"42"}', '/inform{"program_choice":"computer_science"}',
+                    "/affirm", "/ask_tuition{not json", "how much is tuition?"]:
+        assert button_payload_checked(payload) == payload
+    for forged in ['/inform{"slot_id": 99999}', '/inform{"program": 1.5}', '/inform{"slot_id": [1, 2]}',
+                   '/inform{"a": {"b": {"c": 1}}}', '/inform{"program": "' + "x" * 500 + '"}']:
+        assert button_payload_checked(forged) == forged[1:]

@@ -33,11 +33,14 @@ class Visitor:
         self.session: Optional[str] = None
         self.client.on("bot_uttered", self.replies.put_nowait)
 
-    async def open(self, base: str, session_id: str, origin: str = SITE) -> None:
+    async def open(self, base: str, session_id: Optional[str], origin: str = SITE) -> None:
         confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
         await self.client.connect(base, headers={"Origin": origin}, transports=["polling"])
-        await self.client.emit("session_request", {"session_id": session_id})
+        if session_id is None:
+            await self.client.emit("session_request")  # no payload at all
+        else:
+            await self.client.emit("session_request", {"session_id": session_id})
         self.session = await asyncio.wait_for(confirmed, 5)
 
     async def close(self) -> None:
@@ -87,16 +90,17 @@ def test_a_socket_cannot_speak_for_another_session(run) -> None:
     assert bot.received == []
 
 
-def test_a_malformed_session_request_gets_a_fresh_session(run) -> None:
+@pytest.mark.parametrize("requested", ["../../etc/passwd", None])
+def test_a_malformed_or_empty_session_request_gets_a_fresh_session(run, requested) -> None:
     async def scenario() -> str:
         async with serving(channel(), EchoBot()) as base:
             visitor = Visitor()
-            await visitor.open(base, "../../etc/passwd")
+            await visitor.open(base, requested)
             await visitor.close()
             return visitor.session
 
     session = run(scenario())
-    assert session != "../../etc/passwd" and len(session) == 32
+    assert session != requested and len(session) == 32
 
 
 def test_long_messages_and_bursts_are_refused_before_the_bot(run) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from bot import catalog
 from bot.db import session_factory
-from bot.programs import resolve_program
+from bot.programs import canonical_code, resolve_program
 
 CS = "computer_science"
 SD = "software_development"
@@ -65,3 +65,10 @@ def test_naming_both_programs_means_both(aliases: dict[str, str]) -> None:
 
 def test_unknown_values_resolve_to_nothing(aliases: dict[str, str]) -> None:
     assert _resolve(aliases, entities=("nursing",), slot="nursing") is None
+
+
+def test_a_value_that_is_not_text_names_no_program() -> None:
+    # A hand-typed /inform{"program": 1.5} puts whatever JSON it likes into the slot.
+    aliases = {"computer science": "computer_science"}
+    for value in (1.5, 7, ["computer science"], {"name": "computer science"}, True):
+        assert canonical_code(value, aliases) is None
