@@ -40,7 +40,11 @@ from typing import Any, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.constants import (
+    ACTION_LISTEN_NAME,
+    ACTION_SESSION_START_NAME,
+    ACTION_TWO_STAGE_FALLBACK_NAME,
+)
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -183,6 +187,15 @@ def erasure_start(events: Sequence[Event]) -> Optional[int]:
     return start
 
 
+def window_would_cut_a_fallback(tracker: DialogueStateTracker) -> bool:
+    """Whether the two-stage fallback is running. Its exit reverts back through the messages of
+    the loop and reads the intents before them, so a window may not start inside it: restored
+    from a snapshot, the loop stayed active after its own exit and the prediction loop never
+    ended (make fuzz found it). No snapshot is written while it runs, so the window starts
+    before its activation."""
+    return tracker.active_loop_name == ACTION_TWO_STAGE_FALLBACK_NAME
+
+
 def event_row(model: Any, sender_id: Text, event: Event) -> Any:
     """One row of Rasa's `events` table, filled exactly as `SQLTrackerStore.save` fills it."""
     data = event.as_dict()
@@ -245,7 +258,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             session.add_all(rows)
             latest = new_events[-1] if new_events else None
             at_turn_boundary = isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME
-            if self.window_events and at_turn_boundary:
+            if self.window_events and at_turn_boundary and not window_would_cut_a_fallback(tracker):
                 session.flush()  # gives the rows their ids
                 session.add(
                     TrackerSnapshot(

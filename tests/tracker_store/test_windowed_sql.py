@@ -30,6 +30,7 @@ from rasa.shared.core.events import (
     SessionStarted,
     SlotSet,
     UserUttered,
+    UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -147,7 +148,8 @@ def stored_count(store: SQLTrackerStore, sender_id: str) -> int:
         return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).count()
 
 
-def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]]) -> list[Event]:
+def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]],
+         policy_states: bool = True) -> list[Event]:
     """Each turn the way the Rasa server handles a message: retrieve, update, save. Checks the
     state after every turn against a full replay of everything so far, and the past states the
     policies featurise when the window holds them; returns all events."""
@@ -165,7 +167,7 @@ def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]
             assert loaded is not None
             full = DialogueStateTracker.from_events(sender_id, history, DOMAIN.slots)
             assert state_of(loaded) == state_of(full), f"state differs after turn {number}"
-            if holds_policy_history(history[-store.window_events:]):
+            if policy_states and holds_policy_history(history[-store.window_events:]):
                 assert recent_states(loaded) == recent_states(full), f"states differ after turn {number}"
 
     asyncio.run(run())
@@ -262,3 +264,48 @@ def test_a_snapshot_table_that_cannot_be_created_stops_the_start(
     monkeypatch.setattr(SnapshotBase.metadata, "create_all", fail)
     with pytest.raises(sqlalchemy.exc.OperationalError):
         store_for(f"sqlite:///{tmp_path / 'tracker.db'}")
+
+
+def fallback_conversation() -> list[list[Event]]:
+    """A student stuck in the two-stage fallback for longer than the window, who then says
+    something the assistant understands: the fallback reverts its own events (as Rasa's
+    TwoStageFallbackAction does) and hands the clarified message on."""
+    turns = conversation()[:4]
+    turns.append([
+        UserUttered("asdf", {"name": "nlu_fallback", "confidence": 1.0}),
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop("action_two_stage_fallback"),
+        BotUttered("Did you mean tuition?"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ])
+    turns += [[
+        UserUttered(f"qwer {i}", {"name": "nlu_fallback", "confidence": 1.0}),
+        ActionExecuted("action_two_stage_fallback"),
+        BotUttered("Could you say it another way?"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ] for i in range(10)]
+    clarified = UserUttered("tuition?", {"name": "ask_tuition", "confidence": 1.0})
+    turns.append([
+        clarified,
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop(None),
+        UserUtteranceReverted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        clarified,
+        ActionExecuted("action_answer_program_question"),
+        BotUttered("about computer_science"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ])
+    return turns
+
+
+def test_the_two_stage_fallback_is_never_cut_by_the_window(database_url: str) -> None:
+    """Its exit reverts back through the messages of the loop; a window starting inside the loop
+    once kept it active after the exit, and the prediction loop ran until the server stopped."""
+    store = store_for(database_url)
+    sender_id = f"window-{uuid.uuid4()}"
+    # The policies' past states fold a loop's turns together, so no event window is sure to
+    # hold five of them here; the state itself (the loop above all) must match a full replay.
+    play(store, sender_id, fallback_conversation(), policy_states=False)
+    loaded = asyncio.run(store.retrieve(sender_id))
+    assert loaded is not None and loaded.active_loop_name is None
