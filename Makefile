@@ -13,7 +13,7 @@ export ACTION_SERVER_PORT  ?= 5055
 export ACTION_SERVER_URL   ?= http://$(ACTION_SERVER_HOST):$(ACTION_SERVER_PORT)/webhook
 export RASA_HOST           ?= 127.0.0.1
 export RASA_PORT           ?= 5005
-export RASA_AUTH_TOKEN     ?=
+export RASA_JWT_SECRET_FILE ?= $(CURDIR)/var/rasa-jwt-secret
 export SITE_HOST           ?= 127.0.0.1
 export SITE_PORT           ?= 8000
 export RASA_CORS_ORIGINS   ?= http://localhost:$(SITE_PORT) http://127.0.0.1:$(SITE_PORT)
@@ -25,6 +25,8 @@ export PRIVACY_NOTICE_URL  ?= /privacy
 export DEFAULT_PHONE_REGION ?= US
 # Where bookings are posted (an enrollment CRM); empty: `python -m bot leads export` instead.
 export CRM_WEBHOOK_URL     ?=
+# Signs every request to it; required when CRM_WEBHOOK_URL is set (README "CRM webhook signature").
+export CRM_WEBHOOK_SECRET  ?=
 # No usage data leaves the machine, and TensorFlow keeps its start-up chatter down.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL   ?= 2
@@ -47,6 +49,7 @@ help:
 	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
 	@echo "make train  train the model if data, domain or config changed"
 	@echo "make eval   measure understanding quality into reports/eval/ (hours; see README)"
+	@echo "make fuzz   send 10,000 hostile messages to freshly started servers and report (about 15 minutes; see README)"
 	@echo "make db     migrate and seed the program database (catalog, counselors, slots)"
 	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
 	@echo "make clean  remove environments, models and local databases"
@@ -86,7 +89,7 @@ run: setup db $(MODEL)
 
 test: setup
 	$(ACTIONS_PY) -m pytest tests/unit
-	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components tests/evaluation -rs
+	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components tests/channels tests/evaluation tests/deploy tests/fuzzing -rs
 	scripts/validate-training-data
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
@@ -96,6 +99,7 @@ test: setup
 
 include eval.mk
 include bench.mk
+include fuzz.mk
 
 # ---- maintenance -------------------------------------------------------------------
 lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed

@@ -81,6 +81,8 @@ def button_payload_checked(text: str) -> str:
         return text
     try:
         entities = json.loads(text[text.index("{"):])
+    except RecursionError:
+        return text[1:]  # nested deeper than any button: Rasa's own parse would fail the same way
     except ValueError:
         return text  # Rasa ignores entities it cannot parse
     if isinstance(entities, dict) and all(

@@ -99,5 +99,5 @@ def test_button_payloads_pass_and_forged_ones_are_read_as_words() -> None:
                     "/affirm", "/ask_tuition{not json", "how much is tuition?"]:
         assert button_payload_checked(payload) == payload
     for forged in ['/inform{"slot_id": 99999}', '/inform{"program": 1.5}', '/inform{"slot_id": [1, 2]}',
-                   '/inform{"a": {"b": {"c": 1}}}', '/inform{"program": "' + "x" * 500 + '"}']:
+                   '/inform{"a": {"b": {"c": 1}}}', "/inform" + '{"a":' * 600 + "1" + "}" * 600, '/inform{"program": "' + "x" * 500 + '"}']:
         assert button_payload_checked(forged) == forged[1:]

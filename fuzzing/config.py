@@ -1,0 +1,85 @@
+"""Fuzz settings from the environment; the defaults are issue 17's protocol."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from channels import guard
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# The bulk run comes from one address (loopback) and a few hundred senders; with the
+# production limits it would mostly measure 429s. These let every message through; the
+# burst phase runs with the limits `make run` uses.
+BULK_RATE_LIMITS = {"RATE_LIMIT_PER_SENDER": "1000000/minute", "RATE_LIMIT_PER_ADDRESS": "1000000/minute"}
+# The channels' own defaults, shown when the environment sets none.
+CHANNEL_DEFAULTS = {"RATE_LIMIT_PER_SENDER": guard.DEFAULT_RATE_LIMIT_PER_SENDER,
+                    "RATE_LIMIT_PER_ADDRESS": guard.DEFAULT_RATE_LIMIT_PER_ADDRESS,
+                    "MAX_MESSAGE_CHARS": str(guard.DEFAULT_MAX_MESSAGE_CHARS),
+                    "MAX_REQUEST_BYTES": str(guard.DEFAULT_MAX_REQUEST_BYTES)}
+DEFAULT_SITE_ORIGINS = "http://localhost:8000 http://127.0.0.1:8000"
+
+
+def _env(name: str, default: Any, doc: str) -> Any:
+    """A setting read from the variable ``name``; ``doc`` is what the README says of it."""
+    return field(default_factory=lambda: default, metadata={"env": name, "doc": doc})
+
+
+@dataclass(frozen=True)
+class FuzzConfig:
+    """Every knob of a run. Smaller numbers give a quick smoke run, not the issue's figures."""
+
+    messages: int = _env("FUZZ_MESSAGES", 10_000, "hostile messages in the bulk run")
+    seed: int = _env("FUZZ_SEED", 17, "seed of the generated messages (same seed, same messages)")
+    # One hostile client sending as fast as it is answered, over each channel: what one visitor
+    # can do; more in flight measures the queue of a single event loop, not the defences.
+    rest_workers: int = _env("FUZZ_WORKERS", 1, "REST requests in flight at once")
+    socket_workers: int = _env("FUZZ_SOCKET_WORKERS", 2, "socket.io clients at once")
+    senders: int = _env("FUZZ_SENDERS", 500, "sender ids the REST messages are spread over")
+    reply_wait: float = _env("FUZZ_SOCKET_WAIT", 3.0, "seconds a socket.io client waits for a reply")
+    visitor_seconds: float = _env("FUZZ_VISITOR_SECONDS", 30.0, "the normal visitor alone, before the run")
+    visitor_interval: float = _env("FUZZ_VISITOR_INTERVAL", 0.5, "seconds between the visitor's questions")
+    burst: int = _env("FUZZ_BURST", 120, "messages of the one-sender burst")
+    burst_concurrency: int = _env("FUZZ_BURST_CONCURRENCY", 8, "burst requests in flight at once")
+    long_message_chars: int = _env("FUZZ_LONG_MESSAGE_CHARS", 30_000, "length of the single long message")
+    out: Path = _env("FUZZ_OUT", REPO_ROOT / "reports" / "fuzz", "where the report and server logs go")
+
+    @classmethod
+    def from_env(cls) -> "FuzzConfig":
+        values = {}
+        for setting in dataclasses.fields(cls):
+            text = os.environ.get(setting.metadata["env"], "").strip()
+            if text:
+                kind = type(setting.default_factory())
+                values[setting.name] = Path(text) if kind is Path else kind(text)
+        return cls(**values)
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this run has the issue's numbers (the report says so when it has not)."""
+        return self.messages >= 10_000 and self.burst == 120 and self.long_message_chars == 30_000
+
+
+def site_origins() -> list[str]:
+    """The origins the socket.io channel lets in (RASA_CORS_ORIGINS, as `make run` sets it)."""
+    return [origin for origin in re.split(r"[\s,]+", os.environ.get("RASA_CORS_ORIGINS") or DEFAULT_SITE_ORIGINS)
+            if origin]
+
+
+def run_limits() -> dict[str, str]:
+    """The size and rate limits `make run` gives the channels: this environment's, else the
+    channels' defaults. Set explicitly on the fuzz's servers, since the end-to-end harness
+    lifts the rate limits for its own tests."""
+    return {name: os.environ.get(name) or default for name, default in CHANNEL_DEFAULTS.items()}
+
+
+def describe_limits(settings: dict[str, str]) -> dict[str, str]:
+    """The limits among ``settings``, marking the channels' own defaults as such."""
+    return {name: settings[name] + (" (channel default)" if name not in os.environ and settings[name] == default
+                                    else "")
+            for name, default in CHANNEL_DEFAULTS.items() if name in settings}
