@@ -13,9 +13,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("latency", "flatness", "profile", "throughput", "soak", "cluster", "training")
 
 
-def _env(name: str, default: Any, doc: str) -> Any:
+def env_setting(name: str, default: Any, doc: str) -> Any:
     """A setting read from the variable ``name``; ``doc`` is what the README says of it."""
     return field(default_factory=lambda: default, metadata={"env": name, "doc": doc})
+
+
+def values_from_env(config_class: type) -> dict[str, Any]:
+    """The fields of a settings dataclass (made with `env_setting`) that the environment sets,
+    parsed to the type of their default; `make bench` and `make fuzz` read theirs this way."""
+    values = {}
+    for setting in dataclasses.fields(config_class):
+        text = os.environ.get(setting.metadata["env"], "").strip()
+        if text:
+            values[setting.name] = _parse(text, setting.default_factory())
+    return values
 
 
 def _parse(text: str, like: Any) -> Any:
@@ -33,31 +44,26 @@ def _parse(text: str, like: Any) -> Any:
 class BenchConfig:
     """Every knob of a run. Smaller numbers give a quick smoke run, not headline numbers."""
 
-    turns: int = _env("BENCH_TURNS", 1000, "sequential turns measured per kind of turn")
-    conversation_turns: int = _env("BENCH_CONVERSATION_TURNS", 10, "turns before a fresh sender id")
-    warmup_turns: int = _env("BENCH_WARMUP_TURNS", 30, "turns sent and discarded before measuring")
-    flat_conversations: int = _env("BENCH_FLAT_CONVERSATIONS", 8, "long conversations for flatness")
-    flat_turn: int = _env("BENCH_FLAT_TURN", 200, "the late turn compared with turn 5")
-    concurrency: tuple[int, ...] = _env("BENCH_CONCURRENCY", (1, 2, 4, 8, 16, 32, 64), "load steps (students)")
-    step_seconds: float = _env("BENCH_STEP_SECONDS", 20.0, "length of each load step")
-    p95_limit_ms: float = _env("BENCH_P95_LIMIT_MS", 300.0, "the throughput criterion")
-    soak_messages: int = _env("BENCH_SOAK_MESSAGES", 10_000, "messages of the memory soak")
-    soak_users: int = _env("BENCH_SOAK_USERS", 8, "students during the soak")
-    cluster_rasa_processes: int = _env("BENCH_CLUSTER_RASA", 2, "Rasa processes in the scaled-out run")
-    cluster_action_processes: int = _env("BENCH_CLUSTER_ACTIONS", 2, "action servers in the scaled-out run")
-    profile_turns: int = _env("BENCH_PROFILE_TURNS", 300, "DB answers sampled by py-spy")
-    skip_training: bool = _env("BENCH_SKIP_TRAINING", False, "1: leave out training (minutes)")
-    steps: tuple[str, ...] = _env("BENCH_STEPS", STEPS, "comma-separated subset of the steps")
-    out: Path = _env("BENCH_OUT", REPO_ROOT / "reports" / "bench", "where the report goes")
+    turns: int = env_setting("BENCH_TURNS", 1000, "sequential turns measured per kind of turn")
+    conversation_turns: int = env_setting("BENCH_CONVERSATION_TURNS", 10, "turns before a fresh sender id")
+    warmup_turns: int = env_setting("BENCH_WARMUP_TURNS", 30, "turns sent and discarded before measuring")
+    flat_conversations: int = env_setting("BENCH_FLAT_CONVERSATIONS", 8, "long conversations for flatness")
+    flat_turn: int = env_setting("BENCH_FLAT_TURN", 200, "the late turn compared with turn 5")
+    concurrency: tuple[int, ...] = env_setting("BENCH_CONCURRENCY", (1, 2, 4, 8, 16, 32, 64), "load steps (students)")
+    step_seconds: float = env_setting("BENCH_STEP_SECONDS", 20.0, "length of each load step")
+    p95_limit_ms: float = env_setting("BENCH_P95_LIMIT_MS", 300.0, "the throughput criterion")
+    soak_messages: int = env_setting("BENCH_SOAK_MESSAGES", 10_000, "messages of the memory soak")
+    soak_users: int = env_setting("BENCH_SOAK_USERS", 8, "students during the soak")
+    cluster_rasa_processes: int = env_setting("BENCH_CLUSTER_RASA", 2, "Rasa processes in the scaled-out run")
+    cluster_action_processes: int = env_setting("BENCH_CLUSTER_ACTIONS", 2, "action servers in the scaled-out run")
+    profile_turns: int = env_setting("BENCH_PROFILE_TURNS", 300, "DB answers sampled by py-spy")
+    skip_training: bool = env_setting("BENCH_SKIP_TRAINING", False, "1: leave out training (minutes)")
+    steps: tuple[str, ...] = env_setting("BENCH_STEPS", STEPS, "comma-separated subset of the steps")
+    out: Path = env_setting("BENCH_OUT", REPO_ROOT / "reports" / "bench", "where the report goes")
 
     @classmethod
     def from_env(cls) -> "BenchConfig":
-        values = {}
-        for setting in dataclasses.fields(cls):
-            text = os.environ.get(setting.metadata["env"], "").strip()
-            if text:
-                values[setting.name] = _parse(text, setting.default_factory())
-        config = cls(**values)
+        config = cls(**values_from_env(cls))
         unknown = set(config.steps) - set(STEPS)
         if unknown:
             raise SystemExit(f"BENCH_STEPS: unknown step(s) {sorted(unknown)}; known: {', '.join(STEPS)}")

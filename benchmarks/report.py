@@ -44,7 +44,7 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _fmt(value: Any, digits: int = 1) -> str:
+def fmt(value: Any, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
@@ -64,15 +64,15 @@ def table(results: dict[str, Any]) -> str:
                   "-" * 118]
         for kind, row in results["latency"].items():
             turn, parse = row["turn"], row["parse"]
-            lines.append(f"{kind:<40} {turn['n']:>6} {_fmt(turn['p50_ms']):>7} {_fmt(turn['p95_ms']):>7} "
-                         f"{_fmt(turn['p99_ms']):>7} | {_fmt(parse['p50_ms']):>8} {_fmt(parse['p95_ms']):>5} | "
-                         f"{_fmt(row['ratio_p50'], 2):>14} {_fmt(row['ratio_p95'], 2):>4}   errors {row['errors']}")
+            lines.append(f"{kind:<40} {turn['n']:>6} {fmt(turn['p50_ms']):>7} {fmt(turn['p95_ms']):>7} "
+                         f"{fmt(turn['p99_ms']):>7} | {fmt(parse['p50_ms']):>8} {fmt(parse['p95_ms']):>5} | "
+                         f"{fmt(row['ratio_p50'], 2):>14} {fmt(row['ratio_p95'], 2):>4}   errors {row['errors']}")
             if row.get("note"):
                 lines.append(f"    note: {row['note']}")
     if flat := results.get("flatness"):
         lines += ["", f"flatness ({flat['conversations']} conversations): p95 turn {flat['early_turn']} "
-                      f"{_fmt(flat['early']['p95_ms'])} ms, turn {flat['late_turn']} {_fmt(flat['late']['p95_ms'])} ms, "
-                      f"ratio {_fmt(flat['ratio_p95'], 2)} (p50 ratio {_fmt(flat['ratio_p50'], 2)})"]
+                      f"{fmt(flat['early']['p95_ms'])} ms, turn {flat['late_turn']} {fmt(flat['late']['p95_ms'])} ms, "
+                      f"ratio {fmt(flat['ratio_p95'], 2)} (p50 ratio {fmt(flat['ratio_p50'], 2)})"]
     for key, label in (("single", "1 Rasa process"), ("cluster", "scaled out")):
         run = results.get("throughput", {}).get(key)
         if not run:
@@ -83,18 +83,18 @@ def table(results: dict[str, Any]) -> str:
         lines += ["", f"throughput, {label} ({run.get('setup', '')})",
                   "    users   msg/s     p50     p95     p99  errors  load avg"]
         for level in run["levels"]:
-            lines.append(f"    {level['users']:>5} {level['rate_per_s']:7.1f} {_fmt(level['p50_ms']):>7} "
-                         f"{_fmt(level['p95_ms']):>7} {_fmt(level['p99_ms']):>7} {level['errors']:>7} "
+            lines.append(f"    {level['users']:>5} {level['rate_per_s']:7.1f} {fmt(level['p50_ms']):>7} "
+                         f"{fmt(level['p95_ms']):>7} {fmt(level['p99_ms']):>7} {level['errors']:>7} "
                          f"{level.get('load_average_1min', 0):>9.1f}")
         best = run["best"]
         lines.append(f"    best within p95 <= {run['p95_limit_ms']:g} ms and no errors: "
                      + (f"{best['rate_per_s']:.1f} msg/s at {best['users']} users" if best else "none"))
     if memory := results.get("memory"):
         lines += ["", f"memory (RSS, MB) before/after a {memory['soak']['messages']}-message soak: "
-                      f"Rasa {_fmt(memory['rasa_before_mb'])} -> {_fmt(memory['rasa_after_mb'])} "
-                      f"({_fmt(memory['rasa_growth_pct'])}%), action server {_fmt(memory['actions_before_mb'])} -> "
-                      f"{_fmt(memory['actions_after_mb'])} ({_fmt(memory['actions_growth_pct'])}%); soak "
-                      f"{memory['soak']['rate_per_s']:.1f} msg/s, p95 {_fmt(memory['soak']['p95_ms'])} ms, "
+                      f"Rasa {fmt(memory['rasa_before_mb'])} -> {fmt(memory['rasa_after_mb'])} "
+                      f"({fmt(memory['rasa_growth_pct'])}%), action server {fmt(memory['actions_before_mb'])} -> "
+                      f"{fmt(memory['actions_after_mb'])} ({fmt(memory['actions_growth_pct'])}%); soak "
+                      f"{memory['soak']['rate_per_s']:.1f} msg/s, p95 {fmt(memory['soak']['p95_ms'])} ms, "
                       f"errors {memory['soak']['errors']}"]
     if training := results.get("training"):
         lines += ["", "training: " + (f"skipped ({training['skipped']})" if "skipped" in training else
@@ -104,16 +104,27 @@ def table(results: dict[str, Any]) -> str:
             if isinstance(top, dict) and top.get("categories"):
                 lines += ["", f"profile of the {name} server (share of busy samples while answering DB questions):"]
                 lines += [f"    {row['share'] * 100:5.1f}%  {row['frame']}" for row in top["categories"]]
-    lines += ["", "targets (issue 6):"]
-    for row in results["targets"]:
-        mark = {True: "met ", False: "MISS", None: "n/a "}[row["met"]]
-        lines.append(f"  [{mark}] {row['target']:<48} {_fmt(row['value'])} {row['unit']}")
+    lines += target_lines(results["targets"], "issue 6", 48)
     return "\n".join(lines)
 
 
-def write(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
+def target_lines(targets: list[dict[str, Any]], issue: str, width: int) -> list[str]:
+    """The closing block of a report: each target, met or missed, with its measured value."""
+    lines = ["", f"targets ({issue}):"]
+    for row in targets:
+        mark = {True: "met ", False: "MISS", None: "n/a "}[row["met"]]
+        lines.append(f"  [{mark}] {row['target']:<{width}} {fmt(row['value'])} {row['unit']}")
+    return lines
+
+
+def write_report(results: dict[str, Any], printed: str, out: Path, stem: str) -> tuple[Path, Path]:
+    """`<stem>.json` with every number and `<stem>.txt` with the printed table, under `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    json_path, table_path = out / "bench.json", out / "bench.txt"
+    json_path, table_path = out / f"{stem}.json", out / f"{stem}.txt"
     json_path.write_text(json.dumps(results, indent=2, default=str))
-    table_path.write_text(table(results) + "\n")
+    table_path.write_text(printed + "\n")
     return json_path, table_path
+
+
+def write(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
+    return write_report(results, table(results), out, "bench")

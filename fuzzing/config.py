@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from benchmarks.config import env_setting, values_from_env
 from channels import guard
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,39 +24,28 @@ CHANNEL_DEFAULTS = {"RATE_LIMIT_PER_SENDER": guard.DEFAULT_RATE_LIMIT_PER_SENDER
 DEFAULT_SITE_ORIGINS = "http://localhost:8000 http://127.0.0.1:8000"
 
 
-def _env(name: str, default: Any, doc: str) -> Any:
-    """A setting read from the variable ``name``; ``doc`` is what the README says of it."""
-    return field(default_factory=lambda: default, metadata={"env": name, "doc": doc})
-
-
 @dataclass(frozen=True)
 class FuzzConfig:
     """Every knob of a run. Smaller numbers give a quick smoke run, not the issue's figures."""
 
-    messages: int = _env("FUZZ_MESSAGES", 10_000, "hostile messages in the bulk run")
-    seed: int = _env("FUZZ_SEED", 17, "seed of the generated messages (same seed, same messages)")
+    messages: int = env_setting("FUZZ_MESSAGES", 10_000, "hostile messages in the bulk run")
+    seed: int = env_setting("FUZZ_SEED", 17, "seed of the generated messages (same seed, same messages)")
     # One hostile client sending as fast as it is answered, over each channel: what one visitor
     # can do; more in flight measures the queue of a single event loop, not the defences.
-    rest_workers: int = _env("FUZZ_WORKERS", 1, "REST requests in flight at once")
-    socket_workers: int = _env("FUZZ_SOCKET_WORKERS", 2, "socket.io clients at once")
-    senders: int = _env("FUZZ_SENDERS", 500, "sender ids the REST messages are spread over")
-    reply_wait: float = _env("FUZZ_SOCKET_WAIT", 3.0, "seconds a socket.io client waits for a reply")
-    visitor_seconds: float = _env("FUZZ_VISITOR_SECONDS", 30.0, "the normal visitor alone, before the run")
-    visitor_interval: float = _env("FUZZ_VISITOR_INTERVAL", 0.5, "seconds between the visitor's questions")
-    burst: int = _env("FUZZ_BURST", 120, "messages of the one-sender burst")
-    burst_concurrency: int = _env("FUZZ_BURST_CONCURRENCY", 8, "burst requests in flight at once")
-    long_message_chars: int = _env("FUZZ_LONG_MESSAGE_CHARS", 30_000, "length of the single long message")
-    out: Path = _env("FUZZ_OUT", REPO_ROOT / "reports" / "fuzz", "where the report and server logs go")
+    rest_workers: int = env_setting("FUZZ_WORKERS", 1, "REST requests in flight at once")
+    socket_workers: int = env_setting("FUZZ_SOCKET_WORKERS", 2, "socket.io clients at once")
+    senders: int = env_setting("FUZZ_SENDERS", 500, "sender ids the REST messages are spread over")
+    reply_wait: float = env_setting("FUZZ_SOCKET_WAIT", 3.0, "seconds a socket.io client waits for a reply")
+    visitor_seconds: float = env_setting("FUZZ_VISITOR_SECONDS", 30.0, "the normal visitor alone, before the run")
+    visitor_interval: float = env_setting("FUZZ_VISITOR_INTERVAL", 0.5, "seconds between the visitor's questions")
+    burst: int = env_setting("FUZZ_BURST", 120, "messages of the one-sender burst")
+    burst_concurrency: int = env_setting("FUZZ_BURST_CONCURRENCY", 8, "burst requests in flight at once")
+    long_message_chars: int = env_setting("FUZZ_LONG_MESSAGE_CHARS", 30_000, "length of the single long message")
+    out: Path = env_setting("FUZZ_OUT", REPO_ROOT / "reports" / "fuzz", "where the report and server logs go")
 
     @classmethod
     def from_env(cls) -> "FuzzConfig":
-        values = {}
-        for setting in dataclasses.fields(cls):
-            text = os.environ.get(setting.metadata["env"], "").strip()
-            if text:
-                kind = type(setting.default_factory())
-                values[setting.name] = Path(text) if kind is Path else kind(text)
-        return cls(**values)
+        return cls(**values_from_env(cls))
 
     @property
     def is_default(self) -> bool:

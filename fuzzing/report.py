@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any, Sequence
 
+from benchmarks.report import fmt, target_lines, write_report
 from benchmarks.stats import ratio, summary
 from fuzzing.outcome import Outcome
 from fuzzing.visitor import VisitorTurn
@@ -161,12 +161,6 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _fmt(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
 def kind_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["channel   kind                     n    2xx    4xx    429    5xx  no-ans  replied  conn-ref  "
              "closed  leaked  tb   p95 ms", "-" * 124]
@@ -174,19 +168,19 @@ def kind_table(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(f"{row['channel']:<9} {row['kind']:<20} {row['n']:>5} {row['ok_2xx']:>6} {row['refused_4xx']:>6} "
                      f"{row['limited_429']:>6} {row['server_5xx']:>6} {row['unanswered']:>7} {row['answered']:>8} "
                      f"{row['connection_refused']:>9} {row['disconnected']:>7} {row['leaked']:>7} "
-                     f"{row['tracebacks']:>3} {_fmt(row['p95_ms']):>8}")
+                     f"{row['tracebacks']:>3} {fmt(row['p95_ms']):>8}")
     return lines
 
 
 def table(results: dict[str, Any]) -> str:
     """The printed summary: the bulk run by kind, what failed, the measurements, the targets."""
     config = results["config"]
-    lines = [f"make fuzz: {results['started']} to {results.get('finished', '?')} ({_fmt(results.get('duration_s'))} s) "
+    lines = [f"make fuzz: {results['started']} to {results.get('finished', '?')} ({fmt(results.get('duration_s'))} s) "
              f"on {results['machine']['cpus']} cores; seed {config['seed']}"
              + ("" if config["is_default"] else "\n  (NOT the issue's numbers: a smoke run)")]
     if bulk := results.get("bulk"):
-        lines += ["", f"bulk run: {bulk['messages']} hostile messages in {_fmt(bulk['seconds'])} s "
-                      f"({_fmt(bulk['rate_per_s'])}/s), {config['rest_workers']} REST workers + "
+        lines += ["", f"bulk run: {bulk['messages']} hostile messages in {fmt(bulk['seconds'])} s "
+                      f"({fmt(bulk['rate_per_s'])}/s), {config['rest_workers']} REST workers + "
                       f"{config['socket_workers']} socket.io clients, {config['senders']} REST senders",
                   "  limits of the bulk run (generous on purpose: every message comes from 127.0.0.1): "
                   + ", ".join(f"{k}={v}" for k, v in results["bulk_limits"].items()), ""]
@@ -207,47 +201,40 @@ def table(results: dict[str, Any]) -> str:
         for item in bulk["unanswered_examples"]:
             lines.append(f"  no answer {item['kind']}: {item['error']} (sent {item['sent']!r})")
     if memory := results.get("memory"):
-        lines += ["", f"Rasa server RSS before/after the bulk run: {_fmt(memory['rasa_before_mb'])} -> "
-                      f"{_fmt(memory['rasa_after_mb'])} MB ({_fmt(memory['rasa_growth_pct'])} %)"]
+        lines += ["", f"Rasa server RSS before/after the bulk run: {fmt(memory['rasa_before_mb'])} -> "
+                      f"{fmt(memory['rasa_after_mb'])} MB ({fmt(memory['rasa_growth_pct'])} %)"]
     if visitor := results.get("visitor"):
         before, during = visitor["before"], visitor["during"]
         lines.append(f"normal visitor (REST, one question every {config['visitor_interval']} s): "
-                     f"alone p50 {_fmt(before['p50_ms'])} / p95 {_fmt(before['p95_ms'])} ms (n {before['n']}), "
-                     f"during the run p50 {_fmt(during['p50_ms'])} / p95 {_fmt(during['p95_ms'])} ms "
-                     f"(n {during['n']}), p95 ratio {_fmt(visitor['ratio_p95'], 2)}; unanswered "
+                     f"alone p50 {fmt(before['p50_ms'])} / p95 {fmt(before['p95_ms'])} ms (n {before['n']}), "
+                     f"during the run p50 {fmt(during['p50_ms'])} / p95 {fmt(during['p95_ms'])} ms "
+                     f"(n {during['n']}), p95 ratio {fmt(visitor['ratio_p95'], 2)}; unanswered "
                      f"{visitor['unanswered_before']} / {visitor['unanswered_during']}")
     if long := results.get("long_message"):
-        parts = [f"{channel} {_fmt(long[channel].get('ms'))} ms"
+        parts = [f"{channel} {fmt(long[channel].get('ms'))} ms"
                  + ("" if long[channel].get("answered") else f" (NOT answered: {long[channel].get('error', '')})")
                  for channel in ("rest", "socketio") if channel in long]
         lines.append(f"one {long['chars']}-character message: " + ", ".join(parts)
-                     + f"; Rasa RSS {_fmt(long['rss_before_mb'])} -> {_fmt(long['rss_after_mb'])} MB "
-                       f"(+{_fmt(long['rss_growth_mb'])} MB); reply {long.get('reply', '')!r}")
+                     + f"; Rasa RSS {fmt(long['rss_before_mb'])} -> {fmt(long['rss_after_mb'])} MB "
+                       f"(+{fmt(long['rss_growth_mb'])} MB); reply {long.get('reply', '')!r}")
     if burst := results.get("burst"):
         visitor = burst["visitor"]
-        lines += ["", f"burst: {burst['messages']} messages from one sender in {_fmt(burst['seconds'], 2)} s, limits "
+        lines += ["", f"burst: {burst['messages']} messages from one sender in {fmt(burst['seconds'], 2)} s, limits "
                       + ", ".join(f"{k}={v}" for k, v in burst["limits"].items()),
                   f"  answered 200: {burst['answered_200']}, limited 429: {burst['limited_429']} "
-                  f"({burst['limited_with_retry_after']} with Retry-After, p95 {_fmt(burst['limited_p95_ms'])} ms), "
+                  f"({burst['limited_with_retry_after']} with Retry-After, p95 {fmt(burst['limited_p95_ms'])} ms), "
                   f"other statuses {burst['other_status']}",
                   f"  another visitor (another address) meanwhile: {visitor['answered']} of {visitor['turns']} "
-                  f"answered, p95 {_fmt(visitor['p95_ms'])} ms, max {_fmt(visitor['max_ms'])} ms, "
+                  f"answered, p95 {fmt(visitor['p95_ms'])} ms, max {fmt(visitor['max_ms'])} ms, "
                   f"statuses {visitor['statuses']}"]
     if logged := results.get("server_log_exceptions"):
         lines += ["", f"exceptions in the servers' logs during the run (not shown to users; worth reading): "
                       f"{logged['total']}"]
         for server, top in logged["by_server"].items():
             lines += [f"  {server}: {count} x {line}" for line, count in top]
-    lines += ["", "targets (issue 17):"]
-    for row in results["targets"]:
-        mark = {True: "met ", False: "MISS", None: "n/a "}[row["met"]]
-        lines.append(f"  [{mark}] {row['target']:<62} {_fmt(row['value'])} {row['unit']}")
+    lines += target_lines(results["targets"], "issue 17", 62)
     return "\n".join(lines)
 
 
 def write(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    json_path, table_path = out / "fuzz.json", out / "fuzz.txt"
-    json_path.write_text(json.dumps(results, indent=2, default=str))
-    table_path.write_text(table(results) + "\n")
-    return json_path, table_path
+    return write_report(results, table(results), out, "fuzz")
