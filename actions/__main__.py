@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.log_masking import install_log_masking
 
@@ -38,7 +37,7 @@ def binding_from_env(environ: Mapping[str, str] = os.environ) -> Binding:
     return Binding(host, int(raw_port))
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     # Before logging is configured and the server starts, so that no record escapes masking.
     install_log_masking()
     from rasa_sdk import utils
@@ -56,7 +55,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(
-        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME),
+        args.log_file,
+        args.loglevel,
         args.logging_config_file,
     )
     utils.update_sanic_log_level()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
@@ -27,7 +27,13 @@ from bot.replies import enrollment
 
 logger = logging.getLogger(__name__)
 
-CHANGE_SLOTS = ("change_kind", "change_confirmed", "appointment_slot", "appointment_time", "time_wish")
+CHANGE_SLOTS = (
+    "change_kind",
+    "change_confirmed",
+    "appointment_slot",
+    "appointment_time",
+    "time_wish",
+)
 # Slots "delete my data" keeps: what is being talked about, never who is talking. Every other
 # slot (a new one too) is erased.
 KEPT_AFTER_ERASE = ("program", "program_topic")
@@ -40,7 +46,7 @@ _REFERENCE = re.compile(
 )
 
 
-def reference_in(text: str) -> Optional[str]:
+def reference_in(text: str) -> str | None:
     match = _REFERENCE.search(text.upper())
     return f"{match.group(1)}-{match.group(2)}" if match else None
 
@@ -74,7 +80,11 @@ class ValidateAppointmentChangeForm(TimeSlotAnswers, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        second = "change_confirmed" if tracker.get_slot("change_kind") == "cancel" else "appointment_slot"
+        second = (
+            "change_confirmed"
+            if tracker.get_slot("change_kind") == "cancel"
+            else "appointment_slot"
+        )
         return ["booking_reference", second]
 
     def extract_booking_reference(
@@ -160,7 +170,10 @@ class ActionChangeAppointment(Action):
             if not offered:  # a hand-typed slot id (issue 17): only offered times can be taken
                 send(dispatcher, replies.time_not_offered())
                 return reset
-            send(dispatcher, replies.rescheduled(service.reschedule(factory, reference, slot_id), zone))
+            send(
+                dispatcher,
+                replies.rescheduled(service.reschedule(factory, reference, slot_id), zone),
+            )
             return reset
         except service.AppointmentNotFound:
             dispatcher.utter_message(response="utter_reference_not_found")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -21,7 +21,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions._support import (
-    asked, entity_values, latest_intent, latest_text, log_failure, send, settings)
+    asked,
+    entity_values,
+    latest_intent,
+    latest_text,
+    log_failure,
+    send,
+    settings,
+)
 from bot import catalog
 from bot.booking import form_answers, limits, offers, service, validation
 from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
@@ -59,12 +66,12 @@ def message_intent(tracker: Tracker) -> MessageIntent:
     return MessageIntent(intent.get("name") or "", float(intent.get("confidence") or 0.0))
 
 
-def entity(tracker: Tracker, name: str) -> Optional[str]:
+def entity(tracker: Tracker, name: str) -> str | None:
     values = entity_values(tracker, name)
     return values[0] if values else None
 
 
-def correction(tracker: Tracker) -> Optional[SlotValues]:
+def correction(tracker: Tracker) -> SlotValues | None:
     """Slots to empty for "change my email", so the form asks them again; None otherwise."""
     if latest_intent(tracker) != "change_booking_detail":
         return None
@@ -80,7 +87,7 @@ def correction(tracker: Tracker) -> Optional[SlotValues]:
 
 def reading(
     tracker: Tracker, slot: str, answer_shaped: Callable[[str], bool] = lambda text: False
-) -> Optional[str]:
+) -> str | None:
     """The text to read as the answer for `slot`, or None when this message is not its answer.
 
     `answer_shaped` recognises an unmistakable answer (an address with "@", a day or time), which
@@ -237,9 +244,10 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
         checked = self._checked(
             dispatcher, "preferred_contact", value, validation.normalise_contact_method
         )
-        if checked.get("preferred_contact") in ("phone", "text") and tracker.get_slot(
-            "phone"
-        ) in (None, NO_PHONE):
+        if checked.get("preferred_contact") in ("phone", "text") and tracker.get_slot("phone") in (
+            None,
+            NO_PHONE,
+        ):
             dispatcher.utter_message(response="utter_phone_needed")
             return {"preferred_contact": None, "phone": None}
         return checked
@@ -307,7 +315,7 @@ def names_a_time(text: str) -> bool:
     return parse_time_preference(text, now) is not None
 
 
-def catalog_code(value: str, aliases: dict[str, str]) -> Optional[str]:
+def catalog_code(value: str, aliases: dict[str, str]) -> str | None:
     """A program code, UNDECIDED, or None when the answer names no program."""
     if value == UNDECIDED:
         return UNDECIDED
@@ -492,7 +500,7 @@ def ask_time_again() -> list[EventType]:
     ]
 
 
-def client_id(tracker: Tracker) -> Optional[str]:
+def client_id(tracker: Tracker) -> str | None:
     """The channel's opaque id of the client address, or None when the message carries none
     (e.g. sent through the HTTP API): then only the per-conversation cap applies."""
     metadata = tracker.latest_message.get("metadata")
@@ -518,7 +526,7 @@ def lead_details(tracker: Tracker) -> service.LeadDetails:
     )
 
 
-def _page(metadata: dict[str, Any]) -> Optional[str]:
+def _page(metadata: dict[str, Any]) -> str | None:
     page = metadata.get("page") if isinstance(metadata, dict) else None
     return str(page)[:2000] if page else None
 

@@ -7,7 +7,7 @@ human-readable names from bot.intent_descriptions, plus "Something else".
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,7 +28,7 @@ class ActionAskAffirmation(Action):
         return []
 
 
-def _program(tracker: Tracker) -> Optional[str]:
+def _program(tracker: Tracker) -> str | None:
     """The program named in the unclear message, so a chosen suggestion keeps it."""
     values = entity_values(tracker, "program")
     return values[0] if values else None

@@ -51,5 +51,8 @@ class ActionHandOver(Action):
         if availability.next_opening is None:
             send(dispatcher, offer_counselor(current.enrollment_contact))
         else:
-            send(dispatcher, replies.counselors_away(availability.next_opening, current.school_timezone))
+            send(
+                dispatcher,
+                replies.counselors_away(availability.next_opening, current.school_timezone),
+            )
         return [SlotSet("counselors_available", False)]

@@ -17,7 +17,7 @@ import json
 import logging
 import zlib
 from http import HTTPStatus
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.plugin import plugin_manager
@@ -51,7 +51,7 @@ class MalformedActionCall(ValueError):
     """The request body is not an action call rasa-sdk can run."""
 
 
-def parse_action_call(body: bytes, content_encoding: Optional[str]) -> dict[str, Any]:
+def parse_action_call(body: bytes, content_encoding: str | None) -> dict[str, Any]:
     """The action call in `body`, decoded as rasa-sdk decodes it; MalformedActionCall (with the
     reason) when it lacks what the executor reads without checking."""
     try:
@@ -72,7 +72,7 @@ def parse_action_call(body: bytes, content_encoding: Optional[str]) -> dict[str,
     return call
 
 
-async def _refuse_malformed_action_call(request: Request) -> Optional[HTTPResponse]:
+async def _refuse_malformed_action_call(request: Request) -> HTTPResponse | None:
     if request.path != WEBHOOK_PATH or request.method != "POST":
         return None
     try:
@@ -100,4 +100,3 @@ def _answer_error(request: Request, exception: Exception) -> HTTPResponse:
     if action_name:
         body["action_name"] = action_name
     return response.json(body, status=500)
-

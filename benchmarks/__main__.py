@@ -33,7 +33,9 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def latency_rows(results: list[latency.KindResult]) -> tuple[dict[str, Any], dict[str, dict[str, list[float]]]]:
+def latency_rows(
+    results: list[latency.KindResult],
+) -> tuple[dict[str, Any], dict[str, dict[str, list[float]]]]:
     rows, samples = {}, {}
     for result in results:
         pairs = list(zip(result.turns, result.parse_ms))
@@ -44,19 +46,26 @@ def latency_rows(results: list[latency.KindResult]) -> tuple[dict[str, Any], dic
                 note = f"{len(inside)} of {len(pairs)} turns were answered inside the form; measured on those"
                 pairs = inside
             else:
-                note = ("no turn was inside a form (no active_loop in the tracker): the booking form is not "
-                        "in this model, so these are the bot's replies to the form's messages, e.g. "
-                        f"{result.turns[1].reply!r}" if len(result.turns) > 1 else "no form")
+                note = (
+                    "no turn was inside a form (no active_loop in the tracker): the booking form is not "
+                    "in this model, so these are the bot's replies to the form's messages, e.g. "
+                    f"{result.turns[1].reply!r}"
+                    if len(result.turns) > 1
+                    else "no form"
+                )
         turn_ms = [turn.ms for turn, _ in pairs if turn.ok]
         parse_ms = [parse for turn, parse in pairs if turn.ok]
         turn, parse = summary(turn_ms), summary(parse_ms)
         rows[result.kind] = {
-            "turn": turn, "parse": parse,
+            "turn": turn,
+            "parse": parse,
             "ratio_p50": ratio(turn["p50_ms"], parse["p50_ms"]),
             "ratio_p95": ratio(turn["p95_ms"], parse["p95_ms"]),
             "errors": sum(not turn.ok for turn, _ in pairs),
             "silent_turns": sum(turn.ok and not turn.reply for turn, _ in pairs),
-            "failed_examples": [{"message": t.message, "reply": t.reply} for t, _ in pairs if not t.ok][:5],
+            "failed_examples": [
+                {"message": t.message, "reply": t.reply} for t, _ in pairs if not t.ok
+            ][:5],
             "actions_first_conversation": result.actions,
             "note": note,
         }
@@ -68,8 +77,13 @@ def run_profile(servers: Servers, config: BenchConfig, out: Path) -> dict[str, A
     if problem := profiling.available():
         return {"skipped": problem}
     pids = {"rasa": servers.processes["rasa"].pid, "actions": servers.processes["actions"].pid}
-    files = profiling.record(pids, out, lambda: latency.run_conversations(
-        servers, "db_answer", config.profile_turns, config.conversation_turns))
+    files = profiling.record(
+        pids,
+        out,
+        lambda: latency.run_conversations(
+            servers, "db_answer", config.profile_turns, config.conversation_turns
+        ),
+    )
     return {
         "rasa": profiling.top_frames(files["rasa"]) | {"collapsed_stacks": str(files["rasa"])},
         "actions": profiling.top_frames(files["actions"], profiling.ACTION_PARTS)
@@ -80,13 +94,19 @@ def run_profile(servers: Servers, config: BenchConfig, out: Path) -> dict[str, A
 def run_soak(servers: Servers, config: BenchConfig) -> dict[str, Any]:
     rasa_pid, actions_pid = servers.processes["rasa"].pid, servers.processes["actions"].pid
     before = rss_mb(rasa_pid), rss_mb(actions_pid)
-    soak = load.run(servers.rasa_url, config.soak_users, messages=config.soak_messages,
-                    conversation_turns=config.conversation_turns).as_dict()
+    soak = load.run(
+        servers.rasa_url,
+        config.soak_users,
+        messages=config.soak_messages,
+        conversation_turns=config.conversation_turns,
+    ).as_dict()
     after = rss_mb(rasa_pid), rss_mb(actions_pid)
     return {
-        "rasa_before_mb": before[0], "rasa_after_mb": after[0],
+        "rasa_before_mb": before[0],
+        "rasa_after_mb": after[0],
         "rasa_growth_pct": ratio(after[0] - before[0], before[0]) * 100,
-        "actions_before_mb": before[1], "actions_after_mb": after[1],
+        "actions_before_mb": before[1],
+        "actions_after_mb": after[1],
         "actions_growth_pct": ratio(after[1] - before[1], before[1]) * 100,
         "soak": soak,
     }
@@ -102,22 +122,37 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
     try:
         latency.warm_up(servers, config.warmup_turns)
         if "latency" in config.steps:
-            log(f"sequential latency: {config.turns} turns per kind, then /model/parse for the same messages")
-            rows, kind_samples = latency_rows(latency.measure(servers, config.turns, config.conversation_turns))
+            log(
+                f"sequential latency: {config.turns} turns per kind, then /model/parse for the same messages"
+            )
+            rows, kind_samples = latency_rows(
+                latency.measure(servers, config.turns, config.conversation_turns)
+            )
             results["latency"], samples["latency"] = rows, kind_samples
         if "flatness" in config.steps:
-            log(f"flatness: {config.flat_conversations} conversations of {config.flat_turn + 2} turns")
-            results["flatness"] = flatness.measure(servers, config.flat_conversations, config.flat_turn)
+            log(
+                f"flatness: {config.flat_conversations} conversations of {config.flat_turn + 2} turns"
+            )
+            results["flatness"] = flatness.measure(
+                servers, config.flat_conversations, config.flat_turn
+            )
         if "profile" in config.steps:
             log(f"profile: py-spy on both servers over {config.profile_turns} DB answers")
             results["profile"] = run_profile(servers, config, config.out)
         if "throughput" in config.steps:
             log("throughput, 1 Rasa process:")
-            run = load.step(servers.rasa_url, config.concurrency, config.step_seconds, config.p95_limit_ms,
-                            config.conversation_turns)
+            run = load.step(
+                servers.rasa_url,
+                config.concurrency,
+                config.step_seconds,
+                config.p95_limit_ms,
+                config.conversation_turns,
+            )
             results.setdefault("throughput", {})["single"] = {"setup": SINGLE_SETUP, **run}
         if "soak" in config.steps:
-            log(f"soak: {config.soak_messages} messages from {config.soak_users} students, RSS before and after")
+            log(
+                f"soak: {config.soak_messages} messages from {config.soak_users} students, RSS before and after"
+            )
             results["memory"] = run_soak(servers, config)
     finally:
         servers.stop_all()
@@ -125,24 +160,38 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
 
 def scaled_out(config: BenchConfig) -> dict[str, Any]:
     settings = ClusterSettings(
-        rasa_processes=config.cluster_rasa_processes, action_processes=config.cluster_action_processes,
-        port=free_port(), database_prefix="enrollment_bench", redis_key_prefix=f"bench{os.getpid()}",
+        rasa_processes=config.cluster_rasa_processes,
+        action_processes=config.cluster_action_processes,
+        port=free_port(),
+        database_prefix="enrollment_bench",
+        redis_key_prefix=f"bench{os.getpid()}",
         run_dir=config.out / "cluster",
         # Every simulated student is 127.0.0.1: per-address limits would measure themselves.
-        front_limits=FrontLimits(rate="10000r/s", burst=10000, connections=10000))
+        front_limits=FrontLimits(rate="10000r/s", burst=10000, connections=10000),
+    )
     if problems := missing_services(settings):
         return {"skipped": "; ".join(problems)}
-    setup = (f"{settings.rasa_processes} Rasa + {settings.action_processes} action servers behind nginx, "
-             "PostgreSQL, Redis lock")
+    setup = (
+        f"{settings.rasa_processes} Rasa + {settings.action_processes} action servers behind nginx, "
+        "PostgreSQL, Redis lock"
+    )
     log(f"throughput, scaled out: starting {setup}")
-    cluster = Cluster(workdir=settings.run_dir, settings=settings,
-                      replica_env={"RATE_LIMIT_PER_ADDRESS": "1000000/minute"})
+    cluster = Cluster(
+        workdir=settings.run_dir,
+        settings=settings,
+        replica_env={"RATE_LIMIT_PER_ADDRESS": "1000000/minute"},
+    )
     cluster.forget_data()  # a run that was interrupted may have left its databases
     try:
         cluster.start()
         latency.warm_up(cluster, config.warmup_turns)
-        run = load.step(cluster.rasa_url, config.concurrency, config.step_seconds, config.p95_limit_ms,
-                        config.conversation_turns)
+        run = load.step(
+            cluster.rasa_url,
+            config.concurrency,
+            config.step_seconds,
+            config.p95_limit_ms,
+            config.conversation_turns,
+        )
         return {"setup": setup, **run}
     finally:
         cluster.stop_all()
@@ -167,7 +216,9 @@ def main() -> int:
     if "cluster" in config.steps:
         results.setdefault("throughput", {})["cluster"] = scaled_out(config)
     if "training" in config.steps:
-        log("training: full rasa train, then after an NLU-only change (a copy in a temporary directory)")
+        log(
+            "training: full rasa train, then after an NLU-only change (a copy in a temporary directory)"
+        )
         results["training"] = training.measure(config.out)
     elif config.skip_training:
         results["training"] = {"skipped": "BENCH_SKIP_TRAINING=1"}

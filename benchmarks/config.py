@@ -33,8 +33,10 @@ def _parse(text: str, like: Any) -> Any:
     if isinstance(like, bool):
         return text.lower() not in ("", "0", "false", "no")
     if isinstance(like, tuple):
-        return tuple(int(part) if isinstance(like[0], int) else part.strip()
-                     for part in text.replace(",", " ").split())
+        return tuple(
+            int(part) if isinstance(like[0], int) else part.strip()
+            for part in text.replace(",", " ").split()
+        )
     if isinstance(like, Path):
         return Path(text)
     return type(like)(text)
@@ -45,30 +47,50 @@ class BenchConfig:
     """Every knob of a run. Smaller numbers give a quick smoke run, not headline numbers."""
 
     turns: int = env_setting("BENCH_TURNS", 1000, "sequential turns measured per kind of turn")
-    conversation_turns: int = env_setting("BENCH_CONVERSATION_TURNS", 10, "turns before a fresh sender id")
-    warmup_turns: int = env_setting("BENCH_WARMUP_TURNS", 30, "turns sent and discarded before measuring")
-    flat_conversations: int = env_setting("BENCH_FLAT_CONVERSATIONS", 8, "long conversations for flatness")
+    conversation_turns: int = env_setting(
+        "BENCH_CONVERSATION_TURNS", 10, "turns before a fresh sender id"
+    )
+    warmup_turns: int = env_setting(
+        "BENCH_WARMUP_TURNS", 30, "turns sent and discarded before measuring"
+    )
+    flat_conversations: int = env_setting(
+        "BENCH_FLAT_CONVERSATIONS", 8, "long conversations for flatness"
+    )
     flat_turn: int = env_setting("BENCH_FLAT_TURN", 200, "the late turn compared with turn 5")
-    concurrency: tuple[int, ...] = env_setting("BENCH_CONCURRENCY", (1, 2, 4, 8, 16, 32, 64), "load steps (students)")
+    concurrency: tuple[int, ...] = env_setting(
+        "BENCH_CONCURRENCY", (1, 2, 4, 8, 16, 32, 64), "load steps (students)"
+    )
     step_seconds: float = env_setting("BENCH_STEP_SECONDS", 20.0, "length of each load step")
     p95_limit_ms: float = env_setting("BENCH_P95_LIMIT_MS", 300.0, "the throughput criterion")
     soak_messages: int = env_setting("BENCH_SOAK_MESSAGES", 10_000, "messages of the memory soak")
     soak_users: int = env_setting("BENCH_SOAK_USERS", 8, "students during the soak")
-    cluster_rasa_processes: int = env_setting("BENCH_CLUSTER_RASA", 2, "Rasa processes in the scaled-out run")
-    cluster_action_processes: int = env_setting("BENCH_CLUSTER_ACTIONS", 2, "action servers in the scaled-out run")
+    cluster_rasa_processes: int = env_setting(
+        "BENCH_CLUSTER_RASA", 2, "Rasa processes in the scaled-out run"
+    )
+    cluster_action_processes: int = env_setting(
+        "BENCH_CLUSTER_ACTIONS", 2, "action servers in the scaled-out run"
+    )
     profile_turns: int = env_setting("BENCH_PROFILE_TURNS", 300, "DB answers sampled by py-spy")
-    skip_training: bool = env_setting("BENCH_SKIP_TRAINING", False, "1: leave out training (minutes)")
-    steps: tuple[str, ...] = env_setting("BENCH_STEPS", STEPS, "comma-separated subset of the steps")
+    skip_training: bool = env_setting(
+        "BENCH_SKIP_TRAINING", False, "1: leave out training (minutes)"
+    )
+    steps: tuple[str, ...] = env_setting(
+        "BENCH_STEPS", STEPS, "comma-separated subset of the steps"
+    )
     out: Path = env_setting("BENCH_OUT", REPO_ROOT / "reports" / "bench", "where the report goes")
 
     @classmethod
-    def from_env(cls) -> "BenchConfig":
+    def from_env(cls) -> BenchConfig:
         config = cls(**values_from_env(cls))
         unknown = set(config.steps) - set(STEPS)
         if unknown:
-            raise SystemExit(f"BENCH_STEPS: unknown step(s) {sorted(unknown)}; known: {', '.join(STEPS)}")
+            raise SystemExit(
+                f"BENCH_STEPS: unknown step(s) {sorted(unknown)}; known: {', '.join(STEPS)}"
+            )
         if config.skip_training:
-            config = dataclasses.replace(config, steps=tuple(s for s in config.steps if s != "training"))
+            config = dataclasses.replace(
+                config, steps=tuple(s for s in config.steps if s != "training")
+            )
         return config
 
     @property

@@ -7,7 +7,7 @@ fresh sender id, as a new visitor of the widget would.
 from __future__ import annotations
 
 import itertools
-from typing import Iterator
+from collections.abc import Iterator
 
 # Answered by a custom action from the program database (action_answer_*).
 DB_ANSWERS = (

@@ -30,12 +30,18 @@ def measure(servers: Any, conversations: int, late_turn: int) -> dict[str, Any]:
         for _ in range(conversations):
             sender = f"bench-long-{uuid.uuid4().hex[:12]}"
             for turn in range(1, last_turn + 1):
-                ms, response = timed_post(session, url, {"sender": sender, "message": cycle[(turn - 1) % WINDOW]})
+                ms, response = timed_post(
+                    session, url, {"sender": sender, "message": cycle[(turn - 1) % WINDOW]}
+                )
                 errors += not reply_text(response)[0]
                 by_turn[turn].append(ms)
 
     def window(centre: int) -> list[float]:
-        return [ms for turn in range(centre - WINDOW // 2, centre + WINDOW // 2 + 1) for ms in by_turn[turn]]
+        return [
+            ms
+            for turn in range(centre - WINDOW // 2, centre + WINDOW // 2 + 1)
+            for ms in by_turn[turn]
+        ]
 
     early, late = window(EARLY_TURN), window(late_turn)
     return {

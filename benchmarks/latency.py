@@ -22,7 +22,7 @@ from benchmarks.conversations import KINDS, script
 class Turn:
     kind: str
     sender: str
-    turn: int            # 1-based position in its conversation
+    turn: int  # 1-based position in its conversation
     message: str
     ms: float
     ok: bool
@@ -35,11 +35,15 @@ class KindResult:
     kind: str
     turns: list[Turn] = field(default_factory=list)
     parse_ms: list[float] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)   # what the first conversation ran
+    actions: list[str] = field(default_factory=list)  # what the first conversation ran
 
 
-def timed_post(session: requests.Session, url: str, payload: dict[str, Any],
-               headers: dict[str, str] | None = None) -> tuple[float, requests.Response | None]:
+def timed_post(
+    session: requests.Session,
+    url: str,
+    payload: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> tuple[float, requests.Response | None]:
     started = time.perf_counter()
     try:
         response = session.post(url, json=payload, headers=headers, timeout=60)
@@ -81,8 +85,11 @@ def loop_at_each_user_message(tracker: dict[str, Any]) -> list[str | None]:
 
 def actions_run(tracker: dict[str, Any]) -> list[str]:
     skip = {"action_listen", "action_session_start"}
-    return [e["name"] for e in tracker.get("events", [])
-            if e["event"] == "action" and e.get("name") not in skip]
+    return [
+        e["name"]
+        for e in tracker.get("events", [])
+        if e["event"] == "action" and e.get("name") not in skip
+    ]
 
 
 def run_conversations(servers: Any, kind: str, turns: int, conversation_turns: int) -> KindResult:
@@ -114,7 +121,9 @@ def parse_floor(servers: Any, messages: list[str]) -> list[float]:
     samples = []
     with requests.Session() as session:
         for message in messages:
-            ms, response = timed_post(session, url, {"text": message}, headers=servers.api_headers())
+            ms, response = timed_post(
+                session, url, {"text": message}, headers=servers.api_headers()
+            )
             if response is None or response.status_code != 200:
                 raise RuntimeError(f"/model/parse failed for {message!r}")
             samples.append(ms)

@@ -47,8 +47,11 @@ class LevelResult:
     def as_dict(self) -> dict[str, Any]:
         measured = self.measured
         ok = [s for s in measured if s.ok]
-        span = (max(s.started + s.ms / 1000 for s in measured) - min(s.started for s in measured)
-                if measured else 0.0)
+        span = (
+            max(s.started + s.ms / 1000 for s in measured) - min(s.started for s in measured)
+            if measured
+            else 0.0
+        )
         return {
             "users": self.users,
             "messages": len(measured),
@@ -61,8 +64,15 @@ class LevelResult:
         }
 
 
-async def _student(session: aiohttp.ClientSession, url: str, name: str, deadline: float,
-                   budget: list[int], samples: list[Sample], conversation_turns: int) -> None:
+async def _student(
+    session: aiohttp.ClientSession,
+    url: str,
+    name: str,
+    deadline: float,
+    budget: list[int],
+    samples: list[Sample],
+    conversation_turns: int,
+) -> None:
     for _, messages in load_scripts(conversation_turns):
         sender = f"load-{name}-{uuid.uuid4().hex[:10]}"
         for message in messages:
@@ -72,7 +82,9 @@ async def _student(session: aiohttp.ClientSession, url: str, name: str, deadline
             started = time.monotonic()
             ok, upstream = False, ""
             try:
-                async with session.post(url, json={"sender": sender, "message": message}) as response:
+                async with session.post(
+                    url, json={"sender": sender, "message": message}
+                ) as response:
                     body = await response.json(content_type=None)
                     ok = response.status == 200 and isinstance(body, list)
                     upstream = response.headers.get("X-Upstream", "")
@@ -81,39 +93,66 @@ async def _student(session: aiohttp.ClientSession, url: str, name: str, deadline
             samples.append(Sample(started, (time.monotonic() - started) * 1000, ok, upstream))
 
 
-async def _run(base_url: str, users: int, seconds: float, messages: int, conversation_turns: int) -> LevelResult:
+async def _run(
+    base_url: str, users: int, seconds: float, messages: int, conversation_turns: int
+) -> LevelResult:
     result = LevelResult(users, seconds)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
     connector = aiohttp.TCPConnector(limit=users)
     deadline = time.monotonic() + seconds
     budget = [messages]
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(
-            _student(session, f"{base_url}/webhooks/rest/webhook", f"u{index}", deadline, budget,
-                     result.samples, conversation_turns)
-            for index in range(users)))
+        await asyncio.gather(
+            *(
+                _student(
+                    session,
+                    f"{base_url}/webhooks/rest/webhook",
+                    f"u{index}",
+                    deadline,
+                    budget,
+                    result.samples,
+                    conversation_turns,
+                )
+                for index in range(users)
+            )
+        )
     result.samples.sort(key=lambda s: s.started)
     return result
 
 
-def run(base_url: str, users: int, seconds: float = float("inf"), messages: int = 10**12,
-        conversation_turns: int = 10) -> LevelResult:
+def run(
+    base_url: str,
+    users: int,
+    seconds: float = float("inf"),
+    messages: int = 10**12,
+    conversation_turns: int = 10,
+) -> LevelResult:
     """One load level: ``users`` students until ``seconds`` pass or ``messages`` are sent."""
     if seconds == float("inf") and messages >= 10**12:
         raise ValueError("a load run needs a time or a message bound")
     return asyncio.run(_run(base_url, users, seconds, messages, conversation_turns))
 
 
-def step(base_url: str, levels: tuple[int, ...], seconds: float, p95_limit_ms: float,
-         conversation_turns: int = 10) -> dict[str, Any]:
+def step(
+    base_url: str,
+    levels: tuple[int, ...],
+    seconds: float,
+    p95_limit_ms: float,
+    conversation_turns: int = 10,
+) -> dict[str, Any]:
     """Raise concurrency until p95 is far past the limit; report the best rate within it."""
     results = []
     for users in levels:
-        level = run(base_url, users, seconds=seconds, conversation_turns=conversation_turns).as_dict()
+        level = run(
+            base_url, users, seconds=seconds, conversation_turns=conversation_turns
+        ).as_dict()
         level["within_limit"] = level["errors"] == 0 and level["p95_ms"] <= p95_limit_ms
         results.append(level)
-        print(f"  {users:>3} users: {level['rate_per_s']:6.1f} msg/s, p95 {level['p95_ms']:7.1f} ms, "
-              f"errors {level['errors']}", flush=True)
+        print(
+            f"  {users:>3} users: {level['rate_per_s']:6.1f} msg/s, p95 {level['p95_ms']:7.1f} ms, "
+            f"errors {level['errors']}",
+            flush=True,
+        )
         if level["p95_ms"] > 3 * p95_limit_ms or level["errors"] > 0:
             break  # saturated: more users only queue longer
     good = [level for level in results if level["within_limit"]]

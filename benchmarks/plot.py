@@ -10,7 +10,6 @@ import matplotlib
 matplotlib.use("Agg")  # no screen on CI or servers
 import matplotlib.pyplot as plt  # noqa: E402
 
-
 COLOURS = {"db_answer": "tab:blue", "form": "tab:green", "fallback": "tab:purple"}
 SETUPS = {"single": ("1 Rasa process", "tab:blue"), "cluster": ("scaled out", "tab:orange")}
 
@@ -19,7 +18,13 @@ def _cdf(axis: Any, samples: list[float], label: str, colour: str, style: str = 
     if not samples:
         return
     ordered = sorted(samples)
-    axis.plot(ordered, [(i + 1) / len(ordered) for i in range(len(ordered))], style, color=colour, label=label)
+    axis.plot(
+        ordered,
+        [(i + 1) / len(ordered) for i in range(len(ordered))],
+        style,
+        color=colour,
+        label=label,
+    )
 
 
 def plot(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], out: Path) -> Path:
@@ -29,8 +34,12 @@ def plot(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], ou
         colour = COLOURS.get(kind, "tab:grey")
         _cdf(latency, series["turn"], f"{kind}: whole turn", colour)
         _cdf(latency, series["parse"], f"{kind}: /model/parse only", colour, ":")
-    latency.set(xscale="log", xlabel="latency (ms, log)", ylabel="fraction of turns",
-                title="Per-turn latency, sequential (CDF)")
+    latency.set(
+        xscale="log",
+        xlabel="latency (ms, log)",
+        ylabel="fraction of turns",
+        title="Per-turn latency, sequential (CDF)",
+    )
     latency.grid(True, which="both", alpha=0.3)
     latency.legend(fontsize=8)
 
@@ -42,14 +51,29 @@ def plot(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], ou
         if not levels:
             continue
         users = [level["users"] for level in levels]
-        rate_axis.plot(users, [level["rate_per_s"] for level in levels], "o-", color=colour,
-                       label=f"{name}: msg/s")
-        p95_axis.plot(users, [level["p95_ms"] for level in levels], "s--", color=colour, alpha=0.6,
-                      label=f"{name}: p95 ms")
+        rate_axis.plot(
+            users,
+            [level["rate_per_s"] for level in levels],
+            "o-",
+            color=colour,
+            label=f"{name}: msg/s",
+        )
+        p95_axis.plot(
+            users,
+            [level["p95_ms"] for level in levels],
+            "s--",
+            color=colour,
+            alpha=0.6,
+            label=f"{name}: p95 ms",
+        )
     limit = (results.get("throughput", {}).get("single") or {}).get("p95_limit_ms", 300)
     p95_axis.axhline(limit, color="grey", linestyle=":", label=f"p95 limit {limit:g} ms")
-    rate_axis.set(xscale="log", xlabel="simulated students (concurrent conversations)",
-                  ylabel="answered messages / s", title="Throughput against concurrency")
+    rate_axis.set(
+        xscale="log",
+        xlabel="simulated students (concurrent conversations)",
+        ylabel="answered messages / s",
+        title="Throughput against concurrency",
+    )
     p95_axis.set(ylabel="p95 latency (ms)")
     p95_axis.set_ylim(bottom=0)
     rate_axis.set_ylim(bottom=0)
@@ -63,8 +87,11 @@ def plot(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], ou
         flat.plot(range(1, len(by_turn) + 1), by_turn, ".", markersize=3)
         for turn in (flatness["early_turn"], flatness["late_turn"]):
             flat.axvline(turn, color="grey", linestyle=":")
-        flat.set(xlabel="turn in the conversation", ylabel="median latency (ms)",
-                 title=f"Long conversations (p95 ratio {flatness['ratio_p95']:.2f})")
+        flat.set(
+            xlabel="turn in the conversation",
+            ylabel="median latency (ms)",
+            title=f"Long conversations (p95 ratio {flatness['ratio_p95']:.2f})",
+        )
         flat.grid(True, alpha=0.3)
     else:
         flat.set_axis_off()

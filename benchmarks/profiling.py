@@ -15,8 +15,9 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PY_SPY = REPO_ROOT / ".venv" / "rasa" / "bin" / "py-spy"
@@ -56,10 +57,25 @@ def record(pids: dict[str, int], out: Path, workload: Callable[[], Any]) -> dict
     recorders, outputs = [], {}
     for name, pid in pids.items():
         outputs[name] = out / f"profile-{name}.txt"
-        recorders.append(subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--rate", "200", "--format", "raw",
-             "--output", str(outputs[name]), "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=(out / f"profile-{name}.log").open("w")))
+        recorders.append(
+            subprocess.Popen(
+                [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--rate",
+                    "200",
+                    "--format",
+                    "raw",
+                    "--output",
+                    str(outputs[name]),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=(out / f"profile-{name}.log").open("w"),
+            )
+        )
     time.sleep(1.0)  # let py-spy attach before the workload starts
     try:
         workload()
@@ -78,8 +94,9 @@ def _part(frames: list[str], parts: tuple[tuple[str, tuple[str, ...]], ...]) -> 
     return "other (asyncio, serialisation, interpreter)"
 
 
-def top_frames(collapsed: Path, parts: tuple[tuple[str, tuple[str, ...]], ...] = RASA_PARTS,
-               limit: int = 25) -> dict[str, Any]:
+def top_frames(
+    collapsed: Path, parts: tuple[tuple[str, tuple[str, ...]], ...] = RASA_PARTS, limit: int = 25
+) -> dict[str, Any]:
     """Shares of busy samples; samples of the event loop waiting are counted apart as idle."""
     by_part: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
@@ -102,7 +119,16 @@ def top_frames(collapsed: Path, parts: tuple[tuple[str, tuple[str, ...]], ...] =
         by_part[_part(frames, parts)] += count
 
     def shares(counter: collections.Counter[str]) -> list[dict[str, Any]]:
-        return [{"frame": frame, "share": n / busy} for frame, n in counter.most_common(limit)] if busy else []
+        return (
+            [{"frame": frame, "share": n / busy} for frame, n in counter.most_common(limit)]
+            if busy
+            else []
+        )
 
-    return {"busy_samples": busy, "idle_samples": idle, "categories": shares(by_part),
-            "inclusive": shares(inclusive), "own": shares(own)}
+    return {
+        "busy_samples": busy,
+        "idle_samples": idle,
+        "categories": shares(by_part),
+        "inclusive": shares(inclusive),
+        "own": shares(own),
+    }

@@ -31,13 +31,34 @@ nlu:
 
 
 def _train(workdir: Path, log: Path) -> float:
-    command = ["nice", "-n", "10", str(RASA), "train", "--config", "config.yml", "--domain", "domain.yml",
-               "--data", "data", "--out", "models", "--fixed-model-name", "bench"]
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(workdir / "cache"),
-           "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    command = [
+        "nice",
+        "-n",
+        "10",
+        str(RASA),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        "models",
+        "--fixed-model-name",
+        "bench",
+    ]
+    env = {
+        **os.environ,
+        "RASA_CACHE_DIRECTORY": str(workdir / "cache"),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     started = time.perf_counter()
     with log.open("ab") as output:
-        subprocess.run(command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(
+            command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT, check=True
+        )
     return time.perf_counter() - started
 
 

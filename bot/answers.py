@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -99,14 +99,14 @@ class ProgramMention:
     the `program` slot carried over from earlier turns."""
 
     entity_values: tuple[str, ...] = ()
-    slot_value: Optional[str] = None
+    slot_value: str | None = None
     text: str = ""
 
 
 @dataclass(frozen=True)
 class ProgramAnswer:
     reply: Reply
-    program: Optional[str]  # the canonical code answered for; None = all programs
+    program: str | None  # the canonical code answered for; None = all programs
     topic: str
 
 
@@ -123,7 +123,7 @@ def answer_career_question(database_url: str, intent: str) -> Reply:
 
 
 def answer_program_question(
-    database_url: str, intent: str, mention: ProgramMention, previous_topic: Optional[str] = None
+    database_url: str, intent: str, mention: ProgramMention, previous_topic: str | None = None
 ) -> ProgramAnswer:
     """Answer for the program the student means, or for all programs when none is known."""
     topic = program_topic_for(intent, previous_topic)
@@ -150,7 +150,7 @@ def answer_program_question(
     )
 
 
-def program_topic_for(intent: str, previous_topic: Optional[str]) -> str:
+def program_topic_for(intent: str, previous_topic: str | None) -> str:
     """The topic an intent asks about; `inform_program` repeats the previous one."""
     if intent == INFORM_PROGRAM_INTENT:
         return previous_topic if previous_topic in PROGRAM_TOPICS else DEFAULT_PROGRAM_TOPIC
@@ -184,7 +184,7 @@ def answer_uncovered_topic(intent: str) -> Reply:
     return enrollment.uncovered_topic(intent)
 
 
-def offer_counselor(contact: Optional[str]) -> Reply:
+def offer_counselor(contact: str | None) -> Reply:
     return enrollment.counselor(contact)
 
 
@@ -192,8 +192,8 @@ def answer_intent(
     intent: str,
     settings: Settings,
     mention: ProgramMention = ProgramMention(),
-    previous_topic: Optional[str] = None,
-    today: Optional[date] = None,
+    previous_topic: str | None = None,
+    today: date | None = None,
 ) -> Reply:
     """What the custom actions would say to `intent` (the CLI's `ask`; the actions call the
     functions above directly because they also need the resolved program and topic)."""

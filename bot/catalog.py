@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +29,7 @@ class CatalogUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class NamedFact:
     name: str
-    description: Optional[str] = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class Program:
     completion_months: int
     tuition_per_term_usd: int
     term_months: int
-    transfer_text: Optional[str]
+    transfer_text: str | None
     certifications_note: str
     certifications: tuple[str, ...]
     careers_note: str
@@ -170,9 +169,7 @@ def read_programs(session: Session) -> tuple[Program, ...]:
     rows = session.scalars(
         select(models.Program)
         .order_by(models.Program.position)
-        .options(
-            selectinload(models.Program.certifications), selectinload(models.Program.careers)
-        )
+        .options(selectinload(models.Program.certifications), selectinload(models.Program.careers))
     ).all()
     if not rows:
         raise CatalogUnavailable("no programs in the database; run the seed")

@@ -1,17 +1,17 @@
 """Command line for admins: migrate and seed the program database, and preview answers.
 
-    python -m bot db upgrade            # create/upgrade the schema (Alembic)
-    python -m bot db seed               # upgrade, then load bot/catalog.yml (safe to re-run)
-    python -m bot ask ask_tuition --program "comp sci"
-    python -m bot counselors seed       # load counselors and hours (sample file by default)
-    python -m bot slots generate        # create the next 14 days of appointment slots
-    python -m bot outbox deliver [--once]   # post pending bookings to CRM_WEBHOOK_URL
-    python -m bot leads export --format csv|json [--output FILE]
-    python -m bot handoffs list         # students waiting for a counselor, with transcripts
-    python -m bot handoffs reply CONVERSATION "text"   # answer in the student's chat
-    python -m bot handoffs close CONVERSATION          # hand the conversation back to the bot
-    python -m bot lookups write         # data/nlu/lookups/program.yml from the program names
-    python -m bot retention purge --older-than DAYS [--dry-run]   # delete old students' data
+python -m bot db upgrade            # create/upgrade the schema (Alembic)
+python -m bot db seed               # upgrade, then load bot/catalog.yml (safe to re-run)
+python -m bot ask ask_tuition --program "comp sci"
+python -m bot counselors seed       # load counselors and hours (sample file by default)
+python -m bot slots generate        # create the next 14 days of appointment slots
+python -m bot outbox deliver [--once]   # post pending bookings to CRM_WEBHOOK_URL
+python -m bot leads export --format csv|json [--output FILE]
+python -m bot handoffs list         # students waiting for a counselor, with transcripts
+python -m bot handoffs reply CONVERSATION "text"   # answer in the student's chat
+python -m bot handoffs close CONVERSATION          # hand the conversation back to the bot
+python -m bot lookups write         # data/nlu/lookups/program.yml from the program names
+python -m bot retention purge --older-than DAYS [--dry-run]   # delete old students' data
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,14 +33,13 @@ from bot.seed import seed_from_file
 from bot.templates import load_response_texts, render_reply
 from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 
-
 HANDBACK_MESSAGE = (
     "The counselor has handed you back to the virtual assistant. "
-    "Ask me anything about the programs, or say \"talk to a person\" again."
+    'Ask me anything about the programs, or say "talk to a person" again.'
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return int(args.run(args) or 0)
 
@@ -68,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     staff_commands = staff.add_subparsers(required=True, metavar="ACTION")
     staff_seed = staff_commands.add_parser("seed", help="upgrade, then load counselors from a file")
     staff_seed.add_argument(
-        "--file", type=Path, default=counselors.SAMPLE_COUNSELORS_PATH,
+        "--file",
+        type=Path,
+        default=counselors.SAMPLE_COUNSELORS_PATH,
         help="counselors YAML (default: the bundled SAMPLE file)",
     )
     staff_seed.set_defaults(run=_seed_counselors)
@@ -115,11 +115,17 @@ def _parser() -> argparse.ArgumentParser:
     keep = commands.add_parser("retention", help="delete students' data after a retention period")
     keep_commands = keep.add_subparsers(required=True, metavar="ACTION")
     purge = keep_commands.add_parser(
-        "purge", help="delete leads, past bookings, handoff transcripts, delivered CRM messages "
+        "purge",
+        help="delete leads, past bookings, handoff transcripts, delivered CRM messages "
         "and conversations older than DAYS",
     )
-    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS",
-                       help="the retention period in days (at least 1)")
+    purge.add_argument(
+        "--older-than",
+        type=_days,
+        required=True,
+        metavar="DAYS",
+        help="the retention period in days (at least 1)",
+    )
     purge.add_argument("--dry-run", action="store_true", help="count only, delete nothing")
     purge.set_defaults(run=_purge)
     return parser
@@ -178,8 +184,9 @@ def _deliver(args: argparse.Namespace) -> int:
         print(f"Not delivering to the CRM: {error}", file=sys.stderr)
         return 2
     if webhook is None:
-        print("CRM_WEBHOOK_URL is not set; use `python -m bot leads export` instead.",
-              file=sys.stderr)
+        print(
+            "CRM_WEBHOOK_URL is not set; use `python -m bot leads export` instead.", file=sys.stderr
+        )
         return 2
     factory = session_factory(load_settings().database_url)
     if args.once:
@@ -259,16 +266,22 @@ def _purge(args: argparse.Namespace) -> int:
             session_factory(database_url), before, dry_run=args.dry_run
         )
     except SQLAlchemyError as error:
-        print(f"The program database ({_safe_url(database_url)}) could not be purged: "
-              f"{type(error).__name__}; nothing was deleted (is it migrated? `python -m bot db "
-              "upgrade`)", file=sys.stderr)
+        print(
+            f"The program database ({_safe_url(database_url)}) could not be purged: "
+            f"{type(error).__name__}; nothing was deleted (is it migrated? `python -m bot db "
+            "upgrade`)",
+            file=sys.stderr,
+        )
         return 1
     tracker_url = retention.tracker_store_url_from_env()
     try:
         tracker = retention.purge_tracker_store(tracker_url, before, dry_run=args.dry_run)
     except SQLAlchemyError as error:
-        print(f"The tracker store ({_safe_url(tracker_url)}) could not be purged: "
-              f"{type(error).__name__}", file=sys.stderr)
+        print(
+            f"The tracker store ({_safe_url(tracker_url)}) could not be purged: "
+            f"{type(error).__name__}",
+            file=sys.stderr,
+        )
         tracker = None
     verb = "Would delete (dry run, nothing deleted)" if args.dry_run else "Deleted"
     print(f"{verb}: data older than {args.older_than} days (before {before:%Y-%m-%d %H:%M} UTC)")
@@ -277,8 +290,10 @@ def _purge(args: argparse.Namespace) -> int:
     print(f"  handoff transcripts    {program.handoffs}")
     print(f"  CRM outbox messages    {program.outbox_events}")
     if tracker is not None:
-        print(f"  conversations          {tracker.conversations}"
-              f"  ({tracker.events} events, {tracker.snapshots} snapshots)")
+        print(
+            f"  conversations          {tracker.conversations}"
+            f"  ({tracker.events} events, {tracker.snapshots} snapshots)"
+        )
     return 0 if tracker is not None else 1
 
 

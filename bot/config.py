@@ -11,7 +11,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ class Settings:
     database_url: str
     school_timezone: ZoneInfo
     # Free text the school sets (phone, URL or e-mail); None means "not configured".
-    enrollment_contact: Optional[str]
+    enrollment_contact: str | None
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -40,12 +39,12 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     )
 
 
-def _value(environ: Mapping[str, str], name: str) -> Optional[str]:
+def _value(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
 
 
-def _timezone(name: Optional[str]) -> ZoneInfo:
+def _timezone(name: str | None) -> ZoneInfo:
     # A typo in the zone name must not take the assistant down: start dates would still be right
     # on all but the few hours around midnight, so fall back and say so in the log.
     if name:

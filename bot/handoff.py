@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -41,12 +41,10 @@ class HandoffUnavailable(Exception):
 class CounselorAvailability:
     open_now: bool
     # The next time a counselor's hours begin (UTC); None when no counselor has hours at all.
-    next_opening: Optional[datetime]
+    next_opening: datetime | None
 
 
-def counselor_availability(
-    session: Session, now: Optional[datetime] = None
-) -> CounselorAvailability:
+def counselor_availability(session: Session, now: datetime | None = None) -> CounselorAvailability:
     """Whether any counselor is inside their working hours now, and when hours next begin."""
     now = now or utc_now()
     open_now = False
@@ -89,7 +87,7 @@ def request_handoff(
     factory: sessionmaker[Session],
     conversation_id: str,
     transcript: list[dict[str, str]],
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> int:
     """Queue the conversation for a counselor (and tell the CRM); returns the handoff id.
 
@@ -139,7 +137,7 @@ def waiting_handoffs(session: Session) -> list[Handoff]:
 
 
 def close_handoff(
-    factory: sessionmaker[Session], conversation_id: str, now: Optional[datetime] = None
+    factory: sessionmaker[Session], conversation_id: str, now: datetime | None = None
 ) -> bool:
     """Mark the conversation's waiting handoff closed; False when none was waiting."""
     now = now or utc_now()

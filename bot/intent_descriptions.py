@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from bot.replies import Button, Reply
 
@@ -77,11 +77,12 @@ def candidates(ranking: Iterable[Mapping[str, Any]]) -> list[Candidate]:
         (Candidate(str(row.get("name")), float(row.get("confidence") or 0.0)) for row in ranking),
         key=lambda candidate: -candidate.confidence,
     )
-    return [c for c in ranked
-            if c.intent in INTENT_DESCRIPTIONS and c.confidence >= MIN_CONFIDENCE][:MAX_SUGGESTIONS]
+    return [
+        c for c in ranked if c.intent in INTENT_DESCRIPTIONS and c.confidence >= MIN_CONFIDENCE
+    ][:MAX_SUGGESTIONS]
 
 
-def likeliest_reading(ranking: Iterable[Mapping[str, Any]]) -> Optional[str]:
+def likeliest_reading(ranking: Iterable[Mapping[str, Any]]) -> str | None:
     """The intent ranked first once ``nlu_fallback`` (Rasa's "unsure" marker) is set aside."""
     readings = [row for row in ranking if row.get("name") != NLU_FALLBACK]
     if not readings:
@@ -89,7 +90,7 @@ def likeliest_reading(ranking: Iterable[Mapping[str, Any]]) -> Optional[str]:
     return str(max(readings, key=lambda row: float(row.get("confidence") or 0.0)).get("name"))
 
 
-def payload(intent: str, program: Optional[str] = None) -> str:
+def payload(intent: str, program: str | None = None) -> str:
     """A button payload that sends the intent directly, keeping the program the student named
     so that "how long is cs?" → "How long a program takes" still answers for computer science."""
     if program:
@@ -97,7 +98,7 @@ def payload(intent: str, program: Optional[str] = None) -> str:
     return f"/{intent}"
 
 
-def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: Optional[str] = None) -> Reply:
+def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: str | None = None) -> Reply:
     """The first stage of the two-stage fallback: likely topics as buttons; the out-of-scope
     reply when off-topic is the likeliest reading; or, when nothing is likely enough to
     offer, the plain request to rephrase (with its example questions)."""
@@ -106,6 +107,7 @@ def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: Optional[str] = 
     offered = candidates(ranking)
     if not offered:
         return Reply("utter_ask_rephrase")
-    buttons = tuple(Button(INTENT_DESCRIPTIONS[c.intent], payload(c.intent, program))
-                    for c in offered)
+    buttons = tuple(
+        Button(INTENT_DESCRIPTIONS[c.intent], payload(c.intent, program)) for c in offered
+    )
     return Reply("utter_did_you_mean", buttons=buttons + (SOMETHING_ELSE,))

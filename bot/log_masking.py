@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
@@ -33,9 +34,7 @@ _EMAIL = re.compile(
 # Every group after the first needs a separator or a parenthesis before it, so there is exactly
 # one way to match a run (no backtracking blow-up on long digit strings).
 _GROUP = r"(?:\(\d{1,5}\)|\d+)"
-_DIGIT_RUN = re.compile(
-    r"\+?" + _GROUP + r"(?:[ .\-]?\(\d{1,5}\)[ .\-]?\d+|[ .\-]\d+)*"
-)
+_DIGIT_RUN = re.compile(r"\+?" + _GROUP + r"(?:[ .\-]?\(\d{1,5}\)[ .\-]?\d+|[ .\-]\d+)*")
 _DECIMAL = re.compile(r"\d+\.\d+")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _LAST_GROUP = re.compile(r"[ .\-]\d+$")
@@ -133,7 +132,7 @@ def _mask_run(match: re.Match[str], text: str) -> str:
     # "303 555 0199 12:30": the run swallowed the hour of a time; judge the part before it.
     last_group = _LAST_GROUP.search(run)
     if after == ":" and last_group:
-        head, tail = run[: last_group.start()], run[last_group.start():]
+        head, tail = run[: last_group.start()], run[last_group.start() :]
         if looks_like_phone_number(head, before, tail[0]):
             return PHONE_MASK + tail
     return run
@@ -154,9 +153,17 @@ def _masking_factory(inner: _RecordMaker) -> _RecordMaker:
 
 def _masking_make_record(inner: _RecordMaker) -> _RecordMaker:
     def make_record(
-        self: logging.Logger, name: str, level: int, fn: str, lno: int, msg: object, args: Any,
-        exc_info: Any, func: Optional[str] = None, extra: Optional[dict[str, Any]] = None,
-        sinfo: Optional[str] = None,
+        self: logging.Logger,
+        name: str,
+        level: int,
+        fn: str,
+        lno: int,
+        msg: object,
+        args: Any,
+        exc_info: Any,
+        func: str | None = None,
+        extra: dict[str, Any] | None = None,
+        sinfo: str | None = None,
     ) -> logging.LogRecord:
         record = inner(self, name, level, fn, lno, msg, args, exc_info, func, extra, sinfo)
         for key in extra or ():

@@ -48,11 +48,20 @@ def _examples(entries: Iterable[str]) -> list[str]:
 def render_lookup(name: str, codes_by_name: dict[str, str]) -> str:
     """The Rasa NLU YAML of one lookup table and a synonym per value, deterministic so the
     file diffs cleanly. A synonym lists the names other than the code itself."""
-    lines = [_HEADER, 'version: "3.1"', "", "nlu:", f"- lookup: {name}",
-             *_examples(sorted(codes_by_name))]
+    lines = [
+        _HEADER,
+        'version: "3.1"',
+        "",
+        "nlu:",
+        f"- lookup: {name}",
+        *_examples(sorted(codes_by_name)),
+    ]
     for code in sorted(set(codes_by_name.values())):
-        lines += ["", f"- synonym: {code}",
-                  *_examples(sorted(n for n, c in codes_by_name.items() if c == code and n != code))]
+        lines += [
+            "",
+            f"- synonym: {code}",
+            *_examples(sorted(n for n, c in codes_by_name.items() if c == code and n != code)),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ controls' offered slots, booking attempts and confirmation e-mails): written and
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -82,16 +82,14 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given for a UTC column; pass an aware datetime")
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(
-        self, value: Optional[datetime], dialect: Dialect
-    ) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
@@ -183,7 +181,7 @@ class CareerItem(Base):
     kind: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
     source_page_id: Mapped[int] = mapped_column(ForeignKey("source_page.id", ondelete="RESTRICT"))
 
@@ -221,8 +219,8 @@ class Program(Base):
     term_months: Mapped[int] = mapped_column(Integer)
     tuition_quote: Mapped[str] = mapped_column(Text)
     # NULL when the page states no transfer policy for the program: the bot says so.
-    transfer_text: Mapped[Optional[str]] = mapped_column(Text)
-    transfer_quote: Mapped[Optional[str]] = mapped_column(Text)
+    transfer_text: Mapped[str | None] = mapped_column(Text)
+    transfer_quote: Mapped[str | None] = mapped_column(Text)
     certifications_note: Mapped[str] = mapped_column(Text)
     certifications_note_quote: Mapped[str] = mapped_column(Text)
     careers_note: Mapped[str] = mapped_column(Text)
@@ -400,13 +398,13 @@ class Lead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), index=True)
-    phone: Mapped[Optional[str]] = mapped_column(String(20))
-    program_code: Mapped[Optional[str]] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    program_code: Mapped[str | None] = mapped_column(String(60))
     preferred_contact: Mapped[str] = mapped_column(String(10))
     consent: Mapped[bool] = mapped_column(Boolean)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    conversation_id: Mapped[Optional[str]] = mapped_column(String(255), index=True)
-    source_page: Mapped[Optional[str]] = mapped_column(String(2000))
+    conversation_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    source_page: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     appointments: Mapped[list[Appointment]] = relationship(
@@ -428,14 +426,12 @@ class Appointment(Base):
             "status IN (" + ", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES) + ")",
             name="known_status",
         ),
-        CheckConstraint(
-            "(status = 'booked') = (slot_id IS NOT NULL)", name="booked_iff_slot"
-        ),
+        CheckConstraint("(status = 'booked') = (slot_id IS NOT NULL)", name="booked_iff_slot"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
-    slot_id: Mapped[Optional[int]] = mapped_column(
+    slot_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointment_slot.id", ondelete="RESTRICT"), unique=True
     )
     counselor_id: Mapped[int] = mapped_column(ForeignKey("counselor.id", ondelete="RESTRICT"))
@@ -447,7 +443,7 @@ class Appointment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     lead: Mapped[Lead] = relationship(back_populates="appointments")
-    slot: Mapped[Optional[AppointmentSlot]] = relationship()
+    slot: Mapped[AppointmentSlot | None] = relationship()
     counselor: Mapped[Counselor] = relationship()
 
 
@@ -467,11 +463,11 @@ class OutboxEvent(Base):
     event_type: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    lead_id: Mapped[Optional[int]] = mapped_column(Integer, index=True)
+    lead_id: Mapped[int | None] = mapped_column(Integer, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -509,7 +505,7 @@ class BookingAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(255))
-    client_id: Mapped[Optional[str]] = mapped_column(String(64))
+    client_id: Mapped[str | None] = mapped_column(String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
@@ -521,9 +517,7 @@ class ConfirmationEmail(Base):
     """
 
     __tablename__ = "confirmation_email"
-    __table_args__ = (
-        Index("ix_confirmation_email_address_time", "address_hash", "sent_at"),
-    )
+    __table_args__ = (Index("ix_confirmation_email_address_time", "address_hash", "sent_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address_hash: Mapped[str] = mapped_column(String(64))
@@ -551,4 +545,4 @@ class Handoff(Base):
     status: Mapped[str] = mapped_column(String(10))
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
-from typing import Optional
 
 # Below this length a one-letter slip turns one word into another ("cs" ~ "as").
 MIN_FUZZY_ALIAS_LENGTH = 6
@@ -30,10 +29,10 @@ def normalise_name(name: str) -> str:
 def resolve_program(
     *,
     entity_values: Iterable[str],
-    slot_value: Optional[str],
-    text: Optional[str],
+    slot_value: str | None,
+    text: str | None,
     aliases: Mapping[str, str],
-) -> Optional[str]:
+) -> str | None:
     """The canonical program code the student means, or None for "no single program".
 
     The latest message wins over the conversation so far: first the extracted entities, then the
@@ -49,7 +48,7 @@ def resolve_program(
     return canonical_code(slot_value, aliases)
 
 
-def canonical_code(value: Optional[str], aliases: Mapping[str, str]) -> Optional[str]:
+def canonical_code(value: str | None, aliases: Mapping[str, str]) -> str | None:
     """The code for a canonical value or an alias (an entity value NLU did not map), else None
     (also for a value that is not text, as a hand-typed `/intent{"program": 1.5}` can set)."""
     if not value or not isinstance(value, str):

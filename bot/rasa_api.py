@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.rasa_api_auth import SecretError, authorization_header, mint_token, read_secret, secret_file
+from bot.rasa_api_auth import (
+    SecretError,
+    authorization_header,
+    mint_token,
+    read_secret,
+    secret_file,
+)
 
 TIMEOUT_SECONDS = 10.0
 # Sanic 21.12 hands Rasa the path segment without decoding it, so a conversation id is sent
@@ -58,8 +64,12 @@ def rasa_api_from_env(environ: Mapping[str, str] = os.environ) -> RasaApi:
     return RasaApi(url, secret)
 
 
-def append_events_request(api: RasaApi, conversation_id: str, events: Sequence[dict[str, Any]],
-                          now: datetime | None = None) -> urllib.request.Request:
+def append_events_request(
+    api: RasaApi,
+    conversation_id: str,
+    events: Sequence[dict[str, Any]],
+    now: datetime | None = None,
+) -> urllib.request.Request:
     """The POST that appends `events`, signed for this conversation only."""
     query = urllib.parse.urlencode({"output_channel": "latest", "execute_side_effects": "true"})
     path = urllib.parse.quote(conversation_id, safe=PATH_SAFE)
@@ -89,9 +99,13 @@ def append_events(api: RasaApi, conversation_id: str, events: Sequence[dict[str,
                 f"The Rasa server at {api.url} did not let the token write to {conversation_id!r} "
                 "(HTTP 403): ids with characters a URL path must escape cannot be addressed."
             ) from None
-        raise RasaApiError(f"The Rasa server at {api.url} did not accept the events: {error}") from None
+        raise RasaApiError(
+            f"The Rasa server at {api.url} did not accept the events: {error}"
+        ) from None
     except OSError as error:
-        raise RasaApiError(f"The Rasa server at {api.url} did not accept the events: {error}") from None
+        raise RasaApiError(
+            f"The Rasa server at {api.url} did not accept the events: {error}"
+        ) from None
 
 
 def counselor_message(text: str) -> dict[str, Any]:

@@ -84,8 +84,14 @@ def ensure_secret(environ: Mapping[str, str] = os.environ) -> str:
     raise SecretError(f"{path} exists but is empty: delete it, or put a secret in it")
 
 
-def mint_token(secret: str, *, username: str, role: str = "admin",
-               lifetime: timedelta = DEFAULT_LIFETIME, now: datetime | None = None) -> str:
+def mint_token(
+    secret: str,
+    *,
+    username: str,
+    role: str = "admin",
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    now: datetime | None = None,
+) -> str:
     """A signed token in the shape Rasa's `requires_auth` checks.
 
     Role "admin" may call every endpoint; role "user" only the endpoints of the conversation
@@ -102,12 +108,16 @@ def authorization_header(token: str) -> dict[str, str]:
 
 def admin_header(secret: str, lifetime: timedelta = DEFAULT_LIFETIME) -> dict[str, str]:
     """An `Authorization` header for operators' and tests' calls to any endpoint."""
-    return authorization_header(mint_token(secret, username="admin", role="admin", lifetime=lifetime))
+    return authorization_header(
+        mint_token(secret, username="admin", role="admin", lifetime=lifetime)
+    )
 
 
 def _checked(secret: str, source: str) -> str:
     if len(secret.encode("utf-8")) < MINIMUM_SECRET_BYTES:
-        raise SecretError(f"the Rasa API secret from {source} is shorter than {MINIMUM_SECRET_BYTES} "
-                          "bytes; make a longer one, e.g. `python -c 'import secrets; "
-                          "print(secrets.token_urlsafe(32))'`")
+        raise SecretError(
+            f"the Rasa API secret from {source} is shorter than {MINIMUM_SECRET_BYTES} "
+            "bytes; make a longer one, e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'`"
+        )
     return secret

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
@@ -161,7 +161,8 @@ def _purge_program_data(session: Session, before: datetime) -> ProgramDataPurge:
             )
         )
         outbox_ids.update(
-            event_id for event_id, payload in pending_handoff_messages
+            event_id
+            for event_id, payload in pending_handoff_messages
             if isinstance(payload, dict) and payload.get("handoff_id") in purged_handoffs
         )
     return ProgramDataPurge(
@@ -181,7 +182,7 @@ def _delete_where(session: Session, model: Any, column: Any, values: Iterable[in
     ordered = sorted(values)
     deleted = 0
     for start in range(0, len(ordered), _DELETE_CHUNK):
-        chunk = ordered[start:start + _DELETE_CHUNK]
+        chunk = ordered[start : start + _DELETE_CHUNK]
         deleted += session.execute(sa.delete(model).where(column.in_(chunk))).rowcount or 0
     return deleted
 
@@ -199,9 +200,12 @@ def _purge_tracker_store(connection: Connection, before: float) -> TrackerStoreP
     conversations = connection.scalar(count) or 0
     snapshots = 0
     if inspector.has_table(_snapshots.name):
-        snapshots = connection.execute(
-            sa.delete(_snapshots).where(_snapshots.c.sender_id.in_(stale))
-        ).rowcount or 0
+        snapshots = (
+            connection.execute(
+                sa.delete(_snapshots).where(_snapshots.c.sender_id.in_(stale))
+            ).rowcount
+            or 0
+        )
     events = (
         connection.execute(sa.delete(_events).where(_events.c.sender_id.in_(stale))).rowcount or 0
     )
@@ -209,7 +213,7 @@ def _purge_tracker_store(connection: Connection, before: float) -> TrackerStoreP
 
 
 def _missing_sqlite_file(url: URL) -> bool:
-    database: Optional[str] = url.database
+    database: str | None = url.database
     if url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
         return False
     return not os.path.exists(database)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from sqlalchemy import select
@@ -149,7 +149,7 @@ def _upsert_program(
     program.tuition_per_term_usd = int(tuition["amount_usd"])
     program.term_months = int(tuition["term_months"])
     program.tuition_quote = _quote(tuition)
-    transfer: Optional[Mapping[str, Any]] = entry.get("transfer")
+    transfer: Mapping[str, Any] | None = entry.get("transfer")
     program.transfer_text = transfer["text"] if transfer else None
     program.transfer_quote = _quote(transfer) if transfer else None
     program.certifications_note = entry["certifications_note"]["text"]
@@ -258,5 +258,3 @@ def _quote(entry: Mapping[str, Any]) -> str:
     if not quote:
         raise CatalogFileError(f"fact without a quote: {dict(entry)!r}")
     return str(quote)
-
-

@@ -8,13 +8,12 @@ and a student asking then must still be offered December 1.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
 
-def school_today(school_timezone: ZoneInfo, now: Optional[datetime] = None) -> date:
+def school_today(school_timezone: ZoneInfo, now: datetime | None = None) -> date:
     """The calendar date at the school for the instant `now` (default: the current time)."""
     instant = now or datetime.now(timezone.utc)
     if instant.tzinfo is None:

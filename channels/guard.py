@@ -25,7 +25,6 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
@@ -80,13 +79,14 @@ def button_payload_checked(text: str) -> str:
     if not text.startswith("/") or "{" not in text:
         return text
     try:
-        entities = json.loads(text[text.index("{"):])
+        entities = json.loads(text[text.index("{") :])
     except RecursionError:
         return text[1:]  # nested deeper than any button: Rasa's own parse would fail the same way
     except ValueError:
         return text  # Rasa ignores entities it cannot parse
     if isinstance(entities, dict) and all(
-        isinstance(value, str) and len(value) <= _LONGEST_ENTITY_VALUE for value in entities.values()
+        isinstance(value, str) and len(value) <= _LONGEST_ENTITY_VALUE
+        for value in entities.values()
     ):
         return text
     return text[1:]
@@ -128,16 +128,22 @@ class GuardSettings:
     client_id_key: bytes = b""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "GuardSettings":
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> GuardSettings:
         salt = (environ.get("CLIENT_ID_SALT") or "").encode()
         if not salt:
             # Per process: per-address counts and booking caps still work within one Rasa
             # server; replicas that must agree on a client are given one CLIENT_ID_SALT.
             salt = secrets.token_bytes(32)
         return cls(
-            max_message_chars=_positive_int(environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
-            max_request_bytes=_positive_int(environ, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
-            per_sender=tuple(_rate_limits(environ, "RATE_LIMIT_PER_SENDER", DEFAULT_RATE_LIMIT_PER_SENDER)),
+            max_message_chars=_positive_int(
+                environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS
+            ),
+            max_request_bytes=_positive_int(
+                environ, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES
+            ),
+            per_sender=tuple(
+                _rate_limits(environ, "RATE_LIMIT_PER_SENDER", DEFAULT_RATE_LIMIT_PER_SENDER)
+            ),
             per_address=tuple(
                 _rate_limits(environ, "RATE_LIMIT_PER_ADDRESS", DEFAULT_RATE_LIMIT_PER_ADDRESS)
             ),
@@ -159,20 +165,20 @@ class Refusal:
 class MessageGuard:
     """Length and rate checks shared by the REST and socket.io channels."""
 
-    def __init__(self, settings: Optional[GuardSettings] = None) -> None:
+    def __init__(self, settings: GuardSettings | None = None) -> None:
         self.settings = settings or GuardSettings.from_env()
         # The limiter holds its storage only through a weak reference: keep the strong one here.
         self._storage = storage_from_string(self.settings.storage_url)
         self._limiter = MovingWindowRateLimiter(self._storage)
 
-    def client_id(self, address: Optional[str]) -> Optional[str]:
+    def client_id(self, address: str | None) -> str | None:
         """An opaque, stable id for a client address (16 hex digits), or None without one."""
         if not address:
             return None
         digest = hashlib.blake2b(address.encode(), key=self.settings.client_id_key, digest_size=8)
         return digest.hexdigest()
 
-    def check(self, text: str, sender_id: str, client_id: Optional[str]) -> Optional[Refusal]:
+    def check(self, text: str, sender_id: str, client_id: str | None) -> Refusal | None:
         """None if the message may go on; otherwise the refusal to send back.
 
         Length is checked first and costs no rate-limit hit, so a student who pasted too much
@@ -188,16 +194,18 @@ class MessageGuard:
                 if not self._hit(item, scope, identity):
                     seconds = self._seconds_until_free(item, scope, identity)
                     logger.info("rate limit %s reached for a %s", item, scope)
-                    return Refusal(
-                        "rate_limited", SLOW_DOWN_REPLY.format(seconds=seconds), seconds
-                    )
+                    return Refusal("rate_limited", SLOW_DOWN_REPLY.format(seconds=seconds), seconds)
         return None
 
     def _hit(self, item: RateLimitItem, scope: str, identity: str) -> bool:
         try:
             return self._limiter.hit(item, scope, identity)
-        except Exception as error:  # the shared store is down: serve students rather than refuse all
-            logger.warning("rate-limit store unavailable (%s); message let through", type(error).__name__)
+        except (
+            Exception
+        ) as error:  # the shared store is down: serve students rather than refuse all
+            logger.warning(
+                "rate-limit store unavailable (%s); message let through", type(error).__name__
+            )
             return True
 
     def _seconds_until_free(self, item: RateLimitItem, scope: str, identity: str) -> int:

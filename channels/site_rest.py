@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Optional, Union
+from typing import Any
 
+import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -31,7 +32,6 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-import rasa.utils.endpoints
 from channels.guard import CLIENT_ID_KEY, MessageGuard, button_payload_checked, readable_text
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ SORRY_REPLY = "Sorry, I can't answer just now. Please try again in a minute."
 SENDER_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:@+-]{1,128}")
 
 
-def client_address(request: Request) -> Optional[str]:
+def client_address(request: Request) -> str | None:
     """The visitor's address: from the proxy's header where Sanic is told to trust one
     (SANIC_REAL_IP_HEADER / SANIC_PROXIES_COUNT, set only behind nginx), else the socket peer."""
     return request.remote_addr or request.ip or None
@@ -50,16 +50,14 @@ def client_address(request: Request) -> Optional[str]:
 class SiteRestInput(RestInput):
     """`RestInput` that validates, length-checks and rate-limits before understanding."""
 
-    def __init__(self, guard: Optional[MessageGuard] = None) -> None:
+    def __init__(self, guard: MessageGuard | None = None) -> None:
         self.guard = guard or MessageGuard()
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", type(self).__module__)
 
         @webhook.route("/", methods=["GET"])
@@ -67,11 +65,14 @@ class SiteRestInput(RestInput):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+        async def receive(request: Request) -> ResponseStream | HTTPResponse:
             payload, problem = self._payload(request)
             if problem:
                 return response.json({"error": problem}, status=400)
-            sender_id, text = payload["sender"], button_payload_checked(readable_text(payload["message"]))
+            sender_id, text = (
+                payload["sender"],
+                button_payload_checked(readable_text(payload["message"])),
+            )
             client_id = self.guard.client_id(client_address(request))
             refusal = self.guard.check(text, sender_id, client_id)
             if refusal is not None:
@@ -92,18 +93,22 @@ class SiteRestInput(RestInput):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
-                    UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata)
+                    UserMessage(
+                        text, collector, sender_id, input_channel=input_channel, metadata=metadata
+                    )
                 )
             except Exception:  # the student still gets an answer, the log the cause
                 logger.exception("rest: the message of %s could not be handled", sender_id)
                 if not collector.messages:
-                    return response.json([{"recipient_id": sender_id, "text": SORRY_REPLY}], status=503)
+                    return response.json(
+                        [{"recipient_id": sender_id, "text": SORRY_REPLY}], status=503
+                    )
             return response.json(collector.messages)
 
         return webhook
 
     @staticmethod
-    def _payload(request: Request) -> tuple[dict[str, Any], Optional[str]]:
+    def _payload(request: Request) -> tuple[dict[str, Any], str | None]:
         """The body's sender, message and metadata, or what is wrong with it."""
         try:
             body = request.json

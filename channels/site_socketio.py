@@ -47,7 +47,7 @@ import os
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Optional, Union
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -66,7 +66,7 @@ SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 WRONG_SESSION_REPLY = "This chat has expired. Please reload the page to start again."
 
 
-def parse_origins(value: Union[str, Iterable[str], None]) -> frozenset[str]:
+def parse_origins(value: str | Iterable[str] | None) -> frozenset[str]:
     """Normalise configured origins: split strings on spaces/commas, drop trailing slashes."""
     if value is None:
         return frozenset()
@@ -104,7 +104,7 @@ class SiteSocketIOInput(SocketIOInput):
         self.guard = MessageGuard()
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
         configured = credentials.get("allowed_origins")
@@ -114,11 +114,12 @@ class SiteSocketIOInput(SocketIOInput):
         if not channel.allowed_origins:
             logger.warning(
                 "socket.io: no allowed origins configured (allowed_origins or %s); "
-                "web pages cannot connect", ORIGINS_ENV_VAR,
+                "web pages cannot connect",
+                ORIGINS_ENV_VAR,
             )
         return channel
 
-    def is_allowed(self, origin: Optional[str]) -> bool:
+    def is_allowed(self, origin: str | None) -> bool:
         return origin is None or origin.rstrip("/") in self.allowed_origins
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -151,7 +152,7 @@ class SiteSocketIOInput(SocketIOInput):
         sio = self.sio
         parent_connect = sio.handlers[self.namespace or "/"]["connect"]
 
-        async def connect(sid: str, environ: dict, auth: Optional[dict] = None) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             accepted = await parent_connect(sid, environ, auth)  # the parent's optional JWT check
             if accepted is False:
                 return False
@@ -167,7 +168,7 @@ class SiteSocketIOInput(SocketIOInput):
     def _join_session_rooms(self) -> None:
         sio = self.sio
 
-        async def session_request(sid: str, data: Optional[dict] = None) -> None:
+        async def session_request(sid: str, data: dict | None = None) -> None:
             session_id = session_id_from(data)
             async with sio.session(sid, namespace=self.namespace) as session:
                 session["session_id"] = session_id  # the only session this socket may speak for
@@ -196,7 +197,9 @@ class SiteSocketIOInput(SocketIOInput):
             if self.session_persistence:
                 confirmed = session.get("session_id")
                 if confirmed is None or data.get("session_id") != confirmed:
-                    logger.warning("socket.io: refused a message for a session the socket does not hold")
+                    logger.warning(
+                        "socket.io: refused a message for a session the socket does not hold"
+                    )
                     await reply(sid, WRONG_SESSION_REPLY)
                     return
                 sender_id = confirmed
@@ -214,7 +217,9 @@ class SiteSocketIOInput(SocketIOInput):
             output = SocketIOOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(
-                    UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
+                    UserMessage(
+                        text, output, sender_id, input_channel=self.name(), metadata=metadata
+                    )
                 )
             except Exception:  # the student still hears something; the log has the cause
                 logger.exception("socket.io: a message could not be handled")

@@ -34,18 +34,36 @@ JWT_LEEWAY_SECONDS = 10
 def build_parser() -> argparse.ArgumentParser:
     """`rasa run`'s options that our start scripts use; none of them carries a secret."""
     from rasa.cli.arguments.default_arguments import add_logging_options
-    from rasa.shared.constants import DEFAULT_CREDENTIALS_PATH, DEFAULT_ENDPOINTS_PATH, DEFAULT_MODELS_PATH
+    from rasa.shared.constants import (
+        DEFAULT_CREDENTIALS_PATH,
+        DEFAULT_ENDPOINTS_PATH,
+        DEFAULT_MODELS_PATH,
+    )
 
-    parser = argparse.ArgumentParser(prog="python -m deploy.rasa_server", description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model", "-m", default=DEFAULT_MODELS_PATH, help="model archive or directory")
-    parser.add_argument("--endpoints", default=DEFAULT_ENDPOINTS_PATH, help="endpoints configuration")
-    parser.add_argument("--credentials", default=DEFAULT_CREDENTIALS_PATH, help="channel credentials")
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.rasa_server",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--model", "-m", default=DEFAULT_MODELS_PATH, help="model archive or directory"
+    )
+    parser.add_argument(
+        "--endpoints", default=DEFAULT_ENDPOINTS_PATH, help="endpoints configuration"
+    )
+    parser.add_argument(
+        "--credentials", default=DEFAULT_CREDENTIALS_PATH, help="channel credentials"
+    )
     parser.add_argument("--interface", "-i", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", "-p", type=int, default=5005, help="port to listen on")
-    parser.add_argument("--cors", nargs="*", help="origins allowed to call the server from a browser")
-    parser.add_argument("--enable-api", action="store_true",
-                        help="start the HTTP API (JWT; secret from RASA_JWT_SECRET or RASA_JWT_SECRET_FILE)")
+    parser.add_argument(
+        "--cors", nargs="*", help="origins allowed to call the server from a browser"
+    )
+    parser.add_argument(
+        "--enable-api",
+        action="store_true",
+        help="start the HTTP API (JWT; secret from RASA_JWT_SECRET or RASA_JWT_SECRET_FILE)",
+    )
     add_logging_options(parser)
     return parser
 
@@ -61,7 +79,9 @@ def max_request_bytes(environ: Mapping[str, str] = os.environ) -> int:
     return value
 
 
-def run_arguments(options: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> argparse.Namespace:
+def run_arguments(
+    options: argparse.Namespace, environ: Mapping[str, str] = os.environ
+) -> argparse.Namespace:
     """What `rasa run` would have parsed, with the JWT secret filled in from the environment."""
     secret = ensure_secret(environ) if options.enable_api else None
     return argparse.Namespace(
@@ -92,8 +112,9 @@ def configure_logging(log_level: int | None, logging_config_file: str | None) ->
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    configure_logging_and_warnings(log_level, logging_config_file, warn_only_once=True,
-                                   filter_repeated_logs=True)
+    configure_logging_and_warnings(
+        log_level, logging_config_file, warn_only_once=True, filter_repeated_logs=True
+    )
     tf_env.setup_tf_environment()
     tf_env.check_deterministic_ops()
     rasa.utils.io.configure_colored_logging(log_level)

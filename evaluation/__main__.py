@@ -29,7 +29,14 @@ from typing import Any
 
 from evaluation.end_to_end import evaluate_models
 from evaluation.rasa_steps import (
-    CONFIGS, REPO_ROOT, Rasa, core_results, nlu_results, scaled_config, write_confusions)
+    CONFIGS,
+    REPO_ROOT,
+    Rasa,
+    core_results,
+    nlu_results,
+    scaled_config,
+    write_confusions,
+)
 from evaluation.summary import render
 
 OUT = REPO_ROOT / "reports" / "eval"
@@ -44,7 +51,9 @@ def settings_from_environment() -> dict[str, Any]:
         "training_fraction": float(os.environ.get("EVAL_TRAINING_FRACTION", "0.8")),
         "reuse_models": bool(os.environ.get("EVAL_REUSE_MODELS")),
         "steps": set(os.environ.get("EVAL_STEPS", ",".join(STEPS)).split(",")),
-        "external_limit": int(os.environ["EVAL_EXTERNAL_LIMIT"]) if os.environ.get("EVAL_EXTERNAL_LIMIT") else None,
+        "external_limit": int(os.environ["EVAL_EXTERNAL_LIMIT"])
+        if os.environ.get("EVAL_EXTERNAL_LIMIT")
+        else None,
         "rasa": Path(os.environ.get("RASA", REPO_ROOT / ".venv/rasa/bin/rasa")),
     }
 
@@ -57,30 +66,69 @@ def main() -> None:
     steps = settings["steps"]
     for stale in STEPS:
         shutil.rmtree(OUT / stale, ignore_errors=True)
-    configs = {name: scaled_config(source, settings["epochs_scale"], OUT / "configs" / f"{name}.yml")
-               for name, source in CONFIGS.items()}
+    configs = {
+        name: scaled_config(source, settings["epochs_scale"], OUT / "configs" / f"{name}.yml")
+        for name, source in CONFIGS.items()
+    }
     results: dict[str, dict[str, Any]] = {name: {} for name in configs}
 
     # A fixed, seeded split of our own NLU data: every config trains on one part, is tested on the other.
     if "split" in steps:
         split_data = OUT / "split" / "data"
-        rasa("data", "split", "nlu", "--nlu", "data/nlu", "--random-seed", settings["seed"],
-             "--training-fraction", settings["training_fraction"], "--out", split_data)
+        rasa(
+            "data",
+            "split",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--random-seed",
+            settings["seed"],
+            "--training-fraction",
+            settings["training_fraction"],
+            "--out",
+            split_data,
+        )
         for name, config in configs.items():
-            model = rasa.train("nlu", config, models_dir, f"split-{name}",
-                               "--nlu", split_data / "training_data.yml")
+            model = rasa.train(
+                "nlu",
+                config,
+                models_dir,
+                f"split-{name}",
+                "--nlu",
+                split_data / "training_data.yml",
+            )
             report = OUT / "split" / name
-            rasa("test", "nlu", "--model", model, "--nlu", split_data / "test_data.yml",
-                 "--out", report)
+            rasa(
+                "test",
+                "nlu",
+                "--model",
+                model,
+                "--nlu",
+                split_data / "test_data.yml",
+                "--out",
+                report,
+            )
             results[name]["split"] = nlu_results(report)
-            write_confusions(results[name]["split"]["worst_confusions"],
-                             report / "worst_confusions.md")
+            write_confusions(
+                results[name]["split"]["worst_confusions"], report / "worst_confusions.md"
+            )
 
     # Cross-validation of our config only: it is the slowest step and the split already compares.
     if "cv" in steps:
         report = OUT / "cv" / "ours"
-        rasa("test", "nlu", "--nlu", "data/nlu", "--config", configs["ours"], "--cross-validation",
-             "--folds", settings["folds"], "--out", report)
+        rasa(
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            configs["ours"],
+            "--cross-validation",
+            "--folds",
+            settings["folds"],
+            "--out",
+            report,
+        )
         results["ours"]["cv"] = nlu_results(report)
         write_confusions(results["ours"]["cv"]["worst_confusions"], report / "worst_confusions.md")
 
@@ -89,25 +137,55 @@ def main() -> None:
     # components an earlier `make train` or another config already trained.
     full_models = {}
     for name, config in (configs if steps & {"core", "external"} else {}).items():
-        full_models[name] = rasa.train("", config, models_dir, f"full-{name}",
-                                       "--domain", "domain.yml", "--data", "data", "--force")
+        full_models[name] = rasa.train(
+            "",
+            config,
+            models_dir,
+            f"full-{name}",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--force",
+        )
         results[name]["full_train_seconds"] = rasa.training_seconds[f"full-{name}"]
         if "core" in steps:
             report = OUT / "core" / name
-            rasa("test", "core", "--stories", "tests/stories", "--model", full_models[name],
-                 "--out", report)
+            rasa(
+                "test",
+                "core",
+                "--stories",
+                "tests/stories",
+                "--model",
+                full_models[name],
+                "--out",
+                report,
+            )
             results[name]["core"] = core_results(report)
 
-    external = (evaluate_models(full_models, OUT / "external", settings["external_limit"])
-                if "external" in steps else {})
+    external = (
+        evaluate_models(full_models, OUT / "external", settings["external_limit"])
+        if "external" in steps
+        else {}
+    )
     for name in configs:
         results[name]["external"] = external.get(name, {})
 
     runtime_minutes = (time.monotonic() - started) / 60
-    printable = {key: sorted(value) if isinstance(value, set) else
-                 str(value) if isinstance(value, Path) else value for key, value in settings.items()}
-    (OUT / "results.json").write_text(json.dumps(
-        {"settings": printable, "runtime_minutes": runtime_minutes, "results": results}, indent=2))
+    printable = {
+        key: sorted(value)
+        if isinstance(value, set)
+        else str(value)
+        if isinstance(value, Path)
+        else value
+        for key, value in settings.items()
+    }
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {"settings": printable, "runtime_minutes": runtime_minutes, "results": results},
+            indent=2,
+        )
+    )
     summary = render(results, settings, runtime_minutes)
     (OUT / "SUMMARY.md").write_text(summary)
     print(summary)

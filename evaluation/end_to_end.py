@@ -12,17 +12,26 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from evaluation.rasa_steps import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
 
 from external_set import (  # noqa: E402  (needs the sys.path entry above)
-    COUNSELOR_LABELS, EXTERNAL_DIR, RIGHT_CONTENT, Outcome, ReplyKind, ask, kind_counts,
-    read_lines, score)
+    COUNSELOR_LABELS,
+    EXTERNAL_DIR,
+    RIGHT_CONTENT,
+    Outcome,
+    ReplyKind,
+    ask,
+    kind_counts,
+    read_lines,
+    score,
+)
 from servers import Servers  # noqa: E402
 
 
@@ -53,7 +62,7 @@ def spread(lines: list, limit: int | None) -> list:
     """
     if limit is None or limit >= len(lines):
         return lines
-    return lines[::len(lines) // limit][:limit]
+    return lines[:: len(lines) // limit][:limit]
 
 
 def rate(count: int, total: int) -> float | None:
@@ -84,8 +93,9 @@ def external_results(heldout: list[Outcome], oos: list[Outcome]) -> dict[str, An
         "in_scope_right": share(in_scope, lambda o: o.correct),
         "in_scope_total": len(in_scope),
         "declined_by_mistake": share(mistaken, lambda o: o.declined),
-        "heldout_oos_out_of_scope": share([o for o in heldout if o.label == "out_of_scope"],
-                                          of_kind("out_of_scope")),
+        "heldout_oos_out_of_scope": share(
+            [o for o in heldout if o.label == "out_of_scope"], of_kind("out_of_scope")
+        ),
         "oos_out_of_scope": share(oos, of_kind("out_of_scope")),
         "oos_catalog_fact": share(oos, lambda o: o.catalog_fact),
         "oos_counselor_offer": share(oos, of_kind("counselor_offer")),
@@ -93,9 +103,13 @@ def external_results(heldout: list[Outcome], oos: list[Outcome]) -> dict[str, An
         "oos_total": len(oos),
         "oos_kinds": kind_counts(oos),
         "in_scope_kinds": kind_counts(in_scope),
-        "per_label": {label: {"right": sum(o.correct for o in heldout if o.label == label),
-                              "total": sum(o.label == label for o in heldout)}
-                      for label in labels},
+        "per_label": {
+            label: {
+                "right": sum(o.correct for o in heldout if o.label == label),
+                "total": sum(o.label == label for o in heldout),
+            }
+            for label in labels
+        },
     }
 
 
@@ -107,8 +121,11 @@ def ambiguous_decision(servers: Servers, text: str, candidates: list[str]) -> di
     was, or says it did something else, for the team to judge line by line.
     """
     reply = ask(servers, text, prefix="ambiguous")
-    served = [label for label in candidates
-              if label in RIGHT_CONTENT and RIGHT_CONTENT[label](reply.text, reply.actions)]
+    served = [
+        label
+        for label in candidates
+        if label in RIGHT_CONTENT and RIGHT_CONTENT[label](reply.text, reply.actions)
+    ]
     if served:
         decision = "answered as " + " + ".join(served)
     elif reply.kind != "answer":
@@ -128,7 +145,9 @@ def resident_memory_mb(pid: int, proc: Path = Path("/proc")) -> float | None:
         status = (proc / str(pid) / "status").read_text()
     except OSError:
         return None
-    rss_kb = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    rss_kb = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), None
+    )
     return None if rss_kb is None else int(rss_kb) / 1024
 
 
@@ -136,10 +155,21 @@ def write_outcomes(outcomes: list[Outcome], path: Path) -> None:
     """Every scored line with the bot's actions, so a wrong answer can be looked up."""
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["text", "label", "correct", "kind", "catalog_fact", "actions", "responses"])
+        writer.writerow(
+            ["text", "label", "correct", "kind", "catalog_fact", "actions", "responses"]
+        )
         for o in outcomes:
-            writer.writerow([o.text, o.label, o.correct, o.kind, o.catalog_fact,
-                             " ".join(o.actions), " ".join(o.responses)])
+            writer.writerow(
+                [
+                    o.text,
+                    o.label,
+                    o.correct,
+                    o.kind,
+                    o.catalog_fact,
+                    " ".join(o.actions),
+                    " ".join(o.responses),
+                ]
+            )
 
 
 def read_ambiguous() -> list[dict[str, str]]:
@@ -174,9 +204,15 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
             try:
                 heldout, oos = score(servers, heldout_lines), score(servers, oos_lines)
                 latencies = list(servers.turn_seconds)
-                ambiguous = [{**row, **ambiguous_decision(servers, row["text"],
-                                                          row["candidate_labels"].split("|"))}
-                             for row in ambiguous_lines]
+                ambiguous = [
+                    {
+                        **row,
+                        **ambiguous_decision(
+                            servers, row["text"], row["candidate_labels"].split("|")
+                        ),
+                    }
+                    for row in ambiguous_lines
+                ]
                 rss_mb = resident_memory_mb(servers.processes["rasa"].pid)
             finally:
                 servers.stop("rasa")
@@ -188,7 +224,9 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
                 "latency_median_ms": 1000 * statistics.median(latencies),
                 "latency_p95_ms": 1000 * percentile(latencies, 0.95),
                 "rasa_rss_mb": rss_mb,
-                "ambiguous_decisions": dict(sorted(Counter(row["decision"] for row in ambiguous).items())),
+                "ambiguous_decisions": dict(
+                    sorted(Counter(row["decision"] for row in ambiguous).items())
+                ),
             }
     finally:
         servers.stop_all()
@@ -201,4 +239,3 @@ def write_ambiguous(rows: list[dict[str, str]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns, delimiter="\t", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-

@@ -37,8 +37,12 @@ from evaluation.rasa_steps import REPO_ROOT
 
 OUT_OF_SCOPE = "out_of_scope"
 # Intents whose honest answer is "the catalog doesn't cover that": not a wrong answer to give.
-COUNSELOR_INTENTS = {"ask_admission_requirements", "ask_financial_aid", "ask_housing",
-                     "ask_other_enrollment_topic"}
+COUNSELOR_INTENTS = {
+    "ask_admission_requirements",
+    "ask_financial_aid",
+    "ask_housing",
+    "ask_other_enrollment_topic",
+}
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 AMBIGUITY_THRESHOLDS = (0.0, 0.05, 0.1)
 
@@ -63,21 +67,33 @@ def load_examples(nlu_dir: Path) -> Examples:
     texts = [text for text, _ in pairs]
     nlp = spacy.load("en_core_web_md")
     spacy_vectors = np.array([doc.vector for doc in nlp.pipe(texts)])
-    return Examples(np.array(texts, dtype=object), np.array([i for _, i in pairs]),
-                    shared_encoder().encode(texts), normalize(spacy_vectors))
+    return Examples(
+        np.array(texts, dtype=object),
+        np.array([i for _, i in pairs]),
+        shared_encoder().encode(texts),
+        normalize(spacy_vectors),
+    )
 
 
-def _matrix(examples: Examples, rows: np.ndarray, vectorizers: list[CountVectorizer],
-            fit: bool, dense_weight: float) -> scipy.sparse.csr_matrix:
+def _matrix(
+    examples: Examples,
+    rows: np.ndarray,
+    vectorizers: list[CountVectorizer],
+    fit: bool,
+    dense_weight: float,
+) -> scipy.sparse.csr_matrix:
     texts = examples.texts[rows]
     sparse = [normalize(v.fit_transform(texts) if fit else v.transform(texts)) for v in vectorizers]
-    dense = [scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight),
-             scipy.sparse.csr_matrix(examples.spacy[rows] * dense_weight)]
+    dense = [
+        scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight),
+        scipy.sparse.csr_matrix(examples.spacy[rows] * dense_weight),
+    ]
     return scipy.sparse.hstack(sparse + dense).tocsr()
 
 
-def out_of_fold(examples: Examples, c: float, dense_weight: float, folds: int,
-                seed: int) -> np.ndarray:
+def out_of_fold(
+    examples: Examples, c: float, dense_weight: float, folds: int, seed: int
+) -> np.ndarray:
     """Out-of-fold class probabilities (columns in sorted intent order)."""
     classes = np.unique(examples.intents)
     probabilities = np.zeros((len(examples.intents), len(classes)))
@@ -85,9 +101,12 @@ def out_of_fold(examples: Examples, c: float, dense_weight: float, folds: int,
     for train, test in splitter.split(examples.texts, examples.intents):
         vectorizers = [CountVectorizer(), CountVectorizer(analyzer="char_wb", ngram_range=(1, 4))]
         model = LogisticRegression(C=c, max_iter=300, class_weight="balanced")
-        model.fit(_matrix(examples, train, vectorizers, True, dense_weight), examples.intents[train])
+        model.fit(
+            _matrix(examples, train, vectorizers, True, dense_weight), examples.intents[train]
+        )
         probabilities[np.ix_(test, np.searchsorted(classes, model.classes_))] = model.predict_proba(
-            _matrix(examples, test, vectorizers, False, dense_weight))
+            _matrix(examples, test, vectorizers, False, dense_weight)
+        )
     return probabilities
 
 
@@ -106,13 +125,20 @@ def threshold_table(intents: np.ndarray, probabilities: np.ndarray) -> list[dict
     for threshold, ambiguity in itertools.product(THRESHOLDS, AMBIGUITY_THRESHOLDS):
         declined = (top < threshold) | (gap < ambiguity) | (predicted == OUT_OF_SCOPE)
         answered_as_topic = ~declined
-        rows.append({
-            "threshold": threshold, "ambiguity": ambiguity,
-            "in_scope_right": float(np.mean(~declined[in_scope] & (predicted == intents)[in_scope])),
-            "in_scope_declined": float(np.mean(declined[in_scope])),
-            "in_scope_wrong": float(np.mean(~declined[in_scope] & (predicted != intents)[in_scope])),
-            "off_topic_answered": float(np.mean(answered_as_topic[off_topic])),
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                "ambiguity": ambiguity,
+                "in_scope_right": float(
+                    np.mean(~declined[in_scope] & (predicted == intents)[in_scope])
+                ),
+                "in_scope_declined": float(np.mean(declined[in_scope])),
+                "in_scope_wrong": float(
+                    np.mean(~declined[in_scope] & (predicted != intents)[in_scope])
+                ),
+                "off_topic_answered": float(np.mean(answered_as_topic[off_topic])),
+            }
+        )
     return rows
 
 
@@ -141,30 +167,46 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "nlu-settings.md")
     args = parser.parse_args()
     examples = load_examples(REPO_ROOT / "data" / "nlu")
-    lines = [f"# Intent classifier settings: {args.folds}-fold CV on data/nlu "
-             f"({len(examples.texts)} examples, {len(set(examples.intents))} intents)", "",
-             "| C | dense_weight | macro-F1 | accuracy |", "| --- | --- | --- | --- |"]
+    lines = [
+        f"# Intent classifier settings: {args.folds}-fold CV on data/nlu "
+        f"({len(examples.texts)} examples, {len(set(examples.intents))} intents)",
+        "",
+        "| C | dense_weight | macro-F1 | accuracy |",
+        "| --- | --- | --- | --- |",
+    ]
     best = None
     for c, weight in itertools.product(args.c, args.dense_weight):
         probabilities = out_of_fold(examples, c, weight, args.folds, args.seed)
         predicted = np.unique(examples.intents)[probabilities.argmax(axis=1)]
         macro = f1_score(examples.intents, predicted, average="macro")
-        lines.append(f"| {c:g} | {weight:g} | {macro:.2%} | {np.mean(predicted == examples.intents):.2%} |")
+        lines.append(
+            f"| {c:g} | {weight:g} | {macro:.2%} | {np.mean(predicted == examples.intents):.2%} |"
+        )
         print(lines[-1], flush=True)
         if best is None or macro > best[0]:
             best = (macro, c, weight, probabilities)
     macro, c, weight, probabilities = best
-    lines += ["", f"## Fallback thresholds at C={c:g}, dense_weight={weight:g}", "",
-              "| threshold | ambiguity | in-scope right | in-scope declined | in-scope wrong "
-              "| off-topic answered as a topic |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        f"## Fallback thresholds at C={c:g}, dense_weight={weight:g}",
+        "",
+        "| threshold | ambiguity | in-scope right | in-scope declined | in-scope wrong "
+        "| off-topic answered as a topic |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     table = threshold_table(examples.intents, probabilities)
-    lines += [f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
-              f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | {r['off_topic_answered']:.1%} |"
-              for r in table]
+    lines += [
+        f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
+        f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | {r['off_topic_answered']:.1%} |"
+        for r in table
+    ]
     choice = recommended(table)
-    lines += ["", f"Recommended (fewest off-topic answered with at most "
-              f"{MAX_IN_SCOPE_DECLINED:.0%} of in-scope declined): threshold "
-              f"{choice['threshold']:.2f}, ambiguity_threshold {choice['ambiguity']:.2f}."]
+    lines += [
+        "",
+        f"Recommended (fewest off-topic answered with at most "
+        f"{MAX_IN_SCOPE_DECLINED:.0%} of in-scope declined): threshold "
+        f"{choice['threshold']:.2f}, ambiguity_threshold {choice['ambiguity']:.2f}.",
+    ]
     lines += ["", "## Most confused (true -> predicted: count)", ""]
     lines += [f"- {t} -> {p}: {n}" for (t, p), n in confusions(examples.intents, probabilities)]
     args.out.parent.mkdir(parents=True, exist_ok=True)

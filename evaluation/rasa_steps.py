@@ -78,8 +78,16 @@ class Rasa:
             self.training_seconds[name] = None
             return model
         started = time.monotonic()
-        self(*(["train", kind] if kind else ["train"]), "--config", config, *data,
-             "--out", out, "--fixed-model-name", name)
+        self(
+            *(["train", kind] if kind else ["train"]),
+            "--config",
+            config,
+            *data,
+            "--out",
+            out,
+            "--fixed-model-name",
+            name,
+        )
         self.training_seconds[name] = time.monotonic() - started
         return model
 
@@ -102,8 +110,11 @@ def program_f1(entity_report: dict[str, Any]) -> float | None:
 
 def entity_reports(out: Path) -> dict[str, dict[str, Any]]:
     """Every entity extractor's report in a `rasa test nlu` output folder, by extractor name."""
-    return {path.name.removesuffix("_report.json"): read_json(path)
-            for path in sorted(out.glob("*_report.json")) if path.name not in NON_ENTITY_REPORTS}
+    return {
+        path.name.removesuffix("_report.json"): read_json(path)
+        for path in sorted(out.glob("*_report.json"))
+        if path.name not in NON_ENTITY_REPORTS
+    }
 
 
 def nlu_results(out: Path) -> dict[str, Any]:
@@ -132,9 +143,12 @@ def worst_confusions(intent_report: dict[str, Any], top: int = 10) -> list[tuple
     Rasa's intent report lists, for each label, what it was mistaken for; this flattens
     that into the few pairs worth writing training data for.
     """
-    pairs = [(label, other, int(count))
-             for label, row in intent_report.items() if isinstance(row, dict)
-             for other, count in (row.get("confused_with") or {}).items()]
+    pairs = [
+        (label, other, int(count))
+        for label, row in intent_report.items()
+        if isinstance(row, dict)
+        for other, count in (row.get("confused_with") or {}).items()
+    ]
     return sorted(pairs, key=lambda pair: -pair[2])[:top]
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 # The report's columns, in order: ours, the config it replaced, Rasa's default.
 CONFIG_NAMES = ("ours", "previous", "default")
@@ -74,43 +75,89 @@ class Measure:
 
 
 TARGETS = [
-    Measure("Cross-validation, ours only: intent macro-F1", lambda r: r["cv"]["intent_macro_f1"],
-            target=0.92),
+    Measure(
+        "Cross-validation, ours only: intent macro-F1",
+        lambda r: r["cv"]["intent_macro_f1"],
+        target=0.92,
+    ),
     Measure("Held-out split: intent macro-F1", lambda r: r["split"]["intent_macro_f1"]),
-    Measure("Held-out split: program entity F1 (the extractor the config relies on)",
-            lambda r: r["split"]["program_entity_f1"], target=0.97),
-    Measure("External: in-scope lines with the right content",
-            lambda r: r["external"]["in_scope_right"], target=0.92),
-    Measure("External: in-scope lines declined by mistake (any kind)",
-            lambda r: r["external"]["declined_by_mistake"], higher_is_better=False, target=0.04),
-    Measure("External: oos.tsv lines given a real out-of-scope reply",
-            lambda r: r["external"]["oos_out_of_scope"], target=0.92),
-    Measure("External: oos.tsv lines given a catalog fact",
-            lambda r: r["external"]["oos_catalog_fact"], higher_is_better=False, target=0.02),
-    Measure("Test stories: conversation accuracy",
-            lambda r: r["core"]["conversation_accuracy"], target=1.0),
-    Measure("Cost: REST turn latency p50 (external scoring)",
-            lambda r: r["external"]["latency_median_ms"], higher_is_better=False, fmt=_ms,
-            target=1.2, of_previous=True),
-    Measure("Cost: Rasa server resident memory (after the external set)",
-            lambda r: r["external"]["rasa_rss_mb"], higher_is_better=False, fmt=_mib,
-            target=1.0, of_previous=True),
-    Measure("Cost: full `rasa train` wall time", lambda r: r["full_train_seconds"],
-            higher_is_better=False, fmt=_seconds, target=120),
+    Measure(
+        "Held-out split: program entity F1 (the extractor the config relies on)",
+        lambda r: r["split"]["program_entity_f1"],
+        target=0.97,
+    ),
+    Measure(
+        "External: in-scope lines with the right content",
+        lambda r: r["external"]["in_scope_right"],
+        target=0.92,
+    ),
+    Measure(
+        "External: in-scope lines declined by mistake (any kind)",
+        lambda r: r["external"]["declined_by_mistake"],
+        higher_is_better=False,
+        target=0.04,
+    ),
+    Measure(
+        "External: oos.tsv lines given a real out-of-scope reply",
+        lambda r: r["external"]["oos_out_of_scope"],
+        target=0.92,
+    ),
+    Measure(
+        "External: oos.tsv lines given a catalog fact",
+        lambda r: r["external"]["oos_catalog_fact"],
+        higher_is_better=False,
+        target=0.02,
+    ),
+    Measure(
+        "Test stories: conversation accuracy",
+        lambda r: r["core"]["conversation_accuracy"],
+        target=1.0,
+    ),
+    Measure(
+        "Cost: REST turn latency p50 (external scoring)",
+        lambda r: r["external"]["latency_median_ms"],
+        higher_is_better=False,
+        fmt=_ms,
+        target=1.2,
+        of_previous=True,
+    ),
+    Measure(
+        "Cost: Rasa server resident memory (after the external set)",
+        lambda r: r["external"]["rasa_rss_mb"],
+        higher_is_better=False,
+        fmt=_mib,
+        target=1.0,
+        of_previous=True,
+    ),
+    Measure(
+        "Cost: full `rasa train` wall time",
+        lambda r: r["full_train_seconds"],
+        higher_is_better=False,
+        fmt=_seconds,
+        target=120,
+    ),
 ]
 
 # Which extractor the headline program entity F1 came from; each extractor's own F1 follows it.
-ENTITY_SOURCE = Measure("Held-out split: program entity F1 taken from",
-                        lambda r: r["split"]["entity_extractor"], fmt=_text)
+ENTITY_SOURCE = Measure(
+    "Held-out split: program entity F1 taken from",
+    lambda r: r["split"]["entity_extractor"],
+    fmt=_text,
+)
 
 INFORMATIVE = [
     Measure("Cross-validation: program entity F1", lambda r: r["cv"]["program_entity_f1"]),
-    Measure("External: oos.tsv lines given the counselor offer",
-            lambda r: r["external"]["oos_counselor_offer"]),
-    Measure("External: oos.tsv lines given \"Did you mean\"",
-            lambda r: r["external"]["oos_did_you_mean"]),
-    Measure("External: heldout.tsv out_of_scope lines given a real out-of-scope reply",
-            lambda r: r["external"]["heldout_oos_out_of_scope"]),
+    Measure(
+        "External: oos.tsv lines given the counselor offer",
+        lambda r: r["external"]["oos_counselor_offer"],
+    ),
+    Measure(
+        'External: oos.tsv lines given "Did you mean"', lambda r: r["external"]["oos_did_you_mean"]
+    ),
+    Measure(
+        "External: heldout.tsv out_of_scope lines given a real out-of-scope reply",
+        lambda r: r["external"]["heldout_oos_out_of_scope"],
+    ),
     Measure("Test stories: action macro-F1", lambda r: r["core"]["action_macro_f1"]),
     Measure("REST turn latency p95", lambda r: r["external"]["latency_p95_ms"], fmt=_ms),
 ]
@@ -139,16 +186,23 @@ def _values(measure: Measure, results: dict[str, Any]) -> dict[str, Any]:
 
 def target_rows(results: dict[str, Any]) -> list[str]:
     """The main table: every measure with its target, met or not, and ours against both."""
-    lines = ["| measure | target | ours | met | previous | default | ours beats both |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| measure | target | ours | met | previous | default | ours beats both |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for measure in TARGETS:
         values = _values(measure, results)
         ours, previous, default = (values[name] for name in CONFIG_NAMES)
-        met = ("-" if measure.target is None else
-               _met(ours, measure.limit(previous), measure.higher_is_better))
-        lines.append(f"| {measure.what} | {measure.describe_target()} | {measure.fmt(ours)} | {met}"
-                     f" | {measure.fmt(previous)} | {measure.fmt(default)}"
-                     f" | {_beats_both(ours, [previous, default], measure.higher_is_better)} |")
+        met = (
+            "-"
+            if measure.target is None
+            else _met(ours, measure.limit(previous), measure.higher_is_better)
+        )
+        lines.append(
+            f"| {measure.what} | {measure.describe_target()} | {measure.fmt(ours)} | {met}"
+            f" | {measure.fmt(previous)} | {measure.fmt(default)}"
+            f" | {_beats_both(ours, [previous, default], measure.higher_is_better)} |"
+        )
     return lines
 
 
@@ -156,19 +210,27 @@ def extractor_measures(results: dict[str, Any]) -> list[Measure]:
     """A row per entity extractor any config's split report scored, so DIET and our lookup
     extraction are compared on the same lines."""
     splits = [(config or {}).get("split") or {} for config in results.values()]
-    names = sorted({name for split in splits
-                    for name in split.get("program_entity_f1_by_extractor") or {}})
-    return [Measure(f"Held-out split: program entity F1, {name}",
-                    lambda r, name=name: r["split"]["program_entity_f1_by_extractor"][name])
-            for name in names]
+    names = sorted(
+        {name for split in splits for name in split.get("program_entity_f1_by_extractor") or {}}
+    )
+    return [
+        Measure(
+            f"Held-out split: program entity F1, {name}",
+            lambda r, name=name: r["split"]["program_entity_f1_by_extractor"][name],
+        )
+        for name in names
+    ]
 
 
 def informative_rows(results: dict[str, Any]) -> list[str]:
     lines = ["| also measured | ours | previous | default |", "| --- | --- | --- | --- |"]
     for measure in [ENTITY_SOURCE, *extractor_measures(results), *INFORMATIVE]:
         values = _values(measure, results)
-        lines.append(f"| {measure.what} | " + " | ".join(measure.fmt(values[name])
-                                                         for name in CONFIG_NAMES) + " |")
+        lines.append(
+            f"| {measure.what} | "
+            + " | ".join(measure.fmt(values[name]) for name in CONFIG_NAMES)
+            + " |"
+        )
     return lines
 
 
@@ -180,8 +242,10 @@ def _count(external: dict[str, Any], counts_key: str, total_key: str, kind: str)
 
 
 # The line sets the kinds table counts: (shown as, counts in results, their total in results).
-KIND_TABLE_LINES = (("oos.tsv", "oos_kinds", "oos_total"),
-                    ("heldout.tsv in-scope", "in_scope_kinds", "in_scope_total"))
+KIND_TABLE_LINES = (
+    ("oos.tsv", "oos_kinds", "oos_total"),
+    ("heldout.tsv in-scope", "in_scope_kinds", "in_scope_total"),
+)
 
 
 def kind_rows(results: dict[str, Any]) -> list[str]:
@@ -190,32 +254,48 @@ def kind_rows(results: dict[str, Any]) -> list[str]:
     rows = []
     for what, counts_key, total_key in KIND_TABLE_LINES:
         kinds = next((list(e[counts_key]) for e in externals if e.get(counts_key)), [])
-        rows += [f"| {what} | {kind} | "
-                 + " | ".join(_count(e, counts_key, total_key, kind) for e in externals) + " |"
-                 for kind in kinds]
+        rows += [
+            f"| {what} | {kind} | "
+            + " | ".join(_count(e, counts_key, total_key, kind) for e in externals)
+            + " |"
+            for kind in kinds
+        ]
     if not rows:
         return ["- not run"]
-    return ["| lines | reply | ours | previous | default |", "| --- | --- | --- | --- | --- |", *rows]
+    return [
+        "| lines | reply | ours | previous | default |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+    ]
 
 
 def _smoke(settings: dict[str, Any]) -> bool:
-    return (settings["epochs_scale"] != 1.0 or settings["folds"] < 5
-            or settings["external_limit"] is not None or len(settings["steps"]) < 4)
+    return (
+        settings["epochs_scale"] != 1.0
+        or settings["folds"] < 5
+        or settings["external_limit"] is not None
+        or len(settings["steps"]) < 4
+    )
 
 
 def header(settings: dict[str, Any], runtime_minutes: float) -> list[str]:
     lines = ["# Understanding quality: `make eval` summary", ""]
     if _smoke(settings):
-        lines += [f"> **Smoke run** (EVAL_EPOCHS_SCALE={settings['epochs_scale']}, "
-                  f"EVAL_FOLDS={settings['folds']}, EVAL_STEPS={','.join(sorted(settings['steps']))}, "
-                  f"EVAL_EXTERNAL_LIMIT={settings['external_limit']}): proves the pipeline "
-                  "runs; these are **not** headline numbers.", ""]
+        lines += [
+            f"> **Smoke run** (EVAL_EPOCHS_SCALE={settings['epochs_scale']}, "
+            f"EVAL_FOLDS={settings['folds']}, EVAL_STEPS={','.join(sorted(settings['steps']))}, "
+            f"EVAL_EXTERNAL_LIMIT={settings['external_limit']}): proves the pipeline "
+            "runs; these are **not** headline numbers.",
+            "",
+        ]
     return lines + [
         f"Folds {settings['folds']}, epochs x{settings['epochs_scale']}, split seed "
         f"{settings['seed']} ({settings['training_fraction']:.0%} train), "
         f"runtime {runtime_minutes:.0f} min. Targets from issue 16. Configs: ours (config.yml), "
         "previous (evaluation/previous_config.yml, the pipeline before the sentence encoder), "
-        "default (evaluation/default_config.yml, Rasa's default).", ""]
+        "default (evaluation/default_config.yml, Rasa's default).",
+        "",
+    ]
 
 
 def ours_details(ours: dict[str, Any]) -> list[str]:
@@ -225,22 +305,39 @@ def ours_details(ours: dict[str, Any]) -> list[str]:
     lines += [f"- {label} -> {other}: {count}" for label, other, count in pairs[:5]] or ["- none"]
     lines += ["", "## External set, right content per label (ours)", ""]
     per_label = _lookup(lambda r: r["external"]["per_label"], ours) or {}
-    lines += [f"- {label}: {row['right']}/{row['total']}"
-              for label, row in per_label.items()] or ["- not run"]
+    lines += [f"- {label}: {row['right']}/{row['total']}" for label, row in per_label.items()] or [
+        "- not run"
+    ]
     decisions = _lookup(lambda r: r["external"]["ambiguous_decisions"], ours) or {}
-    lines += ["", "## heldout_ambiguous.tsv (ours; per line in external/ours_heldout_ambiguous.tsv)", ""]
-    return lines + ([f"- {decision}: {count}" for decision, count in decisions.items()] or ["- not run"])
+    lines += [
+        "",
+        "## heldout_ambiguous.tsv (ours; per line in external/ours_heldout_ambiguous.tsv)",
+        "",
+    ]
+    return lines + (
+        [f"- {decision}: {count}" for decision, count in decisions.items()] or ["- not run"]
+    )
 
 
 def render(results: dict[str, Any], settings: dict[str, Any], runtime_minutes: float) -> str:
-    lines = [*header(settings, runtime_minutes), *target_rows(results), "",
-             *informative_rows(results), "",
-             "## Kinds of reply on the external set", "",
-             "Only \"answer\" answers; the counselor offer is the right answer for the in-scope "
-             "labels ask_admission_requirements and ask_financial_aid.", "",
-             *kind_rows(results), "",
-             *ours_details(results.get("ours") or {}), "",
-             "Details: `split/`, `cv/` (reports and PNG plots per config), `core/`, "
-             "`external/` (every line with the bot's actions, responses and kind of reply), "
-             "`results.json`.", ""]
+    lines = [
+        *header(settings, runtime_minutes),
+        *target_rows(results),
+        "",
+        *informative_rows(results),
+        "",
+        "## Kinds of reply on the external set",
+        "",
+        'Only "answer" answers; the counselor offer is the right answer for the in-scope '
+        "labels ask_admission_requirements and ask_financial_aid.",
+        "",
+        *kind_rows(results),
+        "",
+        *ours_details(results.get("ours") or {}),
+        "",
+        "Details: `split/`, `cv/` (reports and PNG plots per config), `core/`, "
+        "`external/` (every line with the bot's actions, responses and kind of reply), "
+        "`results.json`.",
+        "",
+    ]
     return "\n".join(lines)

@@ -26,16 +26,37 @@ from typing import Any
 
 from benchmarks.harness import MODEL
 from benchmarks.stats import ratio
-from fuzzing import cases, driver, long_message, report, rest_client, server_logs, socketio_client, visitor
-from fuzzing.config import BULK_RATE_LIMITS, REPO_ROOT, FuzzConfig, describe_limits, run_limits, site_origins
+from fuzzing import (
+    cases,
+    driver,
+    long_message,
+    report,
+    rest_client,
+    server_logs,
+    socketio_client,
+    visitor,
+)
+from fuzzing.config import (
+    BULK_RATE_LIMITS,
+    REPO_ROOT,
+    FuzzConfig,
+    describe_limits,
+    run_limits,
+    site_origins,
+)
 from fuzzing.servers import ConfiguredServers
 
 PROGRESS_EVERY = 1000
 BURST_SERVER = "rasa-burst"  # the burst's Rasa server, and its log's name
 # Loopback addresses the server sees as other visitors (Linux routes all of 127/8 to lo).
 BURST_ADDRESS, VISITOR_ADDRESS, WARM_UP_ADDRESS = "127.0.0.1", "127.0.0.2", "127.0.0.3"
-WARM_UP_QUESTIONS = ("hello", visitor.QUESTION, "can an advisor call me?", "asdf qwer zxcv",
-                     "how long does computer science take?")
+WARM_UP_QUESTIONS = (
+    "hello",
+    visitor.QUESTION,
+    "can an advisor call me?",
+    "asdf qwer zxcv",
+    "how long does computer science take?",
+)
 
 
 def log(message: str) -> None:
@@ -50,20 +71,30 @@ async def warm_up(base_url: str) -> None:
             await visitor.ask(client, base_url, "warm-up", question)
 
 
-async def bulk_phase(servers: ConfiguredServers, config: FuzzConfig, plan: cases.Plan, origin: str,
-                     results: dict[str, Any]) -> None:
+async def bulk_phase(
+    servers: ConfiguredServers,
+    config: FuzzConfig,
+    plan: cases.Plan,
+    origin: str,
+    results: dict[str, Any],
+) -> None:
     base_url = servers.rasa_url
     await warm_up(base_url)
     log(f"normal visitor alone for {config.visitor_seconds:g} s (the baseline)")
     async with rest_client.session(VISITOR_ADDRESS, connections=1) as client:
-        before = await visitor.visit_for(client, base_url, config.visitor_interval, config.visitor_seconds)
+        before = await visitor.visit_for(
+            client, base_url, config.visitor_interval, config.visitor_seconds
+        )
     log(f"one {config.long_message_chars}-character message over REST and over socket.io")
     closing: list[asyncio.Task] = []
-    results["long_message"] = await long_message.measure(base_url, config.long_message_chars, origin,
-                                                         servers.rasa_rss_mb, closing)
+    results["long_message"] = await long_message.measure(
+        base_url, config.long_message_chars, origin, servers.rasa_rss_mb, closing
+    )
     rss_before = servers.rasa_rss_mb()
-    log(f"bulk run: {len(plan)} hostile messages ({len(plan.rest)} REST, {len(plan.socketio)} socket.io), "
-        f"the visitor still asking")
+    log(
+        f"bulk run: {len(plan)} hostile messages ({len(plan.rest)} REST, {len(plan.socketio)} socket.io), "
+        f"the visitor still asking"
+    )
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
@@ -73,8 +104,9 @@ async def bulk_phase(servers: ConfiguredServers, config: FuzzConfig, plan: cases
     async with rest_client.session(VISITOR_ADDRESS, connections=1) as client:
         probe = asyncio.create_task(visitor.visit(client, base_url, config.visitor_interval, stop))
         started = time.perf_counter()
-        outcomes = await driver.run_plan(base_url, plan, config.rest_workers, config.socket_workers,
-                                         config.reply_wait, progress)
+        outcomes = await driver.run_plan(
+            base_url, plan, config.rest_workers, config.socket_workers, config.reply_wait, progress
+        )
         seconds = time.perf_counter() - started
         stop.set()
         during = await probe
@@ -84,26 +116,38 @@ async def bulk_phase(servers: ConfiguredServers, config: FuzzConfig, plan: cases
     if results["bulk"]["stalled"]:
         log(f"the server stopped answering: the bulk run ended after {len(outcomes)} messages")
     results["visitor"] = report.visitor_results(before, during)
-    results["memory"] = {"rasa_before_mb": rss_before, "rasa_after_mb": rss_after,
-                         "rasa_growth_pct": ratio(rss_after - rss_before, rss_before) * 100}
+    results["memory"] = {
+        "rasa_before_mb": rss_before,
+        "rasa_after_mb": rss_after,
+        "rasa_growth_pct": ratio(rss_after - rss_before, rss_before) * 100,
+    }
 
 
-async def burst_phase(base_url: str, config: FuzzConfig, limits: dict[str, str], results: dict[str, Any]) -> None:
+async def burst_phase(
+    base_url: str, config: FuzzConfig, limits: dict[str, str], results: dict[str, Any]
+) -> None:
     await warm_up(base_url)
-    log(f"burst: {config.burst} messages from one sender ({BURST_ADDRESS}), a visitor asking from {VISITOR_ADDRESS}")
+    log(
+        f"burst: {config.burst} messages from one sender ({BURST_ADDRESS}), a visitor asking from {VISITOR_ADDRESS}"
+    )
     stop = asyncio.Event()
     async with rest_client.session(VISITOR_ADDRESS, connections=1) as client:
-        probe = asyncio.create_task(visitor.visit(client, base_url, config.visitor_interval, stop,
-                                                  name="other-visitor", at_least=5))
-        outcomes, seconds = await driver.burst(base_url, f"burst-{os.getpid()}", config.burst,
-                                               config.burst_concurrency, BURST_ADDRESS)
+        probe = asyncio.create_task(
+            visitor.visit(
+                client, base_url, config.visitor_interval, stop, name="other-visitor", at_least=5
+            )
+        )
+        outcomes, seconds = await driver.burst(
+            base_url, f"burst-{os.getpid()}", config.burst, config.burst_concurrency, BURST_ADDRESS
+        )
         stop.set()
         turns = await probe
     results["burst"] = report.burst_results(outcomes, seconds, turns, limits)
 
 
-def start_servers(workdir: Path, bulk_settings: dict[str, str],
-                  burst_settings: dict[str, str]) -> tuple[ConfiguredServers, ConfiguredServers]:
+def start_servers(
+    workdir: Path, bulk_settings: dict[str, str], burst_settings: dict[str, str]
+) -> tuple[ConfiguredServers, ConfiguredServers]:
     """One action server and two Rasa servers, one per phase, loading their models at once.
 
     The burst's server waits idle through the bulk run (no CPU, so it changes no measurement)
@@ -111,8 +155,14 @@ def start_servers(workdir: Path, bulk_settings: dict[str, str],
     It shares the action server and program database, and keeps its own tracker store.
     """
     bulk = ConfiguredServers(workdir=workdir, settings=bulk_settings)
-    burst = ConfiguredServers(workdir=workdir, action_port=bulk.action_port, settings={
-        **burst_settings, "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker-burst.db'}"})
+    burst = ConfiguredServers(
+        workdir=workdir,
+        action_port=bulk.action_port,
+        settings={
+            **burst_settings,
+            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker-burst.db'}",
+        },
+    )
     bulk.seed_database()
     bulk.start_action_server()
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -138,16 +188,24 @@ def main() -> int:
         "model": {"path": str(MODEL), "modified": time.ctime(MODEL.stat().st_mtime)},
         "bulk_limits": describe_limits(bulk_settings),
     }
-    plan = cases.plan(config.messages, config.seed, config.senders, origins[0],
-                      *cases.domain_names(REPO_ROOT / "domain.yml"))
+    plan = cases.plan(
+        config.messages,
+        config.seed,
+        config.senders,
+        origins[0],
+        *cases.domain_names(REPO_ROOT / "domain.yml"),
+    )
     workdir = config.out / "servers"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     burst_limits = describe_limits(burst_settings)
-    log("starting the action server and two Rasa servers: for the bulk run ("
+    log(
+        "starting the action server and two Rasa servers: for the bulk run ("
         + ", ".join(f"{k}={v}" for k, v in results["bulk_limits"].items())
         + "), and for the burst, with the limits `make run` uses ("
-        + ", ".join(f"{k}={v}" for k, v in burst_limits.items()) + ")")
+        + ", ".join(f"{k}={v}" for k, v in burst_limits.items())
+        + ")"
+    )
     servers: list[ConfiguredServers] = []
     logs = (workdir / "rasa.log", workdir / "actions.log", workdir / f"{BURST_SERVER}.log")
     try:
@@ -159,10 +217,13 @@ def main() -> int:
     finally:
         for running in servers:
             running.stop_all()
-    exceptions = {path.stem: server_logs.exceptions_since(path, offsets.get(path, 0)) for path in logs}
+    exceptions = {
+        path.stem: server_logs.exceptions_since(path, offsets.get(path, 0)) for path in logs
+    }
     results["server_log_exceptions"] = {
         "total": sum(len(found) for found in exceptions.values()),
-        "by_server": {name: server_logs.summary(found) for name, found in exceptions.items()}}
+        "by_server": {name: server_logs.summary(found) for name, found in exceptions.items()},
+    }
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     results["duration_s"] = time.perf_counter() - wall
     results["machine"]["load_average_at_end"] = os.getloadavg()

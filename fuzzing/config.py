@@ -15,12 +15,17 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # The bulk run comes from one address (loopback) and a few hundred senders; with the
 # production limits it would mostly measure 429s. These let every message through; the
 # burst phase runs with the limits `make run` uses.
-BULK_RATE_LIMITS = {"RATE_LIMIT_PER_SENDER": "1000000/minute", "RATE_LIMIT_PER_ADDRESS": "1000000/minute"}
+BULK_RATE_LIMITS = {
+    "RATE_LIMIT_PER_SENDER": "1000000/minute",
+    "RATE_LIMIT_PER_ADDRESS": "1000000/minute",
+}
 # The channels' own defaults, shown when the environment sets none.
-CHANNEL_DEFAULTS = {"RATE_LIMIT_PER_SENDER": guard.DEFAULT_RATE_LIMIT_PER_SENDER,
-                    "RATE_LIMIT_PER_ADDRESS": guard.DEFAULT_RATE_LIMIT_PER_ADDRESS,
-                    "MAX_MESSAGE_CHARS": str(guard.DEFAULT_MAX_MESSAGE_CHARS),
-                    "MAX_REQUEST_BYTES": str(guard.DEFAULT_MAX_REQUEST_BYTES)}
+CHANNEL_DEFAULTS = {
+    "RATE_LIMIT_PER_SENDER": guard.DEFAULT_RATE_LIMIT_PER_SENDER,
+    "RATE_LIMIT_PER_ADDRESS": guard.DEFAULT_RATE_LIMIT_PER_ADDRESS,
+    "MAX_MESSAGE_CHARS": str(guard.DEFAULT_MAX_MESSAGE_CHARS),
+    "MAX_REQUEST_BYTES": str(guard.DEFAULT_MAX_REQUEST_BYTES),
+}
 DEFAULT_SITE_ORIGINS = "http://localhost:8000 http://127.0.0.1:8000"
 
 
@@ -29,22 +34,36 @@ class FuzzConfig:
     """Every knob of a run. Smaller numbers give a quick smoke run, not the issue's figures."""
 
     messages: int = env_setting("FUZZ_MESSAGES", 10_000, "hostile messages in the bulk run")
-    seed: int = env_setting("FUZZ_SEED", 17, "seed of the generated messages (same seed, same messages)")
+    seed: int = env_setting(
+        "FUZZ_SEED", 17, "seed of the generated messages (same seed, same messages)"
+    )
     # One hostile client sending as fast as it is answered, over each channel: what one visitor
     # can do; more in flight measures the queue of a single event loop, not the defences.
     rest_workers: int = env_setting("FUZZ_WORKERS", 1, "REST requests in flight at once")
     socket_workers: int = env_setting("FUZZ_SOCKET_WORKERS", 2, "socket.io clients at once")
     senders: int = env_setting("FUZZ_SENDERS", 500, "sender ids the REST messages are spread over")
-    reply_wait: float = env_setting("FUZZ_SOCKET_WAIT", 3.0, "seconds a socket.io client waits for a reply")
-    visitor_seconds: float = env_setting("FUZZ_VISITOR_SECONDS", 30.0, "the normal visitor alone, before the run")
-    visitor_interval: float = env_setting("FUZZ_VISITOR_INTERVAL", 0.5, "seconds between the visitor's questions")
+    reply_wait: float = env_setting(
+        "FUZZ_SOCKET_WAIT", 3.0, "seconds a socket.io client waits for a reply"
+    )
+    visitor_seconds: float = env_setting(
+        "FUZZ_VISITOR_SECONDS", 30.0, "the normal visitor alone, before the run"
+    )
+    visitor_interval: float = env_setting(
+        "FUZZ_VISITOR_INTERVAL", 0.5, "seconds between the visitor's questions"
+    )
     burst: int = env_setting("FUZZ_BURST", 120, "messages of the one-sender burst")
-    burst_concurrency: int = env_setting("FUZZ_BURST_CONCURRENCY", 8, "burst requests in flight at once")
-    long_message_chars: int = env_setting("FUZZ_LONG_MESSAGE_CHARS", 30_000, "length of the single long message")
-    out: Path = env_setting("FUZZ_OUT", REPO_ROOT / "reports" / "fuzz", "where the report and server logs go")
+    burst_concurrency: int = env_setting(
+        "FUZZ_BURST_CONCURRENCY", 8, "burst requests in flight at once"
+    )
+    long_message_chars: int = env_setting(
+        "FUZZ_LONG_MESSAGE_CHARS", 30_000, "length of the single long message"
+    )
+    out: Path = env_setting(
+        "FUZZ_OUT", REPO_ROOT / "reports" / "fuzz", "where the report and server logs go"
+    )
 
     @classmethod
-    def from_env(cls) -> "FuzzConfig":
+    def from_env(cls) -> FuzzConfig:
         return cls(**values_from_env(cls))
 
     @property
@@ -55,8 +74,13 @@ class FuzzConfig:
 
 def site_origins() -> list[str]:
     """The origins the socket.io channel lets in (RASA_CORS_ORIGINS, as `make run` sets it)."""
-    return [origin for origin in re.split(r"[\s,]+", os.environ.get("RASA_CORS_ORIGINS") or DEFAULT_SITE_ORIGINS)
-            if origin]
+    return [
+        origin
+        for origin in re.split(
+            r"[\s,]+", os.environ.get("RASA_CORS_ORIGINS") or DEFAULT_SITE_ORIGINS
+        )
+        if origin
+    ]
 
 
 def run_limits() -> dict[str, str]:
@@ -68,6 +92,9 @@ def run_limits() -> dict[str, str]:
 
 def describe_limits(settings: dict[str, str]) -> dict[str, str]:
     """The limits among ``settings``, marking the channels' own defaults as such."""
-    return {name: settings[name] + (" (channel default)" if name not in os.environ and settings[name] == default
-                                    else "")
-            for name, default in CHANNEL_DEFAULTS.items() if name in settings}
+    return {
+        name: settings[name]
+        + (" (channel default)" if name not in os.environ and settings[name] == default else "")
+        for name, default in CHANNEL_DEFAULTS.items()
+        if name in settings
+    }

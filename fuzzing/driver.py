@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import aiohttp
 
@@ -39,8 +39,14 @@ class Watch:
         self.stalled = self.stalled or self.unanswered_in_a_row >= STALL_AFTER_UNANSWERED
 
 
-async def _rest_worker(client: aiohttp.ClientSession, base_url: str, cases: Iterator[RestCase],
-                       outcomes: list[Outcome], progress: Progress | None, watch: Watch | None = None) -> None:
+async def _rest_worker(
+    client: aiohttp.ClientSession,
+    base_url: str,
+    cases: Iterator[RestCase],
+    outcomes: list[Outcome],
+    progress: Progress | None,
+    watch: Watch | None = None,
+) -> None:
     for case in cases:
         outcome = await rest_client.send(client, base_url, case)
         outcomes.append(outcome)
@@ -52,9 +58,15 @@ async def _rest_worker(client: aiohttp.ClientSession, base_url: str, cases: Iter
                 return
 
 
-async def _socket_worker(base_url: str, cases: Iterator[SocketCase], reply_wait: float,
-                         outcomes: list[Outcome], progress: Progress | None, closing: list[asyncio.Task],
-                         watch: Watch) -> None:
+async def _socket_worker(
+    base_url: str,
+    cases: Iterator[SocketCase],
+    reply_wait: float,
+    outcomes: list[Outcome],
+    progress: Progress | None,
+    closing: list[asyncio.Task],
+    watch: Watch,
+) -> None:
     for case in cases:
         if watch.stalled:
             return
@@ -63,8 +75,14 @@ async def _socket_worker(base_url: str, cases: Iterator[SocketCase], reply_wait:
             progress(len(outcomes))
 
 
-async def run_plan(base_url: str, plan: Plan, rest_workers: int, socket_workers: int, reply_wait: float,
-                   progress: Progress | None = None) -> list[Outcome]:
+async def run_plan(
+    base_url: str,
+    plan: Plan,
+    rest_workers: int,
+    socket_workers: int,
+    reply_wait: float,
+    progress: Progress | None = None,
+) -> list[Outcome]:
     """The cases of ``plan``; the outcomes in the order they finished. All of them, unless the
     server stopped answering (STALL_AFTER_UNANSWERED REST requests in a row without an answer):
     then fewer, ending with those unanswered requests."""
@@ -74,26 +92,40 @@ async def run_plan(base_url: str, plan: Plan, rest_workers: int, socket_workers:
     rest_cases, socket_cases = iter(plan.rest), iter(plan.socketio)  # shared: each case sent once
     async with rest_client.session(connections=rest_workers) as client:
         await asyncio.gather(
-            *(_rest_worker(client, base_url, rest_cases, outcomes, progress, watch) for _ in range(rest_workers)),
-            *(_socket_worker(base_url, socket_cases, reply_wait, outcomes, progress, closing, watch)
-              for _ in range(socket_workers)))
+            *(
+                _rest_worker(client, base_url, rest_cases, outcomes, progress, watch)
+                for _ in range(rest_workers)
+            ),
+            *(
+                _socket_worker(
+                    base_url, socket_cases, reply_wait, outcomes, progress, closing, watch
+                )
+                for _ in range(socket_workers)
+            ),
+        )
     await socketio_client.finish_closing(closing)
     return outcomes
 
 
 def burst_case(sender: str, question: str = QUESTION) -> RestCase:
-    return RestCase("burst", json.dumps({"sender": sender, "message": question}).encode(),
-                    "application/json", question)
+    return RestCase(
+        "burst",
+        json.dumps({"sender": sender, "message": question}).encode(),
+        "application/json",
+        question,
+    )
 
 
-async def burst(base_url: str, sender: str, count: int, concurrency: int,
-                local_address: str | None = None) -> tuple[list[Outcome], float]:
+async def burst(
+    base_url: str, sender: str, count: int, concurrency: int, local_address: str | None = None
+) -> tuple[list[Outcome], float]:
     """``count`` messages from one sender, ``concurrency`` at a time, as fast as they are
     answered; the outcomes and the seconds the burst took."""
     cases = iter([burst_case(sender)] * count)
     outcomes: list[Outcome] = []
     started = time.perf_counter()
     async with rest_client.session(local_address, connections=concurrency) as client:
-        await asyncio.gather(*(_rest_worker(client, base_url, cases, outcomes, None) for _ in range(concurrency)))
+        await asyncio.gather(
+            *(_rest_worker(client, base_url, cases, outcomes, None) for _ in range(concurrency))
+        )
     return outcomes, time.perf_counter() - started
-

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from fuzzing import rest_client, socketio_client
 from fuzzing.cases import RestCase, SocketCase
@@ -24,29 +25,53 @@ def long_text(chars: int) -> str:
     return (unit * (chars // len(unit) + 1))[:chars]
 
 
-async def measure(base_url: str, chars: int, origin: str, rss_mb: Callable[[], float],
-                  closing: list[asyncio.Task]) -> dict[str, Any]:
+async def measure(
+    base_url: str, chars: int, origin: str, rss_mb: Callable[[], float], closing: list[asyncio.Task]
+) -> dict[str, Any]:
     """Send the message once over REST, once over socket.io; time each, and the RSS around both.
     The socket.io client is disconnected in the background, into ``closing``."""
     text = long_text(chars)
     before = rss_mb()
     sender = f"long-{uuid.uuid4().hex[:12]}"
     async with rest_client.session() as client:
-        rest = await rest_client.send(client, base_url, RestCase(
-            "long_message", json.dumps({"sender": sender, "message": text}).encode(), "application/json", text))
+        rest = await rest_client.send(
+            client,
+            base_url,
+            RestCase(
+                "long_message",
+                json.dumps({"sender": sender, "message": text}).encode(),
+                "application/json",
+                text,
+            ),
+        )
     session = uuid.uuid4().hex
-    socket = await socketio_client.play(base_url, SocketCase(
-        "long_message", origin, {"session_id": session}, {"message": text, "session_id": session}),
-        reply_wait=30, closing=closing)
+    socket = await socketio_client.play(
+        base_url,
+        SocketCase(
+            "long_message",
+            origin,
+            {"session_id": session},
+            {"message": text, "session_id": session},
+        ),
+        reply_wait=30,
+        closing=closing,
+    )
     await asyncio.sleep(SETTLE_SECONDS)
     after = rss_mb()
     rest_answered = rest.status == 200 and _is_reply_list(rest.replies[0] if rest.replies else "")
     return {
         "chars": chars,
-        "rest": {"ms": rest.ms, "status": rest.status, "answered": rest_answered, "error": rest.error},
+        "rest": {
+            "ms": rest.ms,
+            "status": rest.status,
+            "answered": rest_answered,
+            "error": rest.error,
+        },
         "socketio": {"ms": socket.ms, "answered": bool(socket.replies), "error": socket.error},
         "reply": (rest.replies[0] if rest.replies else "")[:300],
-        "rss_before_mb": before, "rss_after_mb": after, "rss_growth_mb": after - before,
+        "rss_before_mb": before,
+        "rss_after_mb": after,
+        "rss_growth_mb": after - before,
     }
 
 

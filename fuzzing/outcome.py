@@ -9,14 +9,14 @@ are counted on their own because they show the rate limits at work.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 # What a Python traceback or an unhandled exception's message looks like in a reply.
 TRACEBACK_PATTERNS = (
     re.compile(r"Traceback \(most recent call last\)"),
     re.compile(r'File "[^"\n]{1,300}", line \d+'),
-    re.compile(r"\b[\w.]*(?:Error|Exception):"),   # "KeyError: 'x'", and a bare "Error:"
+    re.compile(r"\b[\w.]*(?:Error|Exception):"),  # "KeyError: 'x'", and a bare "Error:"
 )
 # A status code inside a socket.io client's connection error ("Unexpected status code 500 ...").
 STATUS_IN_ERROR = re.compile(r"status code (\d{3})")
@@ -40,17 +40,17 @@ def status_from_error(error: str) -> int | None:
 @dataclass
 class Outcome:
     kind: str
-    channel: str                     # "rest" or "socketio"
+    channel: str  # "rest" or "socketio"
     ms: float
-    status: int | None = None        # HTTP status (REST; socket.io only when the handshake failed)
+    status: int | None = None  # HTTP status (REST; socket.io only when the handshake failed)
     replies: list[str] = field(default_factory=list)  # bodies (REST) or bot_uttered payloads
-    sent: str = ""                   # the message text, so an echo of it is not a finding
-    sender: str = ""                 # the conversation (REST sender, socket.io session) it was for
-    error: str = ""                  # what the client saw instead of an answer
-    retry_after: str | None = None   # the Retry-After header of a 429
-    refused: bool = False            # socket.io: the connection was turned away
-    disconnected: bool = False       # socket.io: the server closed the connection
-    leaked: bool = False             # socket.io: a reply reached a session the sender does not hold
+    sent: str = ""  # the message text, so an echo of it is not a finding
+    sender: str = ""  # the conversation (REST sender, socket.io session) it was for
+    error: str = ""  # what the client saw instead of an answer
+    retry_after: str | None = None  # the Retry-After header of a 429
+    refused: bool = False  # socket.io: the connection was turned away
+    disconnected: bool = False  # socket.io: the server closed the connection
+    leaked: bool = False  # socket.io: a reply reached a session the sender does not hold
 
     @property
     def server_error(self) -> bool:

@@ -20,10 +20,12 @@ BODY_KEPT_CHARS = 100_000
 def session(local_address: str | None = None, connections: int = 8) -> aiohttp.ClientSession:
     """An HTTP client; ``local_address`` sends from another loopback address (127.0.0.2, ...),
     which the server's per-address rate limit sees as another visitor."""
-    connector = aiohttp.TCPConnector(limit=connections,
-                                     local_addr=(local_address, 0) if local_address else None)
-    return aiohttp.ClientSession(connector=connector,
-                                 timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS))
+    connector = aiohttp.TCPConnector(
+        limit=connections, local_addr=(local_address, 0) if local_address else None
+    )
+    return aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
+    )
 
 
 async def send(client: aiohttp.ClientSession, base_url: str, case: RestCase) -> Outcome:
@@ -34,12 +36,26 @@ async def send(client: aiohttp.ClientSession, base_url: str, case: RestCase) -> 
         skip = []
     started = time.perf_counter()
     try:
-        async with client.post(url, data=case.body, headers=headers, skip_auto_headers=skip) as response:
+        async with client.post(
+            url, data=case.body, headers=headers, skip_auto_headers=skip
+        ) as response:
             body = await response.read()
-            return Outcome(case.kind, "rest", (time.perf_counter() - started) * 1000, status=response.status,
-                           replies=[body.decode("utf-8", errors="replace")[:BODY_KEPT_CHARS]],
-                           sent=case.message, sender=case.sender,
-                           retry_after=response.headers.get("Retry-After"))
+            return Outcome(
+                case.kind,
+                "rest",
+                (time.perf_counter() - started) * 1000,
+                status=response.status,
+                replies=[body.decode("utf-8", errors="replace")[:BODY_KEPT_CHARS]],
+                sent=case.message,
+                sender=case.sender,
+                retry_after=response.headers.get("Retry-After"),
+            )
     except (aiohttp.ClientError, asyncio.TimeoutError, UnicodeError, ValueError) as error:
-        return Outcome(case.kind, "rest", (time.perf_counter() - started) * 1000, sent=case.message,
-                       sender=case.sender, error=f"{type(error).__name__}: {error}"[:300])
+        return Outcome(
+            case.kind,
+            "rest",
+            (time.perf_counter() - started) * 1000,
+            sent=case.message,
+            sender=case.sender,
+            error=f"{type(error).__name__}: {error}"[:300],
+        )

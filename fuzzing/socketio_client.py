@@ -38,7 +38,9 @@ class Listener:
         # Our own HTTP session: python-engineio closes a session of its own before it reads a
         # refused handshake's body, and then waits its full timeout for it, now and then.
         self.http = aiohttp.ClientSession()
-        self.client = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=self.http)
+        self.client = socketio.AsyncClient(
+            reconnection=False, handle_sigint=False, http_session=self.http
+        )
         self.replies: list[Any] = []
         self.confirmed = asyncio.Event()
         self.replied = asyncio.Event()
@@ -59,9 +61,13 @@ class Listener:
         self.replied.set()  # nothing more will come
 
     async def connect(self, base_url: str, origin: str | None) -> None:
-        await self.client.connect(base_url, headers={"Origin": origin} if origin else {},
-                                  transports=TRANSPORTS, socketio_path=SOCKETIO_PATH,
-                                  wait_timeout=CONNECT_TIMEOUT_SECONDS)
+        await self.client.connect(
+            base_url,
+            headers={"Origin": origin} if origin else {},
+            transports=TRANSPORTS,
+            socketio_path=SOCKETIO_PATH,
+            wait_timeout=CONNECT_TIMEOUT_SECONDS,
+        )
 
     async def request_session(self, payload: Any) -> None:
         await self.client.emit("session_request", payload)
@@ -94,7 +100,9 @@ def _text(reply: Any) -> str:
     return json.dumps(reply, ensure_ascii=False) if isinstance(reply, (dict, list)) else str(reply)
 
 
-async def play(base_url: str, case: SocketCase, reply_wait: float, closing: list[asyncio.Task]) -> Outcome:
+async def play(
+    base_url: str, case: SocketCase, reply_wait: float, closing: list[asyncio.Task]
+) -> Outcome:
     """Run ``case`` and wait up to ``reply_wait`` seconds for the first reply; its clients are
     disconnected in the background, into ``closing`` (see `finish_closing`)."""
     victim = Listener() if case.victim_session else None
@@ -108,9 +116,16 @@ async def play(base_url: str, case: SocketCase, reply_wait: float, closing: list
             await client.connect(base_url, case.origin)
         except socketio.exceptions.ConnectionError as error:
             message = " ".join(str(arg) for arg in error.args)
-            return Outcome(case.kind, "socketio", (time.perf_counter() - started) * 1000,
-                           status=status_from_error(message), sent=case.message, sender=case.session, refused=True,
-                           error=message[:300])
+            return Outcome(
+                case.kind,
+                "socketio",
+                (time.perf_counter() - started) * 1000,
+                status=status_from_error(message),
+                sent=case.message,
+                sender=case.session,
+                refused=True,
+                error=message[:300],
+            )
         if case.session_request != NO_SESSION_REQUEST:
             await client.request_session(case.session_request)
         started = time.perf_counter()
@@ -123,13 +138,27 @@ async def play(base_url: str, case: SocketCase, reply_wait: float, closing: list
         elapsed = (time.perf_counter() - started) * 1000
         if victim and not victim.replies:
             await asyncio.sleep(max(0.0, reply_wait - elapsed / 1000))  # let a leak arrive
-        return Outcome(case.kind, "socketio", elapsed, sent=case.message, sender=case.session,
-                       replies=[_text(reply) for reply in client.replies],
-                       disconnected=client.disconnected, leaked=bool(victim and victim.replies),
-                       error="" if client.replies else "no reply")
+        return Outcome(
+            case.kind,
+            "socketio",
+            elapsed,
+            sent=case.message,
+            sender=case.session,
+            replies=[_text(reply) for reply in client.replies],
+            disconnected=client.disconnected,
+            leaked=bool(victim and victim.replies),
+            error="" if client.replies else "no reply",
+        )
     except (socketio.exceptions.SocketIOError, OSError, asyncio.TimeoutError) as error:
-        return Outcome(case.kind, "socketio", (time.perf_counter() - started) * 1000, sent=case.message, sender=case.session,
-                       error=f"{type(error).__name__}: {error}"[:300], disconnected=True)
+        return Outcome(
+            case.kind,
+            "socketio",
+            (time.perf_counter() - started) * 1000,
+            sent=case.message,
+            sender=case.session,
+            error=f"{type(error).__name__}: {error}"[:300],
+            disconnected=True,
+        )
     finally:
         client.close(closing)
         if victim:

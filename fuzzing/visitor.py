@@ -29,10 +29,14 @@ class VisitorTurn:
     answered: bool  # HTTP 200 with at least one bot message
 
 
-async def ask(client: aiohttp.ClientSession, base_url: str, sender: str, question: str = QUESTION) -> VisitorTurn:
+async def ask(
+    client: aiohttp.ClientSession, base_url: str, sender: str, question: str = QUESTION
+) -> VisitorTurn:
     started = time.perf_counter()
     try:
-        async with client.post(f"{base_url}{WEBHOOK_PATH}", json={"sender": sender, "message": question}) as response:
+        async with client.post(
+            f"{base_url}{WEBHOOK_PATH}", json={"sender": sender, "message": question}
+        ) as response:
             body = await response.read()
             status = response.status
     except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -45,8 +49,14 @@ async def ask(client: aiohttp.ClientSession, base_url: str, sender: str, questio
     return VisitorTurn(ms, status, status == 200 and isinstance(replies, list) and bool(replies))
 
 
-async def visit(client: aiohttp.ClientSession, base_url: str, interval: float, stop: asyncio.Event,
-                name: str = "visitor", at_least: int = 0) -> list[VisitorTurn]:
+async def visit(
+    client: aiohttp.ClientSession,
+    base_url: str,
+    interval: float,
+    stop: asyncio.Event,
+    name: str = "visitor",
+    at_least: int = 0,
+) -> list[VisitorTurn]:
     """Ask every ``interval`` seconds (start to start) until ``stop`` is set and at least
     ``at_least`` turns were taken."""
     turns: list[VisitorTurn] = []
@@ -67,8 +77,13 @@ async def visit(client: aiohttp.ClientSession, base_url: str, interval: float, s
     return turns
 
 
-async def visit_for(client: aiohttp.ClientSession, base_url: str, interval: float, seconds: float,
-                    name: str = "visitor") -> list[VisitorTurn]:
+async def visit_for(
+    client: aiohttp.ClientSession,
+    base_url: str,
+    interval: float,
+    seconds: float,
+    name: str = "visitor",
+) -> list[VisitorTurn]:
     """The visitor alone for ``seconds``: the baseline."""
     stop = asyncio.Event()
     task = asyncio.create_task(visit(client, base_url, interval, stop, name))

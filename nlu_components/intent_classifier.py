@@ -19,7 +19,7 @@ Used from config.yml as `nlu_components.intent_classifier.LogisticRegressionInte
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -39,37 +39,41 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LogisticRegressionIntentClassifier(LogisticRegressionClassifier):
     """Classifies the messages it has features for; the others get no intent, confidence 0."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # normalise_features False keeps Rasa's own behaviour (raw features stacked as they come).
-        return {**LogisticRegressionClassifier.get_default_config(),
-                "C": 1.0, "normalise_features": False, "dense_weight": 1.0}
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "C": 1.0,
+            "normalise_features": False,
+            "dense_weight": 1.0,
+        }
 
-    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
-                 resource: Resource) -> None:
+    def __init__(
+        self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
+    ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        classifiable: List[Message] = []
-        featureless: List[Message] = []
+    def process(self, messages: list[Message]) -> list[Message]:
+        classifiable: list[Message] = []
+        featureless: list[Message] = []
         for message in messages:
             (classifiable if self._can_classify(message) else featureless).append(message)
         if classifiable:
             super().process(classifiable)
         for message in featureless:
-            message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
-                        add_to_output=True)
+            message.set(
+                INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True
+            )
             message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
-    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+    def _create_X(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
         if not self.config["normalise_features"]:
             return super()._create_X(messages)
         return scipy.sparse.vstack([self._weighted_row(message) for message in messages]).tocsr()
@@ -79,11 +83,16 @@ class LogisticRegressionIntentClassifier(LogisticRegressionClassifier):
 
         Sparse blocks come first, then dense, each in pipeline order, as in Rasa's own row.
         """
-        sentence = [f for f in message.features
-                    if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        sentence = [
+            f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE
+        ]
         blocks = [_unit(scipy.sparse.csr_matrix(f.features)) for f in sentence if f.is_sparse()]
-        blocks += [_unit(scipy.sparse.csr_matrix(np.asarray(f.features, dtype=np.float64)))
-                   * float(self.config["dense_weight"]) for f in sentence if f.is_dense()]
+        blocks += [
+            _unit(scipy.sparse.csr_matrix(np.asarray(f.features, dtype=np.float64)))
+            * float(self.config["dense_weight"])
+            for f in sentence
+            if f.is_dense()
+        ]
         return scipy.sparse.hstack(blocks or [scipy.sparse.csr_matrix((1, 0))]).tocsr()
 
     def _can_classify(self, message: Message) -> bool:

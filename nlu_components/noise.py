@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -45,8 +45,10 @@ _LONGEST_WORD = 30
 def _keyboard_run(word: str) -> bool:
     for row in _KEYBOARD_ROWS:
         for line in (row, row[::-1]):
-            if any(line[i:i + _KEY_RUN_LENGTH] in word
-                   for i in range(len(line) - _KEY_RUN_LENGTH + 1)):
+            if any(
+                line[i : i + _KEY_RUN_LENGTH] in word
+                for i in range(len(line) - _KEY_RUN_LENGTH + 1)
+            ):
                 return True
     return False
 
@@ -56,11 +58,13 @@ def is_mashed_word(word: str) -> bool:
     word = word.lower()
     if len(word) < 5 or not word.isascii():
         return False
-    return (not _VOWELS & set(word)
-            or bool(_CONSONANT_RUN.search(word))
-            or _keyboard_run(word)
-            or len(word) >= _LONGEST_WORD
-            or (len(word) >= 8 and len(set(word)) <= 3))
+    return (
+        not _VOWELS & set(word)
+        or bool(_CONSONANT_RUN.search(word))
+        or _keyboard_run(word)
+        or len(word) >= _LONGEST_WORD
+        or (len(word) >= 8 and len(set(word)) <= 3)
+    )
 
 
 def looks_like_noise(text: str) -> bool:
@@ -79,31 +83,39 @@ def looks_like_noise(text: str) -> bool:
     letters = [c.lower() for c in visible if c.isalpha()]
     if len(visible) >= 4 and len(letters) / len(visible) < 0.5:
         return True
-    if (len(letters) >= 8 and len(set(letters)) <= 3
-            and Counter(letters).most_common(1)[0][1] / len(letters) >= 0.5):
+    if (
+        len(letters) >= 8
+        and len(set(letters)) <= 3
+        and Counter(letters).most_common(1)[0][1] / len(letters) >= 0.5
+    ):
         return True
     words = _LETTER_RUN.findall(text)
     mashed = sum(len(word) for word in words if is_mashed_word(word))
     return mashed >= 5 and mashed / sum(len(word) for word in words) >= 0.5
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class NoiseFilter(GraphComponent):
     """Turns the intent of a noise message into a request to rephrase."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> NoiseFilter:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NoiseFilter:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and looks_like_noise(text):
-                fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                            PREDICTED_CONFIDENCE_KEY: 1.0}
+                fallback = {
+                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                    PREDICTED_CONFIDENCE_KEY: 1.0,
+                }
                 message.set(INTENT, fallback, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
         return messages

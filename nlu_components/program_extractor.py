@@ -13,7 +13,7 @@ Used from config.yml as ``nlu_components.program_extractor.ProgramEntityExtracto
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,18 +37,21 @@ from nlu_components.program_names import DEFAULT_MIN_SIMILARITY, ProgramNameMatc
 NAMES_FILE = "program_names.json"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class ProgramEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Sets a `program` entity for every program name, typo-tolerant, with its value."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"entity": "program", "min_similarity": DEFAULT_MIN_SIMILARITY}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, names: Dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        names: dict[str, str] | None = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -56,8 +59,13 @@ class ProgramEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._matcher = ProgramNameMatcher(self.names, float(self._config["min_similarity"]))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> ProgramEntityExtractor:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ProgramEntityExtractor:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -68,8 +76,14 @@ class ProgramEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> ProgramEntityExtractor:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ProgramEntityExtractor:
         try:
             with model_storage.read_from(resource) as directory:
                 names = json.loads((directory / NAMES_FILE).read_text())
@@ -77,31 +91,37 @@ class ProgramEntityExtractor(GraphComponent, EntityExtractorMixin):
             names = {}
         return cls(config, model_storage, resource, names)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text:
                 continue
-            found = [{
-                ENTITY_ATTRIBUTE_TYPE: self._config["entity"],
-                ENTITY_ATTRIBUTE_START: mention.start,
-                ENTITY_ATTRIBUTE_END: mention.end,
-                ENTITY_ATTRIBUTE_VALUE: mention.value,
-                ENTITY_ATTRIBUTE_CONFIDENCE: round(mention.similarity / 100, 3),
-            } for mention in self._matcher.find(text)]
-            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found),
-                        add_to_output=True)
+            found = [
+                {
+                    ENTITY_ATTRIBUTE_TYPE: self._config["entity"],
+                    ENTITY_ATTRIBUTE_START: mention.start,
+                    ENTITY_ATTRIBUTE_END: mention.end,
+                    ENTITY_ATTRIBUTE_VALUE: mention.value,
+                    ENTITY_ATTRIBUTE_CONFIDENCE: round(mention.similarity / 100, 3),
+                }
+                for mention in self._matcher.find(text)
+            ]
+            message.set(
+                ENTITIES,
+                message.get(ENTITIES, []) + self.add_extractor_name(found),
+                add_to_output=True,
+            )
         return messages
 
 
-def program_names_in(training_data: TrainingData, entity: str) -> Dict[str, str]:
+def program_names_in(training_data: TrainingData, entity: str) -> dict[str, str]:
     """Each way the training data names a program, mapped to the program's value.
 
     The value of a lookup entry comes from the synonyms (generated beside the lookup from
     the database); an annotated example contributes its own text and value.
     """
     synonyms = {text.lower(): value for text, value in training_data.entity_synonyms.items()}
-    names: Dict[str, str] = {}
+    names: dict[str, str] = {}
     for table in training_data.lookup_tables:
         if table.get("name") != entity or not isinstance(table.get("elements"), list):
             continue
@@ -112,15 +132,18 @@ def program_names_in(training_data: TrainingData, entity: str) -> Dict[str, str]
         text = example.get(TEXT) or ""
         for annotation in example.get(ENTITIES) or []:
             if annotation.get(ENTITY_ATTRIBUTE_TYPE) == entity:
-                written = text[annotation[ENTITY_ATTRIBUTE_START]:annotation[ENTITY_ATTRIBUTE_END]]
+                written = text[
+                    annotation[ENTITY_ATTRIBUTE_START] : annotation[ENTITY_ATTRIBUTE_END]
+                ]
                 if not _part_of_a_longer_name(written, names):
                     names.setdefault(written.lower(), str(annotation[ENTITY_ATTRIBUTE_VALUE]))
     return names
 
 
-def _part_of_a_longer_name(written: str, names: Dict[str, str]) -> bool:
+def _part_of_a_longer_name(written: str, names: dict[str, str]) -> bool:
     """True for "software" when "software development" is a name: in context ("the software
     one") it meant the program, but as a name of its own it would match "software engineer"."""
     words = f" {normalise(written)} "
-    return any(words in f" {normalise(name)} " and normalise(name) != normalise(written)
-               for name in names)
+    return any(
+        words in f" {normalise(name)} " and normalise(name) != normalise(written) for name in names
+    )

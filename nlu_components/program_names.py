@@ -13,8 +13,8 @@ component is nlu_components/program_extractor.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from rapidfuzz import fuzz
 
@@ -53,8 +53,9 @@ def normalise(name: str) -> str:
 class ProgramNameMatcher:
     """Matches stretches of a message against the known names of every program."""
 
-    def __init__(self, names: Mapping[str, str],
-                 min_similarity: float = DEFAULT_MIN_SIMILARITY) -> None:
+    def __init__(
+        self, names: Mapping[str, str], min_similarity: float = DEFAULT_MIN_SIMILARITY
+    ) -> None:
         """``names`` maps each way of naming a program to the program's value."""
         self.min_similarity = min_similarity
         self._names = {normalise(name): value for name, value in names.items() if normalise(name)}
@@ -62,10 +63,12 @@ class ProgramNameMatcher:
     def find(self, text: str) -> list[ProgramMention]:
         """Every program named in ``text``, best and longest first, never overlapping."""
         words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
-        candidates = [mention
-                      for first in range(len(words))
-                      for last in range(first, min(first + MAX_WORDS, len(words)))
-                      for mention in self._match(text, words[first][0], words[last][1])]
+        candidates = [
+            mention
+            for first in range(len(words))
+            for last in range(first, min(first + MAX_WORDS, len(words)))
+            for mention in self._match(text, words[first][0], words[last][1])
+        ]
         return _non_overlapping(candidates)
 
     def _match(self, text: str, start: int, end: int) -> list[ProgramMention]:
@@ -83,7 +86,9 @@ class ProgramNameMatcher:
                 best_name, best_similarity = name, similarity
         if best_name is None:
             return []
-        return [ProgramMention(start, end, text[start:end], self._names[best_name], best_similarity)]
+        return [
+            ProgramMention(start, end, text[start:end], self._names[best_name], best_similarity)
+        ]
 
 
 def _non_overlapping(candidates: list[ProgramMention]) -> list[ProgramMention]:

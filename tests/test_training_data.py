@@ -171,7 +171,9 @@ def test_no_close_paraphrase_of_a_heldout_line_in_training_data(external_lines, 
         if len(normalise(text)) >= 15 and spelled[1] >= PARAPHRASE_SPELLING:
             close.append(f"{text!r} ~ {held_out[spelled[2]]!r} (spelling {spelled[1]:.0f})")
         elif len(text.split()) > 2 and similarity[row, nearest] >= PARAPHRASE_MEANING:
-            close.append(f"{text!r} ~ {held_out[nearest]!r} (meaning {similarity[row, nearest]:.2f})")
+            close.append(
+                f"{text!r} ~ {held_out[nearest]!r} (meaning {similarity[row, nearest]:.2f})"
+            )
     assert not close, "training lines paraphrase held-out lines:\n" + "\n".join(close)
 
 

@@ -36,7 +36,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -128,7 +128,9 @@ def snapshot_state(tracker: DialogueStateTracker) -> dict[str, Any]:
             else None
         ),
         "paused": tracker.is_paused(),
-        "latest_bot": latest_bot.as_dict() if latest_bot and (latest_bot.text or latest_bot.data) else None,
+        "latest_bot": latest_bot.as_dict()
+        if latest_bot and (latest_bot.text or latest_bot.data)
+        else None,
     }
 
 
@@ -140,7 +142,9 @@ def events_restoring(state: Mapping[str, Any], timestamp: float) -> list[Event]:
         ActionExecuted(ACTION_SESSION_START_NAME, timestamp=timestamp),
         SessionStarted(timestamp=timestamp),
     ]
-    restored += [SlotSet(name, value, timestamp=timestamp) for name, value in state["slots"].items()]
+    restored += [
+        SlotSet(name, value, timestamp=timestamp) for name, value in state["slots"].items()
+    ]
     loop = state["active_loop"]
     if loop:
         restored.append(ActiveLoop(loop["name"], timestamp=timestamp))
@@ -155,7 +159,7 @@ def events_restoring(state: Mapping[str, Any], timestamp: float) -> list[Event]:
 
 
 def tracker_from_snapshot(
-    sender_id: Text, state: Mapping[str, Any], timestamp: float, later: list[Event], slots: Any
+    sender_id: str, state: Mapping[str, Any], timestamp: float, later: list[Event], slots: Any
 ) -> DialogueStateTracker:
     """The tracker at `state`, then `later` events replayed on it."""
     tracker = DialogueStateTracker.from_events(sender_id, events_restoring(state, timestamp), slots)
@@ -168,12 +172,12 @@ def tracker_from_snapshot(
     return tracker
 
 
-def erasure_start(events: Sequence[Event]) -> Optional[int]:
+def erasure_start(events: Sequence[Event]) -> int | None:
     """Where the latest successful "delete my data" among `events` begins: the index of its
     `ActionExecuted`, when the events that action returned include the success marker (a failed
     or unreachable action returns none, so its run erases nothing); None when there is none."""
     start = None
-    running_erase_at: Optional[int] = None
+    running_erase_at: int | None = None
     for index, event in enumerate(events):
         if isinstance(event, ActionExecuted):
             running_erase_at = index if event.action_name == ERASE_ACTION else None
@@ -196,7 +200,7 @@ def window_would_cut_a_fallback(tracker: DialogueStateTracker) -> bool:
     return tracker.active_loop_name == ACTION_TWO_STAGE_FALLBACK_NAME
 
 
-def event_row(model: Any, sender_id: Text, event: Event) -> Any:
+def event_row(model: Any, sender_id: str, event: Event) -> Any:
     """One row of Rasa's `events` table, filled exactly as `SQLTrackerStore.save` fills it."""
     data = event.as_dict()
     return model(
@@ -212,12 +216,12 @@ def event_row(model: Any, sender_id: Text, event: Event) -> Any:
 class WindowedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` whose `retrieve` replays a bounded window of recent events."""
 
-    def __init__(self, *args: Any, window_events: Optional[int] = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, window_events: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window_events = window_from_env() if window_events is None else max(window_events, 0)
         self._create_snapshot_table()
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The current session's tracker, rebuilt from the newest snapshot that leaves at least
         `window_events` events to replay (the whole session while it is shorter)."""
         if self.window_events == 0:
@@ -229,7 +233,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             else:
                 rows = (
                     session.query(self.SQLEvent)
-                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > snapshot.event_id)
+                    .filter(
+                        self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > snapshot.event_id
+                    )
                     .order_by(self.SQLEvent.id)
                 )
             stored = deserialise_events([json.loads(row.data) for row in rows.all()])
@@ -239,7 +245,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             tracker = DialogueStateTracker.from_events(sender_id, stored, self.domain.slots)
         else:
             state = json.loads(snapshot.state)
-            tracker = tracker_from_snapshot(sender_id, state, snapshot.timestamp, stored, self.domain.slots)
+            tracker = tracker_from_snapshot(
+                sender_id, state, snapshot.timestamp, stored, self.domain.slots
+            )
         setattr(tracker, _STORED_EVENTS, len(tracker.events))
         return tracker
 
@@ -257,7 +265,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             rows = [event_row(self.SQLEvent, tracker.sender_id, event) for event in new_events]
             session.add_all(rows)
             latest = new_events[-1] if new_events else None
-            at_turn_boundary = isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME
+            at_turn_boundary = (
+                isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME
+            )
             if self.window_events and at_turn_boundary and not window_would_cut_a_fallback(tracker):
                 session.flush()  # gives the rows their ids
                 session.add(
@@ -296,7 +306,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
-    def _delete_conversation(self, session: Session, sender_id: Text) -> None:
+    def _delete_conversation(self, session: Session, sender_id: str) -> None:
         """Every stored event and snapshot of the conversation, in all its sessions."""
         session.query(TrackerSnapshot).filter(TrackerSnapshot.sender_id == sender_id).delete(
             synchronize_session=False
@@ -315,7 +325,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 raise
             logger.debug("tracker_snapshots was created by another process: %s", error)
 
-    def _snapshot_before_window(self, session: Session, sender_id: Text) -> Optional[TrackerSnapshot]:
+    def _snapshot_before_window(self, session: Session, sender_id: str) -> TrackerSnapshot | None:
         """The newest snapshot of the current session with `window_events` events after it."""
         events = self.SQLEvent
         window_start = (

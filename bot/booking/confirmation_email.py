@@ -15,7 +15,6 @@ import smtplib
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,9 +29,7 @@ logger = logging.getLogger(__name__)
 SUBJECT = "Your call with an enrollment counselor"
 
 
-def build_ics(
-    booking: BookingConfirmation, organizer: str, now: Optional[datetime] = None
-) -> str:
+def build_ics(booking: BookingConfirmation, organizer: str, now: datetime | None = None) -> str:
     """An iCalendar REQUEST for the appointment (times in UTC, CRLF line ends, folded lines)."""
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     description = f"Reference {booking.reference}. Counselor: {booking.counselor_name}"
@@ -84,7 +81,7 @@ def build_confirmation(
 
 
 def send_confirmation(
-    smtp: Optional[SmtpSettings],
+    smtp: SmtpSettings | None,
     booking: BookingConfirmation,
     school_timezone: ZoneInfo,
     timeout: float = 10.0,
@@ -149,9 +146,7 @@ def _ics_time(value: datetime) -> str:
 
 
 def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _ics_param(value: str) -> str:

@@ -17,7 +17,6 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Optional
 from urllib.parse import urlsplit
 
 URL_ENV = "CRM_WEBHOOK_URL"
@@ -44,7 +43,7 @@ class CrmWebhook:
         require_strong_secret(self.secret)
 
 
-def crm_webhook_from_env(environ: Mapping[str, str] = os.environ) -> Optional[CrmWebhook]:
+def crm_webhook_from_env(environ: Mapping[str, str] = os.environ) -> CrmWebhook | None:
     """The webhook from CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET; None when no URL is set (leads
     are exported with the CLI instead)."""
     url = environ.get(URL_ENV, "").strip()
@@ -77,7 +76,7 @@ def require_strong_secret(secret: str) -> None:
         raise WebhookConfigError(
             f"{SECRET_ENV} is not set: every request to the CRM is signed with it. Generate one "
             f"with `{SECRET_RECIPE}` and give the CRM the same value "
-            "(README, \"CRM webhook signature\")."
+            '(README, "CRM webhook signature").'
         )
     if len(secret) < MIN_SECRET_LENGTH:
         raise WebhookConfigError(

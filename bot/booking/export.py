@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from typing import Any, Optional, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, outerjoin
@@ -87,5 +87,5 @@ def _csv_cell(key: str, value: Any) -> Any:
     return "" if value is None else value
 
 
-def _iso(value: Optional[Any]) -> Optional[str]:
+def _iso(value: Any | None) -> str | None:
     return None if value is None else value.isoformat()

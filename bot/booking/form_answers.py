@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.programs import normalise_name, programs_in_text
 
@@ -44,8 +43,19 @@ NO_PHONE = "none"
 SKIP_WORDS = frozenset(
     {"skip", "no", "nope", "none", "no thanks", "no thank you", "rather not", "pass", "n/a", "na"}
 )
-UNDECIDED_WORDS = ("not sure", "unsure", "undecided", "don't know", "dont know", "no idea",
-                   "either", "both", "haven't decided", "havent decided", "not yet")
+UNDECIDED_WORDS = (
+    "not sure",
+    "unsure",
+    "undecided",
+    "don't know",
+    "dont know",
+    "no idea",
+    "either",
+    "both",
+    "haven't decided",
+    "havent decided",
+    "not yet",
+)
 CONTACT_WORDS: Mapping[str, tuple[str, ...]] = {
     "text": ("text", "sms", "message me", "texting"),
     "phone": ("phone", "call", "ring", "telephone"),
@@ -57,13 +67,31 @@ CONTACT_WORDS: Mapping[str, tuple[str, ...]] = {
 # see `is_digression`.
 QUESTION_INTENTS = frozenset(
     {
-        "ask_ml_role", "ask_ml_duties", "ask_ml_skills", "ask_ml_education",
-        "ask_ml_certifications", "ask_related_roles", "ask_salary", "ask_job_growth",
-        "ask_industries", "ask_programs", "ask_program_overview", "ask_program_duration",
-        "ask_tuition", "ask_program_certifications", "ask_transfer_credit",
-        "ask_program_careers", "compare_programs", "ask_program_recommendation",
-        "ask_start_date", "ask_admission_requirements", "ask_financial_aid", "ask_housing",
-        "ask_other_enrollment_topic", "bot_challenge", "ask_help",
+        "ask_ml_role",
+        "ask_ml_duties",
+        "ask_ml_skills",
+        "ask_ml_education",
+        "ask_ml_certifications",
+        "ask_related_roles",
+        "ask_salary",
+        "ask_job_growth",
+        "ask_industries",
+        "ask_programs",
+        "ask_program_overview",
+        "ask_program_duration",
+        "ask_tuition",
+        "ask_program_certifications",
+        "ask_transfer_credit",
+        "ask_program_careers",
+        "compare_programs",
+        "ask_program_recommendation",
+        "ask_start_date",
+        "ask_admission_requirements",
+        "ask_financial_aid",
+        "ask_housing",
+        "ask_other_enrollment_topic",
+        "bot_challenge",
+        "ask_help",
     }
 )
 # Intents that steer the form itself; never taken as an answer.
@@ -143,7 +171,7 @@ def has_phone_digits(text: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= 7
 
 
-def contact_method_from(text: str) -> Optional[str]:
+def contact_method_from(text: str) -> str | None:
     """ "call me please" -> "phone"; None when no method is named."""
     words = f" {normalise_name(text)} "
     for method, phrases in CONTACT_WORDS.items():
@@ -152,7 +180,7 @@ def contact_method_from(text: str) -> Optional[str]:
     return None
 
 
-def program_choice_from(text: str, aliases: Mapping[str, str]) -> Optional[str]:
+def program_choice_from(text: str, aliases: Mapping[str, str]) -> str | None:
     """A program code, UNDECIDED for "not sure yet", or None when the text names neither."""
     lowered = text.lower().replace("’", "'")
     if any(phrase in lowered for phrase in UNDECIDED_WORDS):
@@ -163,7 +191,7 @@ def program_choice_from(text: str, aliases: Mapping[str, str]) -> Optional[str]:
     return UNDECIDED if len(named) > 1 else None
 
 
-def field_named_in(text: str) -> Optional[str]:
+def field_named_in(text: str) -> str | None:
     """Which form field "change my email" / "wrong phone number" is about, if any."""
     words = f" {normalise_name(text)} "
     for field, phrases in FIELD_WORDS.items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Optional
+from typing import Literal
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,7 +43,7 @@ class AttemptRefused:
 class _Refused(Exception):
     """Raised inside a claim's transaction so that its row is rolled back."""
 
-    def __init__(self, refusal: Optional[AttemptRefused] = None) -> None:
+    def __init__(self, refusal: AttemptRefused | None = None) -> None:
         super().__init__()
         self.refusal = refusal
 
@@ -52,9 +52,9 @@ def claim_booking_attempt(
     factory: sessionmaker[Session],
     limits: BookingLimits,
     conversation_id: str,
-    client_id: Optional[str],
-    now: Optional[datetime] = None,
-) -> Optional[AttemptRefused]:
+    client_id: str | None,
+    now: datetime | None = None,
+) -> AttemptRefused | None:
     """Count one booking attempt for the conversation (and the client address, when known);
     None when it is allowed, else which cap it hit. A refused attempt is not counted."""
     now = now or utc_now()
@@ -99,7 +99,7 @@ def claim_confirmation_email(
     factory: sessionmaker[Session],
     per_day: int,
     email: str,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> bool:
     """Count one confirmation e-mail to `email`; False (nothing counted) when `per_day` have
     already gone to that address in the last day, so the mail must not be sent."""
@@ -138,7 +138,7 @@ def _attempts_refusal(
     cap: int,
     scope: AttemptScope,
     now: datetime,
-) -> Optional[AttemptRefused]:
+) -> AttemptRefused | None:
     """The refusal when more than `cap` attempts (this one included) fall in the last hour."""
     times = sorted(
         session.scalars(

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -24,8 +23,8 @@ from bot.booking.slots import (
     DEFAULT_HORIZON_DAYS,
     FreeSlot,
     dialect_insert,
-    generate_slots,
     free_slots_query,
+    generate_slots,
     next_free_slots,
     slots_for_preference,
     utc_now,
@@ -52,10 +51,10 @@ class TimeOffer:
     # The student typed something that is not a day or time we could read.
     understood: bool = True
     # The wish named exactly one free time: book that one without asking again.
-    exact: Optional[FreeSlot] = None
+    exact: FreeSlot | None = None
 
 
-def ensure_slots(session: Session, now: Optional[datetime] = None) -> None:
+def ensure_slots(session: Session, now: datetime | None = None) -> None:
     """Generate slots when the last one is less than REFILL_BEFORE away; commits when it does."""
     now = now or utc_now()
     last = session.scalar(select(func.max(AppointmentSlot.starts_at)))
@@ -67,8 +66,8 @@ def ensure_slots(session: Session, now: Optional[datetime] = None) -> None:
 def offer_times(
     session: Session,
     school_timezone: ZoneInfo,
-    wish: Optional[str] = None,
-    now: Optional[datetime] = None,
+    wish: str | None = None,
+    now: datetime | None = None,
     count: int = OFFERED_TIMES,
 ) -> TimeOffer:
     """The next free times, or those matching `wish` (typed text) when it names a day or time."""
@@ -85,14 +84,17 @@ def offer_times(
     exact = None
     if preference.at is not None and preference.dates is not None and len(preference.dates) == 1:
         first = matching[0]
-        if first.local_start.time() == preference.at and first.local_start.date() in preference.dates:
+        if (
+            first.local_start.time() == preference.at
+            and first.local_start.date() in preference.dates
+        ):
             exact = first
     return TimeOffer(matching, matched=True, exact=exact)
 
 
 def free_slot(
-    session: Session, slot_id: int, school_timezone: ZoneInfo, now: Optional[datetime] = None
-) -> Optional[FreeSlot]:
+    session: Session, slot_id: int, school_timezone: ZoneInfo, now: datetime | None = None
+) -> FreeSlot | None:
     """The slot if it is still free and far enough ahead to be booked, else None."""
     now = now or utc_now()
     row = session.execute(free_slots_query(now).where(AppointmentSlot.id == slot_id)).first()
@@ -106,7 +108,7 @@ def remember_offered(
     session: Session,
     conversation_id: str,
     slot_ids: Iterable[int],
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> None:
     """Record that `slot_ids` were offered to the conversation (refreshing earlier offers of the
     same slots) and forget offers older than OFFER_VALID_FOR. The caller commits."""
@@ -128,7 +130,7 @@ def remember_offered(
 
 
 def was_offered(
-    session: Session, conversation_id: str, slot_id: int, now: Optional[datetime] = None
+    session: Session, conversation_id: str, slot_id: int, now: datetime | None = None
 ) -> bool:
     """True when `slot_id` was offered to this conversation within OFFER_VALID_FOR."""
     now = now or utc_now()

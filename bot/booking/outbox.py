@@ -24,7 +24,6 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,7 +89,7 @@ def post_event(
 def deliver_due(
     factory: sessionmaker[Session],
     webhook: CrmWebhook,
-    now: Optional[Callable[[], datetime]] = None,
+    now: Callable[[], datetime] | None = None,
     base_delay: timedelta = BASE_DELAY,
     timeout: float = REQUEST_TIMEOUT_SECONDS,
 ) -> DeliveryReport:
@@ -124,7 +123,10 @@ def deliver_due(
                 # Only the id and type: the payload holds contact details.
                 logger.warning(
                     "Outbox event %s (%s) not delivered, attempt %d: %s",
-                    event.id, event.event_type, event.attempts, event.last_error,
+                    event.id,
+                    event.event_type,
+                    event.attempts,
+                    event.last_error,
                 )
             else:
                 event.delivered_at = clock()

@@ -18,7 +18,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -63,7 +63,7 @@ class AlreadyBooked(BookingError):
     caller can decide whether the person asking may be shown its time and reference (the
     reference is what authorises changing it)."""
 
-    def __init__(self, existing: BookingConfirmation, conversation_id: Optional[str]) -> None:
+    def __init__(self, existing: BookingConfirmation, conversation_id: str | None) -> None:
         super().__init__("That e-mail address already has an upcoming booking.")
         self.existing = existing
         self.conversation_id = conversation_id
@@ -85,10 +85,10 @@ class LeadDetails:
     email: str
     preferred_contact: str
     consent: bool
-    phone: Optional[str] = None
-    program_code: Optional[str] = None  # None: "not sure yet"
-    conversation_id: Optional[str] = None
-    source_page: Optional[str] = None
+    phone: str | None = None
+    program_code: str | None = None  # None: "not sure yet"
+    conversation_id: str | None = None
+    source_page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def book(
     factory: sessionmaker[Session],
     details: LeadDetails,
     slot_id: int,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> BookingConfirmation:
     """Store the lead and its appointment for `slot_id`, with an outbox row, in one transaction.
 
@@ -171,7 +171,7 @@ def reschedule(
     factory: sessionmaker[Session],
     reference: str,
     new_slot_id: int,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> BookingConfirmation:
     """Move a booked appointment to another free slot; the old slot becomes free."""
     now = now or utc_now()
@@ -195,7 +195,7 @@ def find_booking(factory: sessionmaker[Session], reference: str) -> BookingConfi
 
 
 def cancel(
-    factory: sessionmaker[Session], reference: str, now: Optional[datetime] = None
+    factory: sessionmaker[Session], reference: str, now: datetime | None = None
 ) -> BookingConfirmation:
     """Cancel a booked appointment and free its slot."""
     now = now or utc_now()
@@ -216,9 +216,9 @@ def cancel(
 def delete_lead_data(
     factory: sessionmaker[Session],
     *,
-    conversation_id: Optional[str] = None,
-    email: Optional[str] = None,
-    now: Optional[datetime] = None,
+    conversation_id: str | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
 ) -> ErasedData:
     """Erase every lead of this conversation or e-mail address (and the conversation's handoff
     transcripts); return how many of each went.
@@ -281,7 +281,10 @@ def _delete_handoffs(session: Session, conversation_id: str, now: datetime) -> i
             session.add(
                 outbox_event(
                     "handoff.deleted",
-                    {"handoff_id": crm_copy.payload["handoff_id"], "conversation_id": conversation_id},
+                    {
+                        "handoff_id": crm_copy.payload["handoff_id"],
+                        "conversation_id": conversation_id,
+                    },
                     lead_id=None,
                     now=now,
                 )
@@ -315,8 +318,8 @@ def appointment_payload(appointment: Appointment) -> dict[str, Any]:
 
 
 def upcoming_booking(
-    factory: sessionmaker[Session], email: str, now: Optional[datetime] = None
-) -> Optional[BookingConfirmation]:
+    factory: sessionmaker[Session], email: str, now: datetime | None = None
+) -> BookingConfirmation | None:
     """The booked appointment of `email` that has not started yet, if there is one."""
     now = now or utc_now()
     with factory() as session:
@@ -327,7 +330,7 @@ def upcoming_booking(
         return _confirmation(appointment, appointment.slot)
 
 
-def _upcoming_booking(session: Session, email: str, now: datetime) -> Optional[Appointment]:
+def _upcoming_booking(session: Session, email: str, now: datetime) -> Appointment | None:
     """Addresses are compared as `email_identity` gives them (case does not make a new one)."""
     identity = email_identity(email)
     return session.scalars(
@@ -382,12 +385,14 @@ def _hold(
 
 def _add_event(session: Session, event_type: str, appointment: Appointment, now: datetime) -> None:
     session.add(
-        outbox_event(event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now)
+        outbox_event(
+            event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now
+        )
     )
 
 
 def outbox_event(
-    event_type: str, payload: dict[str, Any], lead_id: Optional[int], now: datetime
+    event_type: str, payload: dict[str, Any], lead_id: int | None, now: datetime
 ) -> OutboxEvent:
     """A CRM message due now, with its own idempotency key; the caller adds it to its session."""
     return OutboxEvent(

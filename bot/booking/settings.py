@@ -9,7 +9,6 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 DEFAULT_PHONE_REGION = "US"
 DEFAULT_SMTP_PORT = 25
@@ -52,9 +51,9 @@ class BookingSettings:
     # ISO 3166 region used for phone numbers typed without a +country prefix.
     phone_region: str
     # Where the outbox worker posts; None means "export leads with the CLI instead".
-    crm_webhook_url: Optional[str]
+    crm_webhook_url: str | None
     # None when SMTP_HOST is unset: no confirmation e-mail is sent.
-    smtp: Optional[SmtpSettings]
+    smtp: SmtpSettings | None
     # Linked from the consent question of the booking form.
     privacy_notice_url: str
     limits: BookingLimits = BookingLimits()
@@ -95,7 +94,7 @@ def load_booking_settings(environ: Mapping[str, str] = os.environ) -> BookingSet
     )
 
 
-def _value(environ: Mapping[str, str], name: str) -> Optional[str]:
+def _value(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, exists, func, select
@@ -86,7 +85,7 @@ def slot_times(
 
 def generate_slots(
     session: Session,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
     days: int = DEFAULT_HORIZON_DAYS,
     slot_minutes: int = SLOT_MINUTES,
 ) -> int:
@@ -125,7 +124,7 @@ def free_slots_query(now: datetime) -> Select[tuple[AppointmentSlot, str]]:
 
 
 def iter_free_slots(
-    session: Session, school_timezone: ZoneInfo, now: Optional[datetime] = None
+    session: Session, school_timezone: ZoneInfo, now: datetime | None = None
 ) -> Iterable[FreeSlot]:
     """Every free slot from now on, earliest first."""
     now = now or utc_now()
@@ -137,8 +136,8 @@ def next_free_slots(
     session: Session,
     n: int,
     school_timezone: ZoneInfo,
-    now: Optional[datetime] = None,
-    matches: Optional[Callable[[datetime], bool]] = None,
+    now: datetime | None = None,
+    matches: Callable[[datetime], bool] | None = None,
 ) -> list[FreeSlot]:
     """The first `n` free slots (optionally only those whose local start `matches`).
 
@@ -179,7 +178,7 @@ def slots_for_preference(
     preference: TimePreference,
     n: int,
     school_timezone: ZoneInfo,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> list[FreeSlot]:
     """Up to `n` free slots inside the student's window, earliest first.
 

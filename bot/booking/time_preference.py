@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Optional
 
 from dateutil import parser as date_parser
 
@@ -32,11 +31,11 @@ _WORD = re.compile(r"[a-z]+")
 class TimePreference:
     """A window of local times; every unset part matches anything."""
 
-    dates: Optional[frozenset[date]] = None
-    weekdays: Optional[frozenset[int]] = None
-    hours: Optional[tuple[time, time]] = None
+    dates: frozenset[date] | None = None
+    weekdays: frozenset[int] | None = None
+    hours: tuple[time, time] | None = None
     # An exact clock time ("2pm"): slots starting then match, others are ranked by distance.
-    at: Optional[time] = None
+    at: time | None = None
 
     def matches(self, local_start: datetime) -> bool:
         """True when a slot starting at `local_start` (school time) is inside the window."""
@@ -55,17 +54,17 @@ class TimePreference:
         return TimePreference(dates=self.dates, weekdays=self.weekdays, hours=self.hours)
 
 
-def parse_time_preference(text: str, now: datetime) -> Optional[TimePreference]:
+def parse_time_preference(text: str, now: datetime) -> TimePreference | None:
     """The window `text` names, read relative to `now` (aware, in the school's zone); None when
     nothing in it is a day or a time, so the bot can ask again instead of guessing."""
     lowered = text.lower()
     words = set(_WORD.findall(lowered))
     today = now.date()
 
-    dates: Optional[set[date]] = None
-    weekdays: Optional[frozenset[int]] = None
-    hours: Optional[tuple[time, time]] = None
-    at: Optional[time] = None
+    dates: set[date] | None = None
+    weekdays: frozenset[int] | None = None
+    hours: tuple[time, time] | None = None
+    at: time | None = None
 
     if "today" in words or "tonight" in words:
         dates = {today}
@@ -105,7 +104,7 @@ def _mentions(words: set[str], day: str) -> bool:
     return bool(words & {day, day + "s"})
 
 
-def _explicit(text: str, now: datetime) -> tuple[Optional[date], Optional[time]]:
+def _explicit(text: str, now: datetime) -> tuple[date | None, time | None]:
     """A calendar date and/or clock time written in `text` (either may be None).
 
     dateutil fills missing fields from a default; parsing with two different defaults shows which

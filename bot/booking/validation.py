@@ -8,8 +8,6 @@ whatever displays it.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
@@ -62,7 +60,7 @@ def normalise_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalise_optional_phone(text: Optional[str], region: str) -> Optional[str]:
+def normalise_optional_phone(text: str | None, region: str) -> str | None:
     """Like `normalise_phone`, but a blank answer means "no phone" (the field is optional)."""
     if text is None or not text.strip():
         return None

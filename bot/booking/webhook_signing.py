@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from typing import Optional
 
 TIMESTAMP_HEADER = "X-Enrollment-Timestamp"
 SIGNATURE_HEADER = "X-Enrollment-Signature"
@@ -29,7 +28,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def signature_headers(secret: str, body: bytes, now: Optional[float] = None) -> dict[str, str]:
+def signature_headers(secret: str, body: bytes, now: float | None = None) -> dict[str, str]:
     """The two headers that sign `body` at `now` (default: the current time)."""
     timestamp = int(time.time() if now is None else now)
     return {
@@ -42,7 +41,7 @@ def verify_signature(
     secret: str,
     headers: Mapping[str, str],
     body: bytes,
-    now: Optional[float] = None,
+    now: float | None = None,
     tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
 ) -> bool:
     """True when `headers` sign exactly `body` with `secret` and the timestamp is within

@@ -30,12 +30,12 @@ class Reply:
 
 
 def usd(amount: int) -> str:
-    """"$114,000": dollar figures are shown the way the source page writes them."""
+    """ "$114,000": dollar figures are shown the way the source page writes them."""
     return f"${amount:,}"
 
 
 def long_date(day: date) -> str:
-    """"December 1, 2026" (no platform-specific strftime flags)."""
+    """ "December 1, 2026" (no platform-specific strftime flags)."""
     return f"{day:%B} {day.day}, {day.year}"
 
 
@@ -45,7 +45,7 @@ def bullet_list(lines: Iterable[str]) -> str:
 
 
 def described_list(facts: Iterable[NamedFact]) -> str:
-    """"- **Name** — description" lines; a fact without a description shows its name only."""
+    """ "- **Name** — description" lines; a fact without a description shows its name only."""
     return bullet_list(
         f"**{fact.name}** — {fact.description}" if fact.description else f"**{fact.name}**"
         for fact in facts
@@ -53,7 +53,7 @@ def described_list(facts: Iterable[NamedFact]) -> str:
 
 
 def join_words(words: Sequence[str], conjunction: str = "and") -> str:
-    """"a, b, and c" (or "a, b, or c") — with the serial comma the source page uses."""
+    """ "a, b, and c" (or "a, b, or c") — with the serial comma the source page uses."""
     if len(words) <= 2:
         return f" {conjunction} ".join(words)
     return f"{', '.join(words[:-1])}, {conjunction} {words[-1]}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
@@ -54,9 +53,7 @@ def when(moment: datetime, school_timezone: ZoneInfo) -> str:
 
 
 def time_buttons(times: Sequence[FreeSlot]) -> tuple[Button, ...]:
-    return tuple(
-        Button(slot.label(), f'/inform{{"slot_id":"{slot.slot_id}"}}') for slot in times
-    )
+    return tuple(Button(slot.label(), f'/inform{{"slot_id":"{slot.slot_id}"}}') for slot in times)
 
 
 def program_question(programs: Mapping[str, str]) -> Reply:
@@ -68,7 +65,7 @@ def program_question(programs: Mapping[str, str]) -> Reply:
     return Reply("utter_ask_interested_program", buttons=(*buttons, not_sure))
 
 
-def time_question(offer: TimeOffer, wish: Optional[str], school_timezone: ZoneInfo) -> Reply:
+def time_question(offer: TimeOffer, wish: str | None, school_timezone: ZoneInfo) -> Reply:
     """The free times as buttons, introduced by how they relate to what the student typed."""
     zone = datetime.now(school_timezone).strftime("%Z")
     if not offer.times:
@@ -88,8 +85,8 @@ def summary(
     full_name: str,
     email: str,
     preferred_contact: str,
-    phone: Optional[str],
-    program_name: Optional[str],
+    phone: str | None,
+    program_name: str | None,
     time: str,
     privacy_notice_url: str,
 ) -> Reply:
@@ -101,7 +98,9 @@ def summary(
             "email": email,
             "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
             "phone": phone if phone and phone != NO_PHONE else "not given",
-            "program": program_name if program_name and program_name != UNDECIDED else "not sure yet",
+            "program": program_name
+            if program_name and program_name != UNDECIDED
+            else "not sure yet",
             "time": time,
             "privacy_notice_url": privacy_notice_url,
         },
@@ -197,7 +196,10 @@ def time_taken() -> Reply:
 def cancel_question(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
     return Reply(
         "utter_ask_cancel_confirmed",
-        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+        {
+            "when": when(confirmation.starts_at, school_timezone),
+            "reference": confirmation.reference,
+        },
         YES_NO_BUTTONS,
     )
 
@@ -205,7 +207,10 @@ def cancel_question(confirmation: BookingConfirmation, school_timezone: ZoneInfo
 def cancelled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
     return Reply(
         "utter_appointment_cancelled",
-        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+        {
+            "when": when(confirmation.starts_at, school_timezone),
+            "reference": confirmation.reference,
+        },
         (BOOK_A_CALL,),
     )
 
@@ -213,11 +218,17 @@ def cancelled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> R
 def rescheduled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:
     return Reply(
         "utter_appointment_rescheduled",
-        {"when": when(confirmation.starts_at, school_timezone), "reference": confirmation.reference},
+        {
+            "when": when(confirmation.starts_at, school_timezone),
+            "reference": confirmation.reference,
+        },
     )
 
 
 def data_deleted(leads: int, handoffs: int = 0) -> Reply:
     if leads == 0:
         return Reply("utter_transcript_deleted" if handoffs else "utter_no_data_to_delete")
-    return Reply("utter_data_deleted", {"count": str(leads), "bookings": "booking" if leads == 1 else "bookings"})
+    return Reply(
+        "utter_data_deleted",
+        {"count": str(leads), "bookings": "booking" if leads == 1 else "bookings"},
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Optional
 
 from bot.catalog import EnrollmentPolicy
 from bot.replies.base import Button, Reply, long_date
@@ -46,7 +45,7 @@ def uncovered_topic(intent: str) -> Reply:
     )
 
 
-def counselor(contact: Optional[str]) -> Reply:
+def counselor(contact: str | None) -> Reply:
     """Point to the configured contact; with none configured, never make one up."""
     if contact:
         return Reply("utter_counselor_contact", {"contact": contact})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Optional
 
 from bot.catalog import Career, Program
 from bot.programs import normalise_name
@@ -14,12 +13,12 @@ from bot.replies.base import Button, Reply, bullet_list, join_words, sentence, u
 
 
 def tuition_text(program: Program) -> str:
-    """"$3,920 per 6-month term", worded as the source page words it."""
+    """ "$3,920 per 6-month term", worded as the source page words it."""
     return f"{usd(program.tuition_per_term_usd)} per {program.term_months}-month term"
 
 
 def estimate_text(program: Program) -> str:
-    """"about $15,680 for 4 terms": the tuition for the typical time to finish."""
+    """ "about $15,680 for 4 terms": the tuition for the typical time to finish."""
     terms = program.typical_terms
     plural = "s" if terms != 1 else ""
     return f"about {usd(program.estimated_total_tuition_usd)} for {terms} term{plural}"
@@ -207,7 +206,7 @@ def recommendation_for_ml_engineer(programs: Sequence[Program], career: Career) 
     )
 
 
-def _program_naming_career(programs: Sequence[Program], career: Career) -> Optional[Program]:
+def _program_naming_career(programs: Sequence[Program], career: Career) -> Program | None:
     title = normalise_name(career.title)
     for program in programs:
         if any(normalise_name(name).startswith(title) for name in program.careers):
@@ -222,7 +221,7 @@ def _careers_summary(program: Program) -> str:
 
 
 def _by_program(programs: Sequence[Program], describe: Callable[[Program], str]) -> str:
-    """"- **B.S. ...**: ..." lines, one per program, for answers that cover every program."""
+    """ "- **B.S. ...**: ..." lines, one per program, for answers that cover every program."""
     return bullet_list(f"**{p.display_name}**: {describe(p)}" for p in programs)
 
 

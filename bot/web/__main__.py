@@ -29,11 +29,20 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = load_site_settings()
     if not settings.widget_bundle.exists():
-        logger.warning("%s is missing: build the widget (npm run build in widget/)", settings.widget_bundle)
-    with make_server(settings.host, settings.port, SiteApp(settings),
-                     server_class=ThreadingWSGIServer, handler_class=LoggingRequestHandler) as server:
-        print(f"Site on http://{settings.host}:{server.server_port} (chat widget -> {settings.widget.bot_url})",
-              flush=True)
+        logger.warning(
+            "%s is missing: build the widget (npm run build in widget/)", settings.widget_bundle
+        )
+    with make_server(
+        settings.host,
+        settings.port,
+        SiteApp(settings),
+        server_class=ThreadingWSGIServer,
+        handler_class=LoggingRequestHandler,
+    ) as server:
+        print(
+            f"Site on http://{settings.host}:{server.server_port} (chat widget -> {settings.widget.bot_url})",
+            flush=True,
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

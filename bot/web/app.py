@@ -11,7 +11,6 @@ import gzip
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 from bot.catalog import CatalogUnavailable
@@ -34,16 +33,18 @@ def content_security_policy(bot_url: str) -> str:
     bot = urlsplit(bot_url)
     websocket_scheme = "wss" if bot.scheme == "https" else "ws"
     bot_origins = f"{bot.scheme}://{bot.netloc} {websocket_scheme}://{bot.netloc}"
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        f"connect-src 'self' {bot_origins}",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {bot_origins}",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class SiteApp:
@@ -52,7 +53,7 @@ class SiteApp:
     def __init__(
         self,
         settings: SiteSettings,
-        read_content: Optional[Callable[[], PageContent]] = None,
+        read_content: Callable[[], PageContent] | None = None,
     ) -> None:
         self.settings = settings
         self.read_content = read_content or (lambda: read_page_content(settings.database_url))
@@ -66,8 +67,10 @@ class SiteApp:
             "/privacy": lambda: ("200 OK", HTML, render_privacy_page(settings.widget).encode()),
             "/site.css": lambda: self.file(STATIC_DIR / "site.css", "text/css; charset=utf-8"),
             "/widget/chat-widget.js": lambda: self.file(
-                settings.widget_bundle, "text/javascript; charset=utf-8",
-                missing="The widget is not built: run `npm ci && npm run build` in widget/.\n"),
+                settings.widget_bundle,
+                "text/javascript; charset=utf-8",
+                missing="The widget is not built: run `npm ci && npm run build` in widget/.\n",
+            ),
         }
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -80,7 +83,11 @@ class SiteApp:
         else:
             status, content_type, body = route()
 
-        headers = [("Content-Type", content_type), ("Cache-Control", "no-cache"), *self.security_headers]
+        headers = [
+            ("Content-Type", content_type),
+            ("Cache-Control", "no-cache"),
+            *self.security_headers,
+        ]
         if route is not None and method not in ("GET", "HEAD"):
             headers.append(("Allow", "GET, HEAD"))
         if content_type != HTML:
@@ -99,7 +106,11 @@ class SiteApp:
         except CatalogUnavailable as error:
             # The first line names the problem ("no such table: career"); the SQL after it is noise.
             logger.error("program page: the catalog cannot be read: %s", str(error).splitlines()[0])
-            return "503 Service Unavailable", HTML, render_unavailable_page(self.settings.widget).encode()
+            return (
+                "503 Service Unavailable",
+                HTML,
+                render_unavailable_page(self.settings.widget).encode(),
+            )
         return "200 OK", HTML, render_program_page(content, self.settings.widget).encode()
 
     @staticmethod

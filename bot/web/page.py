@@ -30,35 +30,62 @@ def render_program_page(content: PageContent, widget: WidgetEmbed) -> str:
     career = content.career
     return _document(
         title=f"{career.title.title()} Career Guide",
-        main="\n".join([
-            f"<h1>{escape(career.title.title())} Career Guide</h1>",
-            f'<p class="lead">{escape(career.description)}</p>',
-            _paragraphs(career.collaboration, career.suited_to),
-            _section("what-is", f"What is a {career.title.lower()}?",
-                     _paragraphs(career.goal, career.ai_relation),
-                     "<p>Others who work closely with them include:</p>",
-                     _facts(career.related_roles),
-                     _paragraphs(career.degree_requirement, career.senior_degree_requirement)),
-            _section("duties", f"What does a {career.title.lower()} do?", _facts(career.duties)),
-            _section("certifications", "What certifications are needed?",
-                     _paragraphs(career.certifications_required_text, career.certifications_note),
-                     _list(career.certifications)),
-            _section("education", "What education is needed?",
-                     _paragraphs("A bachelor’s degree in " + _series(career.degree_fields, "or") + " prepares you."),
-                     _list(career.degree_benefits)),
-            _programs(content.programs),
-            _start_dates(content),
-            _section("skills", "What skills are needed?", _facts(career.skills)),
-            _section("salary", "How much do they make?",
-                     _paragraphs(f"An average salary of {usd(career.salary.average_usd)} a year, ranging "
-                                 f"from {usd(career.salary.low_usd)} to {usd(career.salary.high_usd)}.",
-                                 "What you earn depends on " + _series(career.salary.factors) + ".")),
-            _section("growth", "What is the projected job growth?",
-                     _paragraphs(f"Demand is expected to grow {career.job_growth.percent}% through "
-                                 f"{career.job_growth.through_year}, driven by new software for:"),
-                     _list(career.job_growth.drivers)),
-            _section("industries", "Where do they work?", _facts(career.industries)),
-        ]),
+        main="\n".join(
+            [
+                f"<h1>{escape(career.title.title())} Career Guide</h1>",
+                f'<p class="lead">{escape(career.description)}</p>',
+                _paragraphs(career.collaboration, career.suited_to),
+                _section(
+                    "what-is",
+                    f"What is a {career.title.lower()}?",
+                    _paragraphs(career.goal, career.ai_relation),
+                    "<p>Others who work closely with them include:</p>",
+                    _facts(career.related_roles),
+                    _paragraphs(career.degree_requirement, career.senior_degree_requirement),
+                ),
+                _section(
+                    "duties", f"What does a {career.title.lower()} do?", _facts(career.duties)
+                ),
+                _section(
+                    "certifications",
+                    "What certifications are needed?",
+                    _paragraphs(career.certifications_required_text, career.certifications_note),
+                    _list(career.certifications),
+                ),
+                _section(
+                    "education",
+                    "What education is needed?",
+                    _paragraphs(
+                        "A bachelor’s degree in "
+                        + _series(career.degree_fields, "or")
+                        + " prepares you."
+                    ),
+                    _list(career.degree_benefits),
+                ),
+                _programs(content.programs),
+                _start_dates(content),
+                _section("skills", "What skills are needed?", _facts(career.skills)),
+                _section(
+                    "salary",
+                    "How much do they make?",
+                    _paragraphs(
+                        f"An average salary of {usd(career.salary.average_usd)} a year, ranging "
+                        f"from {usd(career.salary.low_usd)} to {usd(career.salary.high_usd)}.",
+                        "What you earn depends on " + _series(career.salary.factors) + ".",
+                    ),
+                ),
+                _section(
+                    "growth",
+                    "What is the projected job growth?",
+                    _paragraphs(
+                        f"Demand is expected to grow {career.job_growth.percent}% through "
+                        f"{career.job_growth.through_year}, driven by new software for:"
+                    ),
+                    _list(career.job_growth.drivers),
+                ),
+                _section("industries", "Where do they work?", _facts(career.industries)),
+            ]
+        ),
         widget=widget,
     )
 
@@ -68,7 +95,7 @@ def render_unavailable_page(widget: WidgetEmbed) -> str:
     return _document(
         title="Program information unavailable",
         main="<h1>Program information is not available right now</h1>"
-             "<p>Please try again in a few minutes, or ask the assistant.</p>",
+        "<p>Please try again in a few minutes, or ask the assistant.</p>",
         widget=widget,
     )
 
@@ -76,27 +103,38 @@ def render_unavailable_page(widget: WidgetEmbed) -> str:
 def _programs(programs: Iterable[Program]) -> str:
     cards = []
     for program in programs:
-        rows = [("Time", program.completion_text + "."), ("Tuition and fees", tuition_text(program) + ".")]
+        rows = [
+            ("Time", program.completion_text + "."),
+            ("Tuition and fees", tuition_text(program) + "."),
+        ]
         if program.transfer_text:
             rows.append(("Transfer", program.transfer_text))
         details = "".join(f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in rows)
-        careers = _paragraphs(program.careers_note + (" " + _series(program.careers) + "." if program.careers else ""))
+        careers = _paragraphs(
+            program.careers_note + (" " + _series(program.careers) + "." if program.careers else "")
+        )
         cards.append(
             f'<article class="program" aria-labelledby="program-{escape(program.code)}">'
             f'<h3 id="program-{escape(program.code)}">{escape(program.display_name)}</h3>'
             f"{_paragraphs(program.tagline)}<dl>{details}</dl>"
             f"{_paragraphs(program.certifications_note)}{_list(program.certifications)}{careers}</article>"
         )
-    return _section("programs", "Degree programs", '<div class="programs">' + "".join(cards) + "</div>")
+    return _section(
+        "programs", "Degree programs", '<div class="programs">' + "".join(cards) + "</div>"
+    )
 
 
 def _start_dates(content: PageContent) -> str:
     enrollment = content.enrollment
     return _section(
-        "start-dates", "Next start date",
+        "start-dates",
+        "Next start date",
         f'<p class="callout">Start the 1st of any month, as soon as you {escape(enrollment.prerequisite)}.</p>',
-        _paragraphs(enrollment.start_rule, enrollment.year_round,
-                    f"Get started by talking to an {enrollment.contact_role} today."),
+        _paragraphs(
+            enrollment.start_rule,
+            enrollment.year_round,
+            f"Get started by talking to an {enrollment.contact_role} today.",
+        ),
         '<p><button type="button" class="ask-assistant" data-chat-widget-open>Ask the enrollment assistant</button></p>',
     )
 
@@ -119,7 +157,7 @@ def render_privacy_page(widget: WidgetEmbed) -> str:
                 "for advertising.",
                 "If you ask for a person in the chat, the conversation so far is shown to the "
                 "counselor who joins.",
-                "To have your details deleted, type \"delete my data\" in the same chat, or ask "
+                'To have your details deleted, type "delete my data" in the same chat, or ask '
                 "the admissions office. You can cancel a booked call at any time with its "
                 "reference code.",
             ),
@@ -167,8 +205,10 @@ def widget_script_tag(widget: WidgetEmbed, src: str = WIDGET_SRC) -> str:
 
 
 def _section(anchor: str, heading: str, *parts: str) -> str:
-    return (f'<section id="{anchor}" aria-labelledby="{anchor}-heading">'
-            f'<h2 id="{anchor}-heading">{escape(heading)}</h2>{"".join(parts)}</section>')
+    return (
+        f'<section id="{anchor}" aria-labelledby="{anchor}-heading">'
+        f'<h2 id="{anchor}-heading">{escape(heading)}</h2>{"".join(parts)}</section>'
+    )
 
 
 def _paragraphs(*texts: str) -> str:
@@ -183,14 +223,15 @@ def _list(items: Iterable[str]) -> str:
 def _facts(facts: Iterable[NamedFact]) -> str:
     entries = "".join(
         f"<li><strong>{escape(fact.name)}</strong>"
-        + (f": {escape(fact.description)}" if fact.description else "") + "</li>"
+        + (f": {escape(fact.description)}" if fact.description else "")
+        + "</li>"
         for fact in facts
     )
     return f"<ul>{entries}</ul>" if entries else ""
 
 
 def _series(items: Iterable[str], conjunction: str = "and") -> str:
-    """"a, b, and c", as the page lists things."""
+    """ "a, b, and c", as the page lists things."""
     items = list(items)
     if len(items) <= 2:
         return f" {conjunction} ".join(items)

@@ -37,10 +37,14 @@ def up(settings: ClusterSettings) -> int:
         cluster.stop_all()
         raise
     state = cluster.save_state()
-    print(f"{settings.rasa_processes} Rasa and {settings.action_processes} action servers behind "
-          f"nginx on {cluster.rasa_url} (REST: POST /webhooks/rest/webhook, widget: /socket.io/)")
-    print(f"HTTP API (not on nginx; JWT signed with RASA_JWT_SECRET or its file): "
-          f"{', '.join(cluster.replica_urls())}")
+    print(
+        f"{settings.rasa_processes} Rasa and {settings.action_processes} action servers behind "
+        f"nginx on {cluster.rasa_url} (REST: POST /webhooks/rest/webhook, widget: /socket.io/)"
+    )
+    print(
+        f"HTTP API (not on nginx; JWT signed with RASA_JWT_SECRET or its file): "
+        f"{', '.join(cluster.replica_urls())}"
+    )
     print(f"logs: {settings.run_dir} ({state.name}); stop: make cluster-down")
     return 0
 
@@ -62,7 +66,9 @@ def status(settings: ClusterSettings) -> int:
         secret = None
         print(error)
     if not secret:
-        print("no Rasa API secret (RASA_JWT_SECRET or RASA_JWT_SECRET_FILE) to ask the replicas with")
+        print(
+            "no Rasa API secret (RASA_JWT_SECRET or RASA_JWT_SECRET_FILE) to ask the replicas with"
+        )
         return 1
     answering = 0
     for url in state.get("api_urls", []):
@@ -80,7 +86,10 @@ def status(settings: ClusterSettings) -> int:
         return 1
     if not answering:
         return 1
-    print("processes: " + ", ".join(f"{name} ({pid})" for name, (pid, _) in state["processes"].items()))
+    print(
+        "processes: "
+        + ", ".join(f"{name} ({pid})" for name, (pid, _) in state["processes"].items())
+    )
     return 0
 
 

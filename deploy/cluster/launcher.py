@@ -47,18 +47,27 @@ def missing_services(settings: ClusterSettings, model: Path = MODEL) -> list[str
     try:
         redis_client(settings, socket_timeout=3, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
-        reasons.append(f"Redis at {settings.redis_host}:{settings.redis_port} is not reachable: {error}")
+        reasons.append(
+            f"Redis at {settings.redis_host}:{settings.redis_port} is not reachable: {error}"
+        )
     if not (os.access(settings.nginx, os.X_OK) or shutil.which(settings.nginx)):
-        reasons.append(f"nginx is not installed at {settings.nginx} (scripts/install-nginx installs it)")
+        reasons.append(
+            f"nginx is not installed at {settings.nginx} (scripts/install-nginx installs it)"
+        )
     if not model.exists():
         reasons.append(f"{model} is missing: run `make train` first")
     return reasons
 
 
 def redis_client(settings: ClusterSettings, **options: Any) -> redis.Redis:
-    return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
-                       username=settings.redis_username or None,
-                       password=settings.redis_password or None, **options)
+    return redis.Redis(
+        host=settings.redis_host,
+        port=settings.redis_port,
+        db=settings.redis_db,
+        username=settings.redis_username or None,
+        password=settings.redis_password or None,
+        **options,
+    )
 
 
 @dataclass
@@ -71,15 +80,21 @@ class Cluster(Servers):
     rasa_ports: list[int] = field(default_factory=list)
     action_ports: list[int] = field(default_factory=list)
     # One key for every replica's client_id hash: CLIENT_ID_SALT if set, else one per cluster run.
-    client_id_salt: str = field(default_factory=lambda: os.environ.get("CLIENT_ID_SALT")
-                                or secrets.token_urlsafe(32), repr=False)
+    client_id_salt: str = field(
+        default_factory=lambda: os.environ.get("CLIENT_ID_SALT") or secrets.token_urlsafe(32),
+        repr=False,
+    )
     # Extra environment for the Rasa replicas (tests and benchmarks loosen the rate limits).
     replica_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rasa_port = self.settings.port  # say()/tracker() go through nginx
-        self.rasa_ports = self.rasa_ports or [free_port() for _ in range(self.settings.rasa_processes)]
-        self.action_ports = self.action_ports or [free_port() for _ in range(self.settings.action_processes)]
+        self.rasa_ports = self.rasa_ports or [
+            free_port() for _ in range(self.settings.rasa_processes)
+        ]
+        self.action_ports = self.action_ports or [
+            free_port() for _ in range(self.settings.action_processes)
+        ]
         self.workdir.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -116,8 +131,11 @@ class Cluster(Servers):
     def api_url(self) -> str:
         """A running replica's own port (the first one's before any runs): nginx does not pass
         the HTTP API on."""
-        running = [port for name, port in zip(self.rasa_names(), self.rasa_ports)
-                   if name in self.processes and self.processes[name].poll() is None]
+        running = [
+            port
+            for name, port in zip(self.rasa_names(), self.rasa_ports)
+            if name in self.processes and self.processes[name].poll() is None
+        ]
         return f"http://127.0.0.1:{(running or self.rasa_ports)[0]}"
 
     def replica_urls(self) -> list[str]:
@@ -137,18 +155,32 @@ class Cluster(Servers):
         self.start_nginx()
         # Loading a model is mostly one core's work: two at a time halve the wait on 2 cores.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for started in [pool.submit(self.start_rasa, name=name, port=port)
-                            for name, port in zip(self.rasa_names(), self.rasa_ports)]:
+            for started in [
+                pool.submit(self.start_rasa, name=name, port=port)
+                for name, port in zip(self.rasa_names(), self.rasa_ports)
+            ]:
                 started.result()
         front = f"{self.rasa_url}/webhooks/rest/"  # the REST channel's health check, via nginx
-        wait_until(lambda: requests.get(front, timeout=2).ok, 30, "nginx", self.processes["nginx"],
-                   self.workdir / "nginx.log")
+        wait_until(
+            lambda: requests.get(front, timeout=2).ok,
+            30,
+            "nginx",
+            self.processes["nginx"],
+            self.workdir / "nginx.log",
+        )
 
     def start_nginx(self) -> None:
-        config = nginx.write_config(self.workdir, self.settings.port, self.actions_balancer_port,
-                                    self.rasa_ports, self.action_ports,
-                                    limits=self.settings.front_limits)
-        process, log = self._spawn("nginx", nginx.command(self.settings.nginx, self.workdir, config))
+        config = nginx.write_config(
+            self.workdir,
+            self.settings.port,
+            self.actions_balancer_port,
+            self.rasa_ports,
+            self.action_ports,
+            limits=self.settings.front_limits,
+        )
+        process, log = self._spawn(
+            "nginx", nginx.command(self.settings.nginx, self.workdir, config)
+        )
         health = f"http://127.0.0.1:{self.actions_balancer_port}/health"
         wait_until(lambda: requests.get(health, timeout=2).ok, 30, "nginx", process, log)
 
@@ -214,8 +246,11 @@ def stop_recorded(run_dir: Path, timeout: float = 20) -> list[str]:
     state = load_state(run_dir)
     if not state:
         return []
-    alive = {name: pid for name, (pid, started) in state["processes"].items()
-             if started and _start_time(pid) == started}
+    alive = {
+        name: pid
+        for name, (pid, started) in state["processes"].items()
+        if started and _start_time(pid) == started
+    }
     for pid in alive.values():
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout

@@ -23,36 +23,45 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Callable, Optional, Text
+from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 # A change of the stored lock: the lock as stored (None: no lock) -> (lock to store, result).
-Change = Callable[[Optional[TicketLock]], "tuple[Optional[TicketLock], Any]"]
+Change = Callable[[TicketLock | None], "tuple[TicketLock | None, Any]"]
 POLL_SECONDS = 0.05
 
 
 class AtomicRedisLockStore(RedisLockStore):
     """`RedisLockStore` with each ticket change done as one Redis transaction."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         """Rasa builds custom lock stores from the endpoint config; `url` is the Redis host."""
         if endpoint_config is not None:
-            kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
+            kwargs = {
+                "host": endpoint_config.url or "localhost",
+                **endpoint_config.kwargs,
+                **kwargs,
+            }
         super().__init__(**kwargs)
 
-    def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-             wait_time_in_seconds: float = POLL_SECONDS) -> AbstractAsyncContextManager[TicketLock]:
+    def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = POLL_SECONDS,
+    ) -> AbstractAsyncContextManager[TicketLock]:
         """Rasa's ticket lock, polling every 50 ms (Rasa calls this without a wait time)."""
         return super().lock(conversation_id, lock_lifetime, wait_time_in_seconds)
 
-    def _key(self, conversation_id: Text) -> Text:
+    def _key(self, conversation_id: str) -> str:
         return self.key_prefix + conversation_id
 
-    def _change(self, conversation_id: Text, change: Change) -> Any:
+    def _change(self, conversation_id: str, change: Change) -> Any:
         """Apply ``change`` to the stored lock atomically; delete the key when no ticket is left."""
         key = self._key(conversation_id)
         outcome: list[Any] = []
@@ -74,10 +83,10 @@ class AtomicRedisLockStore(RedisLockStore):
         self.red.transaction(transaction, key)
         return outcome[0]
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Queue a new ticket behind every ticket already issued, in one transaction."""
 
-        def issue(lock: Optional[TicketLock]) -> tuple[TicketLock, int]:
+        def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
 
@@ -86,26 +95,26 @@ class AtomicRedisLockStore(RedisLockStore):
         except Exception as error:  # Rasa's contract: any failure here is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets (e.g. of a killed process) without losing a concurrent one."""
 
-        def drop_expired(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_expired_tickets()
             return lock, None
 
         self._change(conversation_id, drop_expired)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         """Return a ticket; the lock disappears with its last ticket."""
 
-        def finish(lock: Optional[TicketLock]) -> tuple[Optional[TicketLock], None]:
+        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
 
         self._change(conversation_id, finish)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finishing and deleting are one transaction, so a ticket issued meanwhile survives."""
         self.finish_serving(conversation_id, ticket_number)

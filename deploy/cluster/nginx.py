@@ -54,7 +54,10 @@ class FrontLimits:
         if not re.fullmatch(r"[1-9][0-9]*r/[sm]", self.rate):
             raise ValueError(f"an nginx rate looks like 10r/s or 600r/m, not {self.rate!r}")
         if min(self.max_body_bytes, self.burst + 1, self.connections) < 1:
-            raise ValueError("body size and connection limits must be positive, the burst not negative")
+            raise ValueError(
+                "body size and connection limits must be positive, the burst not negative"
+            )
+
 
 TEMPLATE = """\
 # Written by deploy/cluster/nginx.py; regenerated at each start.
@@ -189,24 +192,51 @@ http {{
 
 def _servers(ports: list[int]) -> str:
     # max_fails=1, fail_timeout=5s: a dead process is skipped for 5 s after one refusal.
-    return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in ports)
+    return "\n".join(
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in ports
+    )
 
 
-def write_config(run_dir: Path, port: int, actions_port: int, rasa_ports: list[int],
-                 action_ports: list[int], workers: int = 1, limits: FrontLimits = FrontLimits()) -> Path:
+def write_config(
+    run_dir: Path,
+    port: int,
+    actions_port: int,
+    rasa_ports: list[int],
+    action_ports: list[int],
+    workers: int = 1,
+    limits: FrontLimits = FrontLimits(),
+) -> Path:
     """Write nginx.conf for these ports; one worker is plenty for loopback on 2 cores."""
     for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run_dir / "nginx-tmp" / temp).mkdir(parents=True, exist_ok=True)
     config = run_dir / "nginx.conf"
-    config.write_text(TEMPLATE.format(
-        workers=workers, run_dir=run_dir, port=port, actions_port=actions_port,
-        rasa_servers=_servers(rasa_ports), action_servers=_servers(action_ports),
-        max_body_bytes=limits.max_body_bytes, rate=limits.rate, burst=limits.burst,
-        connections=limits.connections))
+    config.write_text(
+        TEMPLATE.format(
+            workers=workers,
+            run_dir=run_dir,
+            port=port,
+            actions_port=actions_port,
+            rasa_servers=_servers(rasa_ports),
+            action_servers=_servers(action_ports),
+            max_body_bytes=limits.max_body_bytes,
+            rate=limits.rate,
+            burst=limits.burst,
+            connections=limits.connections,
+        )
+    )
     return config
 
 
 def command(nginx: str, run_dir: Path, config: Path) -> list[str]:
     """nginx in the foreground as the launcher's child, logging only into the run directory."""
-    return [nginx, "-p", str(run_dir), "-c", str(config), "-e", str(run_dir / "nginx-error.log"),
-            "-g", "daemon off;"]
+    return [
+        nginx,
+        "-p",
+        str(run_dir),
+        "-c",
+        str(config),
+        "-e",
+        str(run_dir / "nginx-error.log"),
+        "-g",
+        "daemon off;",
+    ]

@@ -26,7 +26,9 @@ def _redis_from_url(url: str) -> dict[str, object]:
     """REDIS_URL (`redis://[[user]:password@]host[:port][/db]`) as ClusterSettings fields."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "redis" or not parts.hostname:
-        raise ValueError(f"REDIS_URL must look like redis://:password@host:6379/1, not {parts.scheme}://...")
+        raise ValueError(
+            f"REDIS_URL must look like redis://:password@host:6379/1, not {parts.scheme}://..."
+        )
     database = parts.path.strip("/")
     if database and not database.isdigit():
         raise ValueError("REDIS_URL's path must be a database number, such as /1")
@@ -60,16 +62,20 @@ class ClusterSettings:
     front_limits: FrontLimits = field(default_factory=FrontLimits)
 
     @classmethod
-    def from_env(cls) -> "ClusterSettings":
+    def from_env(cls) -> ClusterSettings:
         """`make cluster` reads these; each CLUSTER_* variable is documented in the README."""
         default = cls()
         limits = default.front_limits
         redis_url = os.environ.get("REDIS_URL", "").strip()
-        redis = _redis_from_url(redis_url) if redis_url else {
-            "redis_host": os.environ.get("REDIS_HOST", default.redis_host),
-            "redis_port": _int("REDIS_PORT", default.redis_port),
-            "redis_db": _int("REDIS_DB", default.redis_db),
-        }
+        redis = (
+            _redis_from_url(redis_url)
+            if redis_url
+            else {
+                "redis_host": os.environ.get("REDIS_HOST", default.redis_host),
+                "redis_port": _int("REDIS_PORT", default.redis_port),
+                "redis_db": _int("REDIS_DB", default.redis_db),
+            }
+        )
         return cls(
             rasa_processes=_int("CLUSTER_RASA_PROCESSES", default.rasa_processes),
             action_processes=_int("CLUSTER_ACTION_PROCESSES", default.action_processes),
@@ -91,7 +97,9 @@ class ClusterSettings:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.database_prefix):
-            raise ValueError(f"CLUSTER_DATABASE_PREFIX must be a plain SQL name: {self.database_prefix!r}")
+            raise ValueError(
+                f"CLUSTER_DATABASE_PREFIX must be a plain SQL name: {self.database_prefix!r}"
+            )
         if not self.redis_key_prefix.isalnum():
             raise ValueError(f"REDIS_KEY_PREFIX must be alphanumeric: {self.redis_key_prefix!r}")
         if self.rasa_processes < 1 or self.action_processes < 1:
@@ -102,8 +110,10 @@ class ClusterSettings:
         """The Redis server as a URL, credentials included (the replicas' rate-limit storage)."""
         credentials = ""
         if self.redis_username or self.redis_password:
-            credentials = (f"{urllib.parse.quote(self.redis_username, safe='')}:"
-                           f"{urllib.parse.quote(self.redis_password, safe='')}@")
+            credentials = (
+                f"{urllib.parse.quote(self.redis_username, safe='')}:"
+                f"{urllib.parse.quote(self.redis_password, safe='')}@"
+            )
         return f"redis://{credentials}{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
     @property

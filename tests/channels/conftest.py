@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -35,7 +35,9 @@ async def serving(channel: InputChannel, bot: EchoBot) -> AsyncIterator[str]:
     """Serve `channel` under /webhooks/ as `rasa run` does; yields the base URL."""
     app = Sanic(f"channel_test_{id(channel)}")
     Sanic.test_mode = True  # keeps Sanic from re-writing its own methods once per app
-    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 0.2  # a long-polling socket.io request would hold it 15 s
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = (
+        0.2  # a long-polling socket.io request would hold it 15 s
+    )
     app.blueprint(channel.blueprint(bot), url_prefix=f"/webhooks/{channel.url_prefix()}")
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)

@@ -67,17 +67,23 @@ def test_an_unreachable_rate_store_lets_students_through() -> None:
 
 
 def test_settings_come_from_the_environment_and_bad_values_fall_back() -> None:
-    settings = GuardSettings.from_env({
-        "MAX_MESSAGE_CHARS": "500", "RATE_LIMIT_PER_SENDER": "5/second",
-        "RATE_LIMIT_PER_ADDRESS": "not a rate", "MAX_REQUEST_BYTES": "-3",
-        "CLIENT_ID_SALT": "shared",
-    })
+    settings = GuardSettings.from_env(
+        {
+            "MAX_MESSAGE_CHARS": "500",
+            "RATE_LIMIT_PER_SENDER": "5/second",
+            "RATE_LIMIT_PER_ADDRESS": "not a rate",
+            "MAX_REQUEST_BYTES": "-3",
+            "CLIENT_ID_SALT": "shared",
+        }
+    )
     assert settings.max_message_chars == 500
     assert [str(item) for item in settings.per_sender] == [str(parse_many("5/second")[0])]
     assert [str(item) for item in settings.per_address] == [str(parse_many("300/minute")[0])]
     assert settings.max_request_bytes == 64 * 1024
     same_salt = GuardSettings.from_env({"CLIENT_ID_SALT": "shared"})
-    assert MessageGuard(settings).client_id("1.2.3.4") == MessageGuard(same_salt).client_id("1.2.3.4")
+    assert MessageGuard(settings).client_id("1.2.3.4") == MessageGuard(same_salt).client_id(
+        "1.2.3.4"
+    )
 
 
 def test_defaults_without_environment() -> None:
@@ -89,15 +95,26 @@ def test_defaults_without_environment() -> None:
 
 def test_text_is_made_readable_for_understanding_and_storage() -> None:
     # What a JSON body can carry: a lone surrogate, NUL, an escape sequence, a C1 control.
-    sent = "a\ud83c b\x00c\x1b[31m\x85 d\n\U0001F642 مرحبا"
-    assert readable_text(sent) == "a\ufffd bc[31m d\n\U0001F642 مرحبا"
+    sent = "a\ud83c b\x00c\x1b[31m\x85 d\n\U0001f642 مرحبا"
+    assert readable_text(sent) == "a\ufffd bc[31m d\n\U0001f642 مرحبا"
     readable_text(sent).encode("utf-8")  # no UnicodeEncodeError downstream
 
 
 def test_button_payloads_pass_and_forged_ones_are_read_as_words() -> None:
-    for payload in ['/inform{"slot_id":"42"}', '/inform{"program_choice":"computer_science"}',
-                    "/affirm", "/ask_tuition{not json", "how much is tuition?"]:
+    for payload in [
+        '/inform{"slot_id":"42"}',
+        '/inform{"program_choice":"computer_science"}',
+        "/affirm",
+        "/ask_tuition{not json",
+        "how much is tuition?",
+    ]:
         assert button_payload_checked(payload) == payload
-    for forged in ['/inform{"slot_id": 99999}', '/inform{"program": 1.5}', '/inform{"slot_id": [1, 2]}',
-                   '/inform{"a": {"b": {"c": 1}}}', "/inform" + '{"a":' * 600 + "1" + "}" * 600, '/inform{"program": "' + "x" * 500 + '"}']:
+    for forged in [
+        '/inform{"slot_id": 99999}',
+        '/inform{"program": 1.5}',
+        '/inform{"slot_id": [1, 2]}',
+        '/inform{"a": {"b": {"c": 1}}}',
+        "/inform" + '{"a":' * 600 + "1" + "}" * 600,
+        '/inform{"program": "' + "x" * 500 + '"}',
+    ]:
         assert button_payload_checked(forged) == forged[1:]

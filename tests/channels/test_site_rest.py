@@ -17,11 +17,16 @@ def channel(**overrides: Any) -> SiteRestInput:
     return SiteRestInput(MessageGuard(GuardSettings(client_id_key=b"k" * 32, **overrides)))
 
 
-async def post(base: str, body: Any = None, *, raw: str | None = None,
-               content_type: str = "application/json") -> tuple[int, Any, dict[str, str]]:
+async def post(
+    base: str, body: Any = None, *, raw: str | None = None, content_type: str = "application/json"
+) -> tuple[int, Any, dict[str, str]]:
     async with aiohttp.ClientSession() as session:
         data = raw if raw is not None else None
-        kwargs = {"data": data, "headers": {"Content-Type": content_type}} if raw is not None else {"json": body}
+        kwargs = (
+            {"data": data, "headers": {"Content-Type": content_type}}
+            if raw is not None
+            else {"json": body}
+        )
         async with session.post(f"{base}/webhooks/rest/webhook", **kwargs) as reply:
             text = await reply.text()
             try:
@@ -36,8 +41,14 @@ def test_a_normal_message_reaches_the_bot_with_the_servers_client_id(run) -> Non
 
     async def scenario() -> None:
         async with serving(channel(), bot) as base:
-            status, reply, _ = await post(base, {"sender": "student-1", "message": "tuition?",
-                                                 "metadata": {"client_id": "forged", "page": "/cs"}})
+            status, reply, _ = await post(
+                base,
+                {
+                    "sender": "student-1",
+                    "message": "tuition?",
+                    "metadata": {"client_id": "forged", "page": "/cs"},
+                },
+            )
             assert status == 200
             assert reply == [{"recipient_id": "student-1", "text": "echo: tuition?"}]
 
@@ -55,7 +66,9 @@ def test_bad_bodies_get_a_400_that_says_what_is_wrong(run) -> None:
         async with serving(channel(), bot) as base:
             answers = [
                 await post(base, raw="{not json", content_type="application/json"),
-                await post(base, raw="message=hi", content_type="application/x-www-form-urlencoded"),
+                await post(
+                    base, raw="message=hi", content_type="application/x-www-form-urlencoded"
+                ),
                 await post(base, ["a", "list"]),
                 await post(base, {"sender": "s-1"}),
                 await post(base, {"sender": "s-1", "message": 42}),

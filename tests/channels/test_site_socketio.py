@@ -4,7 +4,7 @@ messages pass the same length and rate checks as REST before they reach the bot.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 import socketio
@@ -30,10 +30,10 @@ class Visitor:
     def __init__(self) -> None:
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies: asyncio.Queue = asyncio.Queue()
-        self.session: Optional[str] = None
+        self.session: str | None = None
         self.client.on("bot_uttered", self.replies.put_nowait)
 
-    async def open(self, base: str, session_id: Optional[str], origin: str = SITE) -> None:
+    async def open(self, base: str, session_id: str | None, origin: str = SITE) -> None:
         confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
         await self.client.connect(base, headers={"Origin": origin}, transports=["polling"])
@@ -47,8 +47,10 @@ class Visitor:
         # Long polling: waiting for the open poll to end would take the ping interval (25 s).
         await self.client.eio.disconnect(abort=True)
 
-    async def say(self, text: str, session_id: Optional[str] = None) -> dict:
-        await self.client.emit("user_uttered", {"message": text, "session_id": session_id or self.session})
+    async def say(self, text: str, session_id: str | None = None) -> dict:
+        await self.client.emit(
+            "user_uttered", {"message": text, "session_id": session_id or self.session}
+        )
         return await asyncio.wait_for(self.replies.get(), 5)
 
 
@@ -107,7 +109,9 @@ def test_long_messages_and_bursts_are_refused_before_the_bot(run) -> None:
     bot = EchoBot()
 
     async def scenario() -> tuple[dict, list[dict]]:
-        async with serving(channel(max_message_chars=100, per_sender=tuple(parse_many("3/minute"))), bot) as base:
+        async with serving(
+            channel(max_message_chars=100, per_sender=tuple(parse_many("3/minute"))), bot
+        ) as base:
             visitor = Visitor()
             await visitor.open(base, "e" * 32)
             too_long = await visitor.say("x" * 30_000)
@@ -136,7 +140,9 @@ def test_malformed_events_and_a_failing_bot_get_an_answer_not_a_silent_drop(run)
             await visitor.open(base, "g" * 32)
             await visitor.client.emit("user_uttered")  # no payload at all
             await visitor.client.emit("user_uttered", ["not", "a", "dict"])
-            await visitor.client.emit("user_uttered", {"message": {"nested": 1}, "session_id": "g" * 32})
+            await visitor.client.emit(
+                "user_uttered", {"message": {"nested": 1}, "session_id": "g" * 32}
+            )
             reply = await visitor.say("hello \ud83c")
             await visitor.close()
             return reply

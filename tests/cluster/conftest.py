@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher
 
 from deploy.cluster.launcher import Cluster, missing_services
 from deploy.cluster.nginx import FrontLimits
 from deploy.cluster.settings import ClusterSettings
-from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher
 
 RASA_PROCESSES = int(os.environ.get("CLUSTER_TEST_RASA_PROCESSES", "3"))
 # Every test client is 127.0.0.1, so the per-address limits that protect a real deployment would
@@ -33,13 +33,20 @@ LOAD_TEST_REPLICA_ENV = {"RATE_LIMIT_PER_ADDRESS": "100000/minute"}
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     run = f"{os.getpid()}"
     settings = ClusterSettings(
-        rasa_processes=RASA_PROCESSES, action_processes=2, port=free_port(),
+        rasa_processes=RASA_PROCESSES,
+        action_processes=2,
+        port=free_port(),
         postgres=os.environ.get("CLUSTER_POSTGRES", ClusterSettings.postgres),
-        database_prefix=f"enrollment_test{run}", redis_key_prefix=f"test{run}",
-        run_dir=Path(tmp_path_factory.mktemp("cluster")), front_limits=LOAD_TEST_LIMITS)
+        database_prefix=f"enrollment_test{run}",
+        redis_key_prefix=f"test{run}",
+        run_dir=Path(tmp_path_factory.mktemp("cluster")),
+        front_limits=LOAD_TEST_LIMITS,
+    )
     if problems := missing_services(settings):
         pytest.skip("scaled-out set-up not available: " + "; ".join(problems))
-    running = Cluster(workdir=settings.run_dir, settings=settings, replica_env=LOAD_TEST_REPLICA_ENV)
+    running = Cluster(
+        workdir=settings.run_dir, settings=settings, replica_env=LOAD_TEST_REPLICA_ENV
+    )
     try:
         running.start()
         yield running

@@ -13,8 +13,8 @@ import requests
 class Answer:
     status: int
     messages: list[dict[str, Any]] = field(default_factory=list)
-    upstream: str = ""          # nginx's X-Upstream: the Rasa process that answered
-    finished: float = 0.0       # time.monotonic() when the answer arrived
+    upstream: str = ""  # nginx's X-Upstream: the Rasa process that answered
+    finished: float = 0.0  # time.monotonic() when the answer arrived
 
     @property
     def text(self) -> str:
@@ -22,8 +22,11 @@ class Answer:
 
 
 def post(base_url: str, sender: str, message: str, timeout: float = 60) -> Answer:
-    response = requests.post(f"{base_url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": message}, timeout=timeout)
+    response = requests.post(
+        f"{base_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=timeout,
+    )
     messages = response.json() if response.status_code == 200 else []
     # When nginx had to skip a dead process, X-Upstream lists every one it tried; the last answered.
     upstream = response.headers.get("X-Upstream", "").split(",")[-1].strip()

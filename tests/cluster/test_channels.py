@@ -11,10 +11,12 @@ from deploy.cluster.launcher import Cluster
 
 def test_socketio_upgrades_to_websocket_through_nginx(cluster: Cluster) -> None:
     key = base64.b64encode(os.urandom(16)).decode()
-    request = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-               f"Host: 127.0.0.1:{cluster.settings.port}\r\n"
-               "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    request = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{cluster.settings.port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", cluster.settings.port), timeout=20) as connection:
         connection.sendall(request.encode())
         received = b""

@@ -23,23 +23,42 @@ from pathlib import Path
 
 import pytest
 import requests
+from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher (conftest)
 
 from deploy.cluster import nginx
 from deploy.cluster.nginx import FrontLimits
 from deploy.cluster.settings import ClusterSettings
-from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher (conftest)
 
 NGINX = os.environ.get("NGINX", ClusterSettings.nginx)
-API_PATHS = ["/", "/version", "/status", "/model", "/model/parse", "/model/train",
-             "/conversations/someone/tracker", "/conversations/someone/tracker/events",
-             "/domain", "/auth", "/auth/verify", "/webhooks/rest/webhook/extra",
-             "/webhooks/socketio/webhook", "/webhooks/callback/webhook"]
+API_PATHS = [
+    "/",
+    "/version",
+    "/status",
+    "/model",
+    "/model/parse",
+    "/model/train",
+    "/conversations/someone/tracker",
+    "/conversations/someone/tracker/events",
+    "/domain",
+    "/auth",
+    "/auth/verify",
+    "/webhooks/rest/webhook/extra",
+    "/webhooks/socketio/webhook",
+    "/webhooks/callback/webhook",
+]
 # Raw request targets that a sloppy proxy might pass on although they resolve to the API.
-SNEAKY_TARGETS = ["/socket.io/../status", "/socket.io/%2e%2e/model", "/webhooks/rest/webhook/../../../model",
-                  "//model", "/socket.io/..%2fstatus"]
+SNEAKY_TARGETS = [
+    "/socket.io/../status",
+    "/socket.io/%2e%2e/model",
+    "/webhooks/rest/webhook/../../../model",
+    "//model",
+    "/socket.io/..%2fstatus",
+]
 
-pytestmark = pytest.mark.skipif(not (os.access(NGINX, os.X_OK) or shutil.which(NGINX)),
-                                reason=f"nginx is not installed at {NGINX} (scripts/install-nginx)")
+pytestmark = pytest.mark.skipif(
+    not (os.access(NGINX, os.X_OK) or shutil.which(NGINX)),
+    reason=f"nginx is not installed at {NGINX} (scripts/install-nginx)",
+)
 
 
 @dataclass
@@ -93,10 +112,14 @@ def front_door(tmp_path: Path) -> Iterator[Callable[[FrontLimits], Front]]:
         replica = stand_in_replica(seen)
         replica_port = replica.server_address[1]
         port, actions_port = free_port(), free_port()
-        config = nginx.write_config(tmp_path, port, actions_port, [replica_port], [replica_port],
-                                    limits=limits)
-        process = subprocess.Popen(nginx.command(NGINX, tmp_path, config),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        config = nginx.write_config(
+            tmp_path, port, actions_port, [replica_port], [replica_port], limits=limits
+        )
+        process = subprocess.Popen(
+            nginx.command(NGINX, tmp_path, config),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         started.append((process, replica))
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 10
@@ -129,9 +152,13 @@ def raw_get(port: int, target: str) -> int:
         connection.close()
 
 
-def test_only_the_visitor_paths_reach_the_replicas(front_door: Callable[[FrontLimits], Front]) -> None:
+def test_only_the_visitor_paths_reach_the_replicas(
+    front_door: Callable[[FrontLimits], Front],
+) -> None:
     front = front_door(FrontLimits(rate="1000r/s", burst=1000))
-    webhook = requests.post(f"{front.url}/webhooks/rest/webhook", json={"sender": "s", "message": "hi"})
+    webhook = requests.post(
+        f"{front.url}/webhooks/rest/webhook", json={"sender": "s", "message": "hi"}
+    )
     socket = requests.get(f"{front.url}/socket.io/", params={"EIO": "4", "transport": "polling"})
     assert (webhook.status_code, socket.status_code) == (200, 200)
     assert front.seen.targets == ["/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"]
@@ -145,7 +172,9 @@ def test_only_the_visitor_paths_reach_the_replicas(front_door: Callable[[FrontLi
     assert front.seen.targets == [], "nginx passed an API path on to a replica"
 
 
-def test_a_body_over_the_limit_is_refused_by_nginx(front_door: Callable[[FrontLimits], Front]) -> None:
+def test_a_body_over_the_limit_is_refused_by_nginx(
+    front_door: Callable[[FrontLimits], Front],
+) -> None:
     front = front_door(FrontLimits(max_body_bytes=4096, rate="1000r/s", burst=1000))
     webhook = f"{front.url}/webhooks/rest/webhook"
     fits = requests.post(webhook, data=b"x" * 4096, headers={"Content-Type": "application/json"})
@@ -156,12 +185,16 @@ def test_a_body_over_the_limit_is_refused_by_nginx(front_door: Callable[[FrontLi
     assert front.seen.targets == ["/webhooks/rest/webhook"], "the oversized body reached a replica"
 
 
-def test_one_address_flooding_gets_429_after_its_burst(front_door: Callable[[FrontLimits], Front]) -> None:
+def test_one_address_flooding_gets_429_after_its_burst(
+    front_door: Callable[[FrontLimits], Front],
+) -> None:
     front = front_door(FrontLimits(rate="1r/s", burst=5))
     time.sleep(1.1)  # the start-up check's request has leaked out of the bucket
     with requests.Session() as session:
-        statuses = [session.post(f"{front.url}/webhooks/rest/webhook", json={}).status_code
-                    for _ in range(12)]
+        statuses = [
+            session.post(f"{front.url}/webhooks/rest/webhook", json={}).status_code
+            for _ in range(12)
+        ]
         refused = session.post(f"{front.url}/webhooks/rest/webhook", json={})
     # The first request plus the burst pass at once (nodelay); the rest are refused, not queued.
     assert statuses[:6] == [200] * 6
@@ -170,7 +203,9 @@ def test_one_address_flooding_gets_429_after_its_burst(front_door: Callable[[Fro
     assert len(front.seen.targets) == 6
 
 
-def test_one_address_gets_a_limited_number_of_connections(front_door: Callable[[FrontLimits], Front]) -> None:
+def test_one_address_gets_a_limited_number_of_connections(
+    front_door: Callable[[FrontLimits], Front],
+) -> None:
     front = front_door(FrontLimits(rate="1000r/s", burst=1000, connections=3))
     results: list[int] = []
 
@@ -190,11 +225,16 @@ def test_one_address_gets_a_limited_number_of_connections(front_door: Callable[[
     assert fourth == 429
 
 
-def test_the_replicas_are_told_the_client_address_nginx_saw(front_door: Callable[[FrontLimits], Front]) -> None:
+def test_the_replicas_are_told_the_client_address_nginx_saw(
+    front_door: Callable[[FrontLimits], Front],
+) -> None:
     front = front_door(FrontLimits(rate="1000r/s", burst=1000))
     for path in ("/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"):
-        requests.post(f"{front.url}{path}", json={},
-                      headers={"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"})
+        requests.post(
+            f"{front.url}{path}",
+            json={},
+            headers={"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"},
+        )
         assert front.seen.headers["x-real-ip"] == "127.0.0.1", path
         # Appended: a replica counting proxies (SANIC_PROXIES_COUNT=1) takes the last entry.
         assert front.seen.headers["x-forwarded-for"].split(",")[-1].strip() == "127.0.0.1", path

@@ -48,9 +48,15 @@ def test_simultaneous_messages_of_one_sender_are_serialised(cluster: Cluster, se
     # One at a time: every turn is complete (its answer, then listening) before the next begins.
     for message, events in zip(handled, turns(tracker)):
         actions = [event["name"] for event in events if event["event"] == "action"]
-        assert actions and actions[-1] == "action_listen", f"turn {message!r} was cut into: {actions}"
-        assert actions.count("action_listen") == 1, f"turn {message!r} interleaved with another: {actions}"
+        assert actions and actions[-1] == "action_listen", (
+            f"turn {message!r} was cut into: {actions}"
+        )
+        assert actions.count("action_listen") == 1, (
+            f"turn {message!r} interleaved with another: {actions}"
+        )
         assert sum(event["event"] == "bot" for event in events) >= 1
     # In order: the order they were handled in is the order their answers came back.
-    answered_order = [message for _, message in sorted(zip((a.finished for a in answers), messages))]
+    answered_order = [
+        message for _, message in sorted(zip((a.finished for a in answers), messages))
+    ]
     assert handled == answered_order

@@ -96,11 +96,19 @@ def test_killing_a_rasa_process_loses_no_conversation(cluster: Cluster) -> None:
             assert answer.status == 200, f"{student.sender}: {message!r} never got an answer"
             assert expected in answer.text, f"{student.sender}: {message!r} -> {answer.text!r}"
         stored = without_repeats_of(user_texts(cluster.tracker(student.sender)), student.resent)
-        assert stored == [message for message, _ in SCRIPT], \
+        assert stored == [message for message, _ in SCRIPT], (
             f"{student.sender}: the tracker does not hold each message once, in order"
+        )
 
-    after_kill = [answer for student in students for answer in student.answers if answer.finished > killed_at[0]]
+    after_kill = [
+        answer
+        for student in students
+        for answer in student.answers
+        if answer.finished > killed_at[0]
+    ]
     survivors = {f"127.0.0.1:{port}" for port in cluster.rasa_ports} - {victim_address}
     assert after_kill, "the load run ended before the kill"
     assert victim_address not in {answer.upstream for answer in after_kill}
-    assert {answer.upstream for answer in after_kill} == survivors, "not every other process kept answering"
+    assert {answer.upstream for answer in after_kill} == survivors, (
+        "not every other process kept answering"
+    )

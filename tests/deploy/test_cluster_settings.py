@@ -20,13 +20,19 @@ def test_redis_url_carries_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://locks:p%40ss%3Aw%2Frd@redis.internal:6380/3")
     monkeypatch.setenv("REDIS_HOST", "ignored-when-redis-url-is-set")
     settings = ClusterSettings.from_env()
-    assert (settings.redis_host, settings.redis_port, settings.redis_db) == ("redis.internal", 6380, 3)
+    assert (settings.redis_host, settings.redis_port, settings.redis_db) == (
+        "redis.internal",
+        6380,
+        3,
+    )
     assert (settings.redis_username, settings.redis_password) == ("locks", PASSWORD)
     assert settings.redis_url == "redis://locks:p%40ss%3Aw%2Frd@redis.internal:6380/3"
     assert PASSWORD not in repr(settings)
 
 
-def test_without_redis_url_the_passwordless_local_redis_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_redis_url_the_passwordless_local_redis_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     for name in ("REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"):
         monkeypatch.delenv(name, raising=False)
     settings = ClusterSettings.from_env()
@@ -34,7 +40,9 @@ def test_without_redis_url_the_passwordless_local_redis_is_kept(monkeypatch: pyt
     assert settings.redis_password == ""
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/1", "redis://127.0.0.1:6379/locks", "redis:///1"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:6379/1", "redis://127.0.0.1:6379/locks", "redis:///1"]
+)
 def test_a_malformed_redis_url_is_refused(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("REDIS_URL", url)
     with pytest.raises(ValueError, match="REDIS_URL"):
@@ -54,7 +62,9 @@ def test_nginx_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture
 def cluster(tmp_path: Path) -> Cluster:
     settings = ClusterSettings(run_dir=tmp_path, redis_password=PASSWORD)
-    return Cluster(workdir=tmp_path, settings=settings, jwt_secret="j" * 40, client_id_salt="s" * 40)
+    return Cluster(
+        workdir=tmp_path, settings=settings, jwt_secret="j" * 40, client_id_salt="s" * 40
+    )
 
 
 def test_only_the_rasa_replicas_get_the_proxy_and_shared_settings(cluster: Cluster) -> None:
@@ -64,11 +74,18 @@ def test_only_the_rasa_replicas_get_the_proxy_and_shared_settings(cluster: Clust
     assert (replica["RASA_JWT_SECRET"], replica["CLIENT_ID_SALT"]) == ("j" * 40, "s" * 40)
     assert replica["MAX_REQUEST_BYTES"] == "65536"
     shared = cluster.env  # what the action servers, nginx and the CLI seeding run with
-    for name in ("SANIC_REAL_IP_HEADER", "RASA_JWT_SECRET", "CLIENT_ID_SALT", "RATE_LIMIT_STORAGE_URL"):
+    for name in (
+        "SANIC_REAL_IP_HEADER",
+        "RASA_JWT_SECRET",
+        "CLIENT_ID_SALT",
+        "RATE_LIMIT_STORAGE_URL",
+    ):
         assert shared.get(name) != replica[name], name
 
 
-def test_the_state_file_is_private_from_the_start_and_holds_no_secret(cluster: Cluster, tmp_path: Path) -> None:
+def test_the_state_file_is_private_from_the_start_and_holds_no_secret(
+    cluster: Cluster, tmp_path: Path
+) -> None:
     old_umask = os.umask(0o022)
     try:
         (tmp_path / STATE_FILE).write_text("{}")  # a left-over file readable by everyone

@@ -60,12 +60,33 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     environ = {name: value for name, value in os.environ.items() if not name.startswith("RASA_JWT")}
     log = work / "rasa.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "deploy.rasa_server", "--model", str(work / "models"),
-         "--endpoints", str(work / "endpoints.yml"), "--credentials", str(work / "credentials.yml"),
-         "--interface", "127.0.0.1", "--port", str(port), "--enable-api"],
-        cwd=REPO_ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        env={**environ, "RASA_JWT_SECRET_FILE": str(secret_file), "RASA_TELEMETRY_ENABLED": "false",
-             "MAX_REQUEST_BYTES": str(MAX_REQUEST_BYTES), "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
+        [
+            sys.executable,
+            "-m",
+            "deploy.rasa_server",
+            "--model",
+            str(work / "models"),
+            "--endpoints",
+            str(work / "endpoints.yml"),
+            "--credentials",
+            str(work / "credentials.yml"),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--enable-api",
+        ],
+        cwd=REPO_ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={
+            **environ,
+            "RASA_JWT_SECRET_FILE": str(secret_file),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "MAX_REQUEST_BYTES": str(MAX_REQUEST_BYTES),
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        },
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -78,7 +99,9 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
             except requests.RequestException:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the launcher did not answer in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}")
+                pytest.fail(
+                    f"the launcher did not answer in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}"
+                )
             time.sleep(0.5)
         yield Launched(process, url, secret_file, log)
     finally:
@@ -100,15 +123,21 @@ def test_the_secret_is_made_private_and_never_on_the_command_line(launched: Laun
 
 
 def test_a_token_signed_with_the_secret_opens_the_api(launched: Launched) -> None:
-    reply = requests.get(f"{launched.url}/status", headers=admin_header(launched.secret), timeout=10)
+    reply = requests.get(
+        f"{launched.url}/status", headers=admin_header(launched.secret), timeout=10
+    )
     assert reply.status_code == AUTHENTICATED_WITHOUT_MODEL, reply.text
 
 
 def test_missing_wrong_and_query_tokens_are_refused(launched: Launched) -> None:
     status = f"{launched.url}/status"
     assert requests.get(status, timeout=10).status_code == 401
-    assert requests.get(status, headers=admin_header("another secret of at least 32 bytes!"),
-                        timeout=10).status_code == 401
+    assert (
+        requests.get(
+            status, headers=admin_header("another secret of at least 32 bytes!"), timeout=10
+        ).status_code
+        == 401
+    )
     # Plain `--auth-token` mode is off: the secret itself in the URL opens nothing.
     assert requests.get(status, params={"token": launched.secret}, timeout=10).status_code == 401
     signed = mint_token(launched.secret, username="admin")
@@ -118,16 +147,20 @@ def test_missing_wrong_and_query_tokens_are_refused(launched: Launched) -> None:
 def test_an_expired_token_is_refused(launched: Launched) -> None:
     issued = datetime.now(timezone.utc) - timedelta(minutes=5, seconds=30)
     expired = mint_token(launched.secret, username="admin", now=issued)  # expired 30 s ago
-    reply = requests.get(f"{launched.url}/status", headers=authorization_header(expired), timeout=10)
+    reply = requests.get(
+        f"{launched.url}/status", headers=authorization_header(expired), timeout=10
+    )
     assert reply.status_code == 401
 
 
 def test_a_conversation_token_reaches_its_conversation_only(launched: Launched) -> None:
     token = authorization_header(mint_token(launched.secret, username="student-1", role="user"))
-    own = requests.post(f"{launched.url}/conversations/student-1/tracker/events", json=[],
-                        headers=token, timeout=10)
-    other = requests.post(f"{launched.url}/conversations/student-2/tracker/events", json=[],
-                          headers=token, timeout=10)
+    own = requests.post(
+        f"{launched.url}/conversations/student-1/tracker/events", json=[], headers=token, timeout=10
+    )
+    other = requests.post(
+        f"{launched.url}/conversations/student-2/tracker/events", json=[], headers=token, timeout=10
+    )
     model = requests.get(f"{launched.url}/status", headers=token, timeout=10)
     assert own.status_code == AUTHENTICATED_WITHOUT_MODEL
     assert (other.status_code, model.status_code) == (403, 403)
@@ -136,8 +169,12 @@ def test_a_conversation_token_reaches_its_conversation_only(launched: Launched) 
 def test_a_body_over_max_request_bytes_gets_413(launched: Launched) -> None:
     webhook = f"{launched.url}/webhooks/rest/webhook"
     headers = {"Content-Type": "application/json"}
-    too_big = requests.post(webhook, data=b"x" * (MAX_REQUEST_BYTES + 1), headers=headers, timeout=10)
-    fits = requests.post(webhook, data=b'{"sender": "s", "message": "hi"}', headers=headers, timeout=10)
+    too_big = requests.post(
+        webhook, data=b"x" * (MAX_REQUEST_BYTES + 1), headers=headers, timeout=10
+    )
+    fits = requests.post(
+        webhook, data=b'{"sender": "s", "message": "hi"}', headers=headers, timeout=10
+    )
     assert too_big.status_code == 413
     assert fits.status_code != 413
 
@@ -149,16 +186,26 @@ def test_the_secret_never_reaches_the_log(launched: Launched) -> None:
 
 # ---- the argument building, without starting anything ----------------------------------------
 
+
 def parsed(*argv: str):
     return rasa_server.build_parser().parse_args(["--model", "models/x.tar.gz", *argv])
 
 
 def test_the_api_runs_in_jwt_mode_with_the_secret_from_the_environment() -> None:
     secret = "s" * 40
-    arguments = rasa_server.run_arguments(parsed("--enable-api", "--port", "5011"),
-                                          {"RASA_JWT_SECRET": secret})
-    assert (arguments.jwt_secret, arguments.jwt_method, arguments.auth_token) == (secret, "HS256", None)
-    assert (arguments.model, arguments.port, arguments.enable_api) == ("models/x.tar.gz", 5011, True)
+    arguments = rasa_server.run_arguments(
+        parsed("--enable-api", "--port", "5011"), {"RASA_JWT_SECRET": secret}
+    )
+    assert (arguments.jwt_secret, arguments.jwt_method, arguments.auth_token) == (
+        secret,
+        "HS256",
+        None,
+    )
+    assert (arguments.model, arguments.port, arguments.enable_api) == (
+        "models/x.tar.gz",
+        5011,
+        True,
+    )
 
 
 def test_without_the_api_no_secret_is_read_or_made(tmp_path: Path) -> None:

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from servers import E2E_TRACKER_WINDOW_EVENTS, MODEL, Servers
 
 
@@ -19,8 +18,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         pytest.fail(f"{model} is missing: run `make train` (make test does it) first")
     # A window of a few turns (the default is about ten), so that every conversation longer
     # than that, bookings and handoffs included, is answered from a snapshot and its recent events.
-    running = Servers(workdir=Path(tmp_path_factory.mktemp("servers")), model=model,
-                      tracker_window_events=E2E_TRACKER_WINDOW_EVENTS)
+    running = Servers(
+        workdir=Path(tmp_path_factory.mktemp("servers")),
+        model=model,
+        tracker_window_events=E2E_TRACKER_WINDOW_EVENTS,
+    )
     running.seed_database()
     try:
         running.start_action_server()

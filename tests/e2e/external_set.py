@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 from servers import Servers, bot_actions, text_of, uttered_responses
 
@@ -43,8 +44,14 @@ NOT_ANSWERING: dict[ReplyKind, frozenset[str]] = {
 }
 
 # Replies that state a fact from the catalog: the worst reply to a question we are not for.
-CATALOG_FACT_ACTIONS = frozenset({"action_answer_career_question", "action_answer_program_question",
-                                  "action_compare_programs", "action_answer_start_date"})
+CATALOG_FACT_ACTIONS = frozenset(
+    {
+        "action_answer_career_question",
+        "action_answer_program_question",
+        "action_compare_programs",
+        "action_answer_start_date",
+    }
+)
 
 # Labels whose right answer is the counselor offer, so not answering there is no mistake.
 COUNSELOR_LABELS = frozenset({"ask_admission_requirements", "ask_financial_aid"})
@@ -116,7 +123,9 @@ RIGHT_CONTENT: dict[str, Callable[[str, tuple[str, ...]], bool]] = {
     "ask_transfer_credit": _says("coursework"),
     "ask_ml_role": _ran("action_answer_career_question"),
     "ask_ml_skills": _ran("action_answer_career_question"),
-    "ask_education_required": _ran("action_answer_career_question", "action_answer_program_question"),
+    "ask_education_required": _ran(
+        "action_answer_career_question", "action_answer_program_question"
+    ),
     "ask_admission_requirements": _ran("action_answer_unknown_topic"),
     "ask_financial_aid": _ran("action_answer_unknown_topic"),
     "human_handoff": _ran("action_hand_over", "action_start_booking"),
@@ -163,5 +172,7 @@ def kind_counts(outcomes: list[Outcome]) -> dict[ReplyKind, int]:
 def summary(outcomes: list[Outcome]) -> str:
     by_label: Counter[str] = Counter(outcome.label for outcome in outcomes)
     right: Counter[str] = Counter(outcome.label for outcome in outcomes if outcome.correct)
-    return "\n".join(f"  {label:28} {right[label]:4}/{total:<4} {right[label] / total:6.1%}"
-                     for label, total in sorted(by_label.items()))
+    return "\n".join(
+        f"  {label:28} {right[label]:4}/{total:<4} {right[label] / total:6.1%}"
+        for label, total in sorted(by_label.items())
+    )

@@ -81,8 +81,11 @@ class Servers:
             "RATE_LIMIT_PER_SENDER": "100000/minute",
             "RATE_LIMIT_PER_ADDRESS": "100000/minute",
             "BOOKING_ATTEMPTS_PER_CLIENT_PER_HOUR": "1000",
-            **({"TRACKER_WINDOW_EVENTS": str(self.tracker_window_events)}
-               if self.tracker_window_events is not None else {}),
+            **(
+                {"TRACKER_WINDOW_EVENTS": str(self.tracker_window_events)}
+                if self.tracker_window_events is not None
+                else {}
+            ),
         }
 
     @property
@@ -101,30 +104,46 @@ class Servers:
     def seed_database(self, counselors: Path = ALWAYS_OPEN_COUNSELORS) -> None:
         """The catalog, plus counselors and their slots as `make db` seeds them (by default one
         counselor who is always in, so a request for a person is handed over at any hour)."""
-        for command in (["db", "seed"], ["counselors", "seed", "--file", str(counselors)],
-                        ["slots", "generate"]):
+        for command in (
+            ["db", "seed"],
+            ["counselors", "seed", "--file", str(counselors)],
+            ["slots", "generate"],
+        ):
             self.cli(*command)
 
     def cli(self, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run `python -m bot ...` against this pair (the admin's and counselor's console)."""
-        return subprocess.run([str(ACTIONS_PYTHON), "-m", "bot", *arguments], cwd=REPO_ROOT,
-                              env={**self.env, "RASA_URL": self.api_url,
-                                   "RASA_JWT_SECRET": self.jwt_secret, **env},
-                              check=True, capture_output=True, text=True)
+        return subprocess.run(
+            [str(ACTIONS_PYTHON), "-m", "bot", *arguments],
+            cwd=REPO_ROOT,
+            env={**self.env, "RASA_URL": self.api_url, "RASA_JWT_SECRET": self.jwt_secret, **env},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
-    def _spawn(self, name: str, command: list[str],
-               env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Path]:
+    def _spawn(
+        self, name: str, command: list[str], env: dict[str, str] | None = None
+    ) -> tuple[subprocess.Popen, Path]:
         log = self.workdir / f"{name}.log"
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**self.env, **(env or {})},
-                                   stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env={**self.env, **(env or {})},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         self.processes[name] = process
         return process, log
 
     def start_action_server(self, name: str = "actions", port: int | None = None) -> None:
         """Start an action server; a scaled-out set-up starts several under their own names."""
         port = port or self.action_port
-        process, log = self._spawn(name, [str(ACTIONS_PYTHON), "-m", "actions"], env={
-            "ACTION_SERVER_HOST": "127.0.0.1", "ACTION_SERVER_PORT": str(port)})
+        process, log = self._spawn(
+            name,
+            [str(ACTIONS_PYTHON), "-m", "actions"],
+            env={"ACTION_SERVER_HOST": "127.0.0.1", "ACTION_SERVER_PORT": str(port)},
+        )
         health = f"http://127.0.0.1:{port}/health"
         wait_until(lambda: requests.get(health, timeout=2).ok, 60, name, process, log)
 
@@ -135,13 +154,31 @@ class Servers:
     def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
         """Start a Rasa server and wait until its model is loaded (several, in a scaled-out set-up)."""
         port = port or self.rasa_port
-        process, log = self._spawn(name, [
-            str(RASA_PYTHON), "-m", "deploy.rasa_server", "--model", str(self.model),
-            "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
-            "--interface", "127.0.0.1", "--port", str(port), "--enable-api"], env=self.rasa_env())
+        process, log = self._spawn(
+            name,
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "deploy.rasa_server",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--enable-api",
+            ],
+            env=self.rasa_env(),
+        )
 
         def model_loaded() -> bool:
-            status = requests.get(f"http://127.0.0.1:{port}/status", headers=self.api_headers(), timeout=2)
+            status = requests.get(
+                f"http://127.0.0.1:{port}/status", headers=self.api_headers(), timeout=2
+            )
             return status.ok and bool(status.json().get("model_id"))
 
         wait_until(model_loaded, STARTUP_TIMEOUT_SECONDS, name, process, log)
@@ -162,14 +199,18 @@ class Servers:
 
     def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
         """Send one message over the REST channel, as a client would; return the bot's replies."""
-        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": message}, timeout=60)
+        reply = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
         assert reply.status_code == 200, f"HTTP {reply.status_code}: {reply.text[:500]}"
         return reply.json()
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        reply = requests.get(f"{self.api_url}/conversations/{sender}/tracker",
-                             headers=self.api_headers(), timeout=30)
+        reply = requests.get(
+            f"{self.api_url}/conversations/{sender}/tracker", headers=self.api_headers(), timeout=30
+        )
         reply.raise_for_status()
         return reply.json()
 
@@ -186,8 +227,11 @@ class Servers:
 
 def bot_actions(events: list[dict[str, Any]]) -> list[str]:
     """Names of the actions among ``events``, without the ``action_listen`` that ends a turn."""
-    return [event["name"] for event in events
-            if event["event"] == "action" and event["name"] != "action_listen"]
+    return [
+        event["name"]
+        for event in events
+        if event["event"] == "action" and event["name"] != "action_listen"
+    ]
 
 
 def uttered_responses(events: list[dict[str, Any]]) -> list[str]:
@@ -197,8 +241,11 @@ def uttered_responses(events: list[dict[str, Any]]) -> list[str]:
     response each message came from in its metadata (``utter_action``), which tells, for
     instance, a two-stage fallback that offered topics from one that asked to rephrase.
     """
-    return [event["metadata"]["utter_action"] for event in events
-            if event["event"] == "bot" and (event.get("metadata") or {}).get("utter_action")]
+    return [
+        event["metadata"]["utter_action"]
+        for event in events
+        if event["event"] == "bot" and (event.get("metadata") or {}).get("utter_action")
+    ]
 
 
 def text_of(replies: list[dict[str, Any]]) -> str:

@@ -54,7 +54,9 @@ def book(servers: Servers, sender: str) -> tuple[int, str, list[dict[str, Any]]]
     return turns, match.group(0), confirmation
 
 
-def test_booking_from_request_to_reference_in_at_most_8_turns(servers: Servers, sender: str) -> None:
+def test_booking_from_request_to_reference_in_at_most_8_turns(
+    servers: Servers, sender: str
+) -> None:
     turns, reference, confirmation = book(servers, sender)
     print(f"booking took {turns} turns; reference {reference}")
     assert turns <= 8
@@ -64,13 +66,21 @@ def test_booking_from_request_to_reference_in_at_most_8_turns(servers: Servers, 
     assert len(saved) == 1
     row = saved[0]
     assert (row["status"], row["conversation_id"], row["program_code"]) == (
-        "booked", sender, "computer_science")
+        "booked",
+        sender,
+        "computer_science",
+    )
     assert (row["email"], row["phone"], row["preferred_contact"]) == (
-        email_of(sender), "+13035550147", "phone")
+        email_of(sender),
+        "+13035550147",
+        "phone",
+    )
     assert row["consent_at"]
 
 
-def test_a_question_mid_form_is_answered_and_the_form_resumes(servers: Servers, sender: str) -> None:
+def test_a_question_mid_form_is_answered_and_the_form_resumes(
+    servers: Servers, sender: str
+) -> None:
     servers.say(sender, "sign me up")
     servers.say(sender, "Jordan Lee")
     digression = text_of(servers.say(sender, "wait, how much is tuition?"))
@@ -111,7 +121,9 @@ def test_reschedule_and_cancel_by_reference_in_a_later_conversation(
     question = text_of(servers.say(later, f"cancel my appointment {reference}"))
     assert reference in question
     assert "is cancelled" in text_of(servers.say(later, "yes"))
-    assert [row["status"] for row in leads(servers) if row["reference"] == reference] == ["cancelled"]
+    assert [row["status"] for row in leads(servers) if row["reference"] == reference] == [
+        "cancelled"
+    ]
 
 
 def test_delete_my_data_removes_the_lead(servers: Servers, sender: str) -> None:

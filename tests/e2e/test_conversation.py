@@ -7,7 +7,6 @@ import os
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from external_set import ask
 from servers import Servers, text_of
 
@@ -57,25 +56,31 @@ def test_unknown_topic_is_not_guessed(servers: Servers, sender: str) -> None:
 
 # Off-topic questions shaped like in-scope ones ("how much", "how long", "what time"): the
 # reply must say what the assistant is for, not quote tuition or offer a counselor.
-@pytest.mark.parametrize("message", [
-    "what's the weather like in paris tomorrow",
-    "how much does a new set of tires cost",
-    "how long does it take to get a passport renewed",
-    "what time does the pharmacy close tonight",
-    "what's bitcoin trading at right now",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what's the weather like in paris tomorrow",
+        "how much does a new set of tires cost",
+        "how long does it take to get a passport renewed",
+        "what time does the pharmacy close tonight",
+        "what's bitcoin trading at right now",
+    ],
+)
 def test_unrelated_question_gets_out_of_scope_reply(servers: Servers, message: str) -> None:
     reply = ask(servers, message, prefix="off-topic")
     assert reply.kind == "out_of_scope", (message, reply.actions, reply.responses)
     assert not reply.catalog_fact and "$" not in reply.text
 
 
-@pytest.mark.parametrize("message", [
-    "a" * 900,  # longer messages are refused by the channel (test_public_limits.py)
-    "asdfghjkl",
-    "sdfsdf sdfsdf lkjlkj",
-    "!!!!!!!!!!",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a" * 900,  # longer messages are refused by the channel (test_public_limits.py)
+        "asdfghjkl",
+        "sdfsdf sdfsdf lkjlkj",
+        "!!!!!!!!!!",
+    ],
+)
 def test_noise_never_gets_a_catalog_fact(servers: Servers, message: str) -> None:
     reply = ask(servers, message, prefix="noise")
     assert reply.kind == "out_of_scope", (message[:20], reply.actions, reply.responses)
@@ -86,16 +91,19 @@ def test_bot_says_it_is_a_virtual_assistant(servers: Servers, sender: str) -> No
     assert "virtual assistant" in text_of(servers.say(sender, "am I talking to a bot?")).lower()
 
 
-@pytest.mark.parametrize("message", [
-    "",
-    "   ",
-    "tuition " * 700,  # about 5,000 characters
-    "🤖🎓💸",
-    "¿Cuánto cuesta la matrícula del programa?",
-    "<script>alert('x')</script><b>hi</b>",
-    "'; DROP TABLE programs; --",
-    "SELECT * FROM leads WHERE 1=1",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "tuition " * 700,  # about 5,000 characters
+        "🤖🎓💸",
+        "¿Cuánto cuesta la matrícula del programa?",
+        "<script>alert('x')</script><b>hi</b>",
+        "'; DROP TABLE programs; --",
+        "SELECT * FROM leads WHERE 1=1",
+    ],
+)
 def test_bad_input_gets_a_sensible_reply(servers: Servers, sender: str, message: str) -> None:
     replies = servers.say(sender, message)
     reply = text_of(replies)

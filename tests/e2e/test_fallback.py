@@ -24,7 +24,9 @@ def test_something_else_asks_to_rephrase_then_answers(servers: Servers, sender: 
     assert "$3,920" in text_of(servers.say(sender, "how much is tuition?"))
 
 
-def test_still_unclear_after_rephrasing_gives_up_then_answers(servers: Servers, sender: str) -> None:
+def test_still_unclear_after_rephrasing_gives_up_then_answers(
+    servers: Servers, sender: str
+) -> None:
     servers.say(sender, "/nlu_fallback")
     servers.say(sender, "/out_of_scope")  # none of the suggestions: asked to rephrase
     servers.say(sender, "/nlu_fallback")  # the rephrasing is still unclear: suggestions again

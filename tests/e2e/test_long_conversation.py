@@ -23,7 +23,9 @@ def snapshots_of(servers: Servers, sender: str) -> int:
 
 
 def test_context_and_form_outlive_the_window(servers: Servers, sender: str) -> None:
-    assert "Software Development" in text_of(servers.say(sender, "tell me about software development"))
+    assert "Software Development" in text_of(
+        servers.say(sender, "tell me about software development")
+    )
     for round_number in range(4):
         for question, figure in CAREER_QUESTIONS:
             reply = text_of(servers.say(sender, question))

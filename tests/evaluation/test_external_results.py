@@ -9,25 +9,37 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from evaluation.end_to_end import external_results, resident_memory_mb
-from external_set import Outcome, Reply, ask, judge, reply_kind  # on sys.path via evaluation.end_to_end
+from external_set import (  # on sys.path via evaluation.end_to_end
+    Outcome,
+    Reply,
+    ask,
+    judge,
+    reply_kind,
+)
 from servers import Servers
 
+from evaluation.end_to_end import external_results, resident_memory_mb
 
-@pytest.mark.parametrize(("actions", "responses", "kind"), [
-    (("action_answer_program_question",), (), "answer"),
-    (("utter_greet",), ("utter_greet",), "answer"),
-    (("utter_out_of_scope",), ("utter_out_of_scope",), "out_of_scope"),
-    # The core fallback is recorded as action_default_fallback; its message is utter_default.
-    (("action_default_fallback",), ("utter_default",), "out_of_scope"),
-    (("action_answer_unknown_topic",), ("utter_topic_not_covered", "utter_counselor_contact"),
-     "counselor_offer"),
-    (("action_two_stage_fallback",), ("utter_did_you_mean",), "did_you_mean"),
-    (("action_two_stage_fallback",), (), "did_you_mean"),
-    # With no topic likely enough to offer, the fallback's first step asks to rephrase.
-    (("action_two_stage_fallback",), ("utter_ask_rephrase",), "out_of_scope"),
-])
+
+@pytest.mark.parametrize(
+    ("actions", "responses", "kind"),
+    [
+        (("action_answer_program_question",), (), "answer"),
+        (("utter_greet",), ("utter_greet",), "answer"),
+        (("utter_out_of_scope",), ("utter_out_of_scope",), "out_of_scope"),
+        # The core fallback is recorded as action_default_fallback; its message is utter_default.
+        (("action_default_fallback",), ("utter_default",), "out_of_scope"),
+        (
+            ("action_answer_unknown_topic",),
+            ("utter_topic_not_covered", "utter_counselor_contact"),
+            "counselor_offer",
+        ),
+        (("action_two_stage_fallback",), ("utter_did_you_mean",), "did_you_mean"),
+        (("action_two_stage_fallback",), (), "did_you_mean"),
+        # With no topic likely enough to offer, the fallback's first step asks to rephrase.
+        (("action_two_stage_fallback",), ("utter_ask_rephrase",), "out_of_scope"),
+    ],
+)
 def test_reply_kind(actions: tuple[str, ...], responses: tuple[str, ...], kind: str) -> None:
     assert reply_kind(actions, responses) == kind
 
@@ -38,22 +50,32 @@ class RecordedServers(Servers):
     that found no topic to offer and asked to rephrase (the events as Rasa serialises them)."""
 
     def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
-        return [{"recipient_id": sender, "text": "Could you say it another way?",
-                 "buttons": [{"title": "How much is tuition?", "payload": "/ask_tuition"}]}]
+        return [
+            {
+                "recipient_id": sender,
+                "text": "Could you say it another way?",
+                "buttons": [{"title": "How much is tuition?", "payload": "/ask_tuition"}],
+            }
+        ]
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        return {"events": [
-            {"event": "user", "text": "hi"},
-            {"event": "action", "name": "utter_greet"},
-            {"event": "bot", "text": "Hi!", "metadata": {"utter_action": "utter_greet"}},
-            {"event": "action", "name": "action_listen"},
-            {"event": "user", "text": "blorp"},
-            {"event": "action", "name": "action_two_stage_fallback"},
-            {"event": "bot", "text": "Could you say it another way?",
-             "metadata": {"utter_action": "utter_ask_rephrase"}},
-            {"event": "bot", "text": "a message sent without a response", "metadata": {}},
-            {"event": "action", "name": "action_listen"},
-        ]}
+        return {
+            "events": [
+                {"event": "user", "text": "hi"},
+                {"event": "action", "name": "utter_greet"},
+                {"event": "bot", "text": "Hi!", "metadata": {"utter_action": "utter_greet"}},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "blorp"},
+                {"event": "action", "name": "action_two_stage_fallback"},
+                {
+                    "event": "bot",
+                    "text": "Could you say it another way?",
+                    "metadata": {"utter_action": "utter_ask_rephrase"},
+                },
+                {"event": "bot", "text": "a message sent without a response", "metadata": {}},
+                {"event": "action", "name": "action_listen"},
+            ]
+        }
 
 
 def test_ask_records_the_latest_turns_actions_and_responses(tmp_path: Path) -> None:
@@ -65,18 +87,29 @@ def test_ask_records_the_latest_turns_actions_and_responses(tmp_path: Path) -> N
 
 
 def test_an_out_of_scope_line_is_right_only_with_the_real_out_of_scope_reply() -> None:
-    decline = judge("weather?", "out_of_scope", Reply("Sorry, that's outside ...", ("utter_out_of_scope",)))
-    offer = judge("weather?", "out_of_scope", Reply("A counselor can help", ("action_answer_unknown_topic",)))
-    buttons = judge("weather?", "out_of_scope", Reply("Did you mean", ("action_two_stage_fallback",)))
+    decline = judge(
+        "weather?", "out_of_scope", Reply("Sorry, that's outside ...", ("utter_out_of_scope",))
+    )
+    offer = judge(
+        "weather?", "out_of_scope", Reply("A counselor can help", ("action_answer_unknown_topic",))
+    )
+    buttons = judge(
+        "weather?", "out_of_scope", Reply("Did you mean", ("action_two_stage_fallback",))
+    )
     assert (decline.correct, decline.declined, decline.kind) == (True, True, "out_of_scope")
     assert (offer.correct, offer.declined, offer.kind) == (False, True, "counselor_offer")
     assert (buttons.correct, buttons.declined, buttons.kind) == (False, True, "did_you_mean")
 
 
 def test_an_in_scope_line_is_right_with_its_content_and_a_catalog_fact_is_flagged() -> None:
-    tuition = judge("cost?", "ask_tuition",
-                    Reply("Tuition is $3,920 per term", ("action_answer_program_question",)))
-    wrong = judge("cost?", "ask_tuition", Reply("It takes 36 months", ("action_answer_program_question",)))
+    tuition = judge(
+        "cost?",
+        "ask_tuition",
+        Reply("Tuition is $3,920 per term", ("action_answer_program_question",)),
+    )
+    wrong = judge(
+        "cost?", "ask_tuition", Reply("It takes 36 months", ("action_answer_program_question",))
+    )
     greeting = judge("hi", "greet", Reply("Hi!", ("utter_greet",)))
     assert (tuition.correct, tuition.kind, tuition.catalog_fact) == (True, "answer", True)
     assert (wrong.correct, wrong.catalog_fact) == (False, True)
@@ -92,15 +125,16 @@ def test_external_results_count_each_kind_of_not_answering_apart() -> None:
     heldout = [
         outcome("ask_tuition", "answer", correct=True, catalog_fact=True),
         outcome("ask_tuition", "answer", correct=False, catalog_fact=True),
-        outcome("ask_tuition", "did_you_mean"),                  # declined by mistake
-        outcome("ask_start_date", "out_of_scope"),              # declined by mistake
+        outcome("ask_tuition", "did_you_mean"),  # declined by mistake
+        outcome("ask_start_date", "out_of_scope"),  # declined by mistake
         outcome("ask_financial_aid", "counselor_offer", correct=True),  # the right answer there
         outcome("out_of_scope", "out_of_scope", correct=True),
         outcome("out_of_scope", "counselor_offer"),
     ]
     oos = [outcome("out_of_scope", "out_of_scope", correct=True)] * 5 + [
         outcome("out_of_scope", "counselor_offer"),
-        outcome("out_of_scope", "did_you_mean"), outcome("out_of_scope", "did_you_mean"),
+        outcome("out_of_scope", "did_you_mean"),
+        outcome("out_of_scope", "did_you_mean"),
         outcome("out_of_scope", "answer", catalog_fact=True),
         outcome("out_of_scope", "answer"),
     ]
@@ -115,10 +149,18 @@ def test_external_results_count_each_kind_of_not_answering_apart() -> None:
     assert results["oos_counselor_offer"] == pytest.approx(0.1)
     assert results["oos_did_you_mean"] == pytest.approx(0.2)
     assert results["oos_catalog_fact"] == pytest.approx(0.1)
-    assert results["oos_kinds"] == {"answer": 2, "out_of_scope": 5, "counselor_offer": 1,
-                                    "did_you_mean": 2}
-    assert results["in_scope_kinds"] == {"answer": 2, "out_of_scope": 1, "counselor_offer": 1,
-                                         "did_you_mean": 1}
+    assert results["oos_kinds"] == {
+        "answer": 2,
+        "out_of_scope": 5,
+        "counselor_offer": 1,
+        "did_you_mean": 2,
+    }
+    assert results["in_scope_kinds"] == {
+        "answer": 2,
+        "out_of_scope": 1,
+        "counselor_offer": 1,
+        "did_you_mean": 1,
+    }
     assert results["per_label"]["ask_tuition"] == {"right": 1, "total": 3}
     assert results["per_label"]["out_of_scope"] == {"right": 1, "total": 2}
 
@@ -128,8 +170,12 @@ def test_external_results_with_nothing_to_count_are_none_not_zero() -> None:
     assert results["declined_by_mistake"] is None
     assert results["oos_out_of_scope"] is None and results["oos_catalog_fact"] is None
     assert results["heldout_oos_out_of_scope"] is None
-    assert results["oos_kinds"] == {"answer": 0, "out_of_scope": 0, "counselor_offer": 0,
-                                    "did_you_mean": 0}
+    assert results["oos_kinds"] == {
+        "answer": 0,
+        "out_of_scope": 0,
+        "counselor_offer": 0,
+        "did_you_mean": 0,
+    }
 
 
 def test_resident_memory_from_proc_status(tmp_path: Path) -> None:

@@ -17,8 +17,10 @@ from evaluation.rasa_steps import CONFIGS, Rasa, nlu_results
 
 def report(rows: dict[str, float]) -> dict[str, Any]:
     """A report shaped like the scikit-learn dicts Rasa writes (F1 only, what is read)."""
-    return {label: {"precision": f1, "recall": f1, "f1-score": f1, "support": 10}
-            for label, f1 in rows.items()}
+    return {
+        label: {"precision": f1, "recall": f1, "f1-score": f1, "support": 10}
+        for label, f1 in rows.items()
+    }
 
 
 def write_reports(folder: Path, **reports: dict[str, Any]) -> Path:
@@ -43,14 +45,19 @@ def test_program_f1_per_extractor_with_ours_as_headline(tmp_path: Path) -> None:
     assert results["entity_extractor"] == "ProgramEntityExtractor"
     assert results["program_entity_f1"] == 0.99
     # Not the response selector: only entity extractors' reports.
-    assert results["program_entity_f1_by_extractor"] == {"DIETClassifier": 0.9,
-                                                         "ProgramEntityExtractor": 0.99}
+    assert results["program_entity_f1_by_extractor"] == {
+        "DIETClassifier": 0.9,
+        "ProgramEntityExtractor": 0.99,
+    }
     assert results["worst_confusions"] == [("ask_start_date", "ask_tuition", 4)]
 
 
 def test_diet_is_the_headline_without_our_extractor_and_macro_avg_without_a_program_row(
-        tmp_path: Path) -> None:
-    out = write_reports(tmp_path, DIETClassifier_report=report({"contact_method": 0.6, "macro avg": 0.6}))
+    tmp_path: Path,
+) -> None:
+    out = write_reports(
+        tmp_path, DIETClassifier_report=report({"contact_method": 0.6, "macro avg": 0.6})
+    )
     results = nlu_results(out)
     assert results["entity_extractor"] == "DIETClassifier"
     assert results["program_entity_f1"] == 0.6
@@ -88,7 +95,10 @@ def test_training_is_timed(fake_rasa: Path, tmp_path: Path) -> None:
 def test_a_reused_model_has_no_training_time(fake_rasa: Path, tmp_path: Path) -> None:
     (tmp_path / "full-ours.tar.gz").write_bytes(b"model")
     rasa = Rasa(fake_rasa, reuse_models=True)
-    assert rasa.train("", tmp_path / "config.yml", tmp_path, "full-ours") == tmp_path / "full-ours.tar.gz"
+    assert (
+        rasa.train("", tmp_path / "config.yml", tmp_path, "full-ours")
+        == tmp_path / "full-ours.tar.gz"
+    )
     assert rasa.training_seconds == {"full-ours": None}
 
 

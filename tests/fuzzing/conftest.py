@@ -13,14 +13,15 @@ import asyncio
 import json
 import socket
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import socketio
 from aiohttp import web
 
 ALLOWED_ORIGIN = "http://localhost:8000"
-TRACEBACK_TEXT = 'Traceback (most recent call last):\n  File "/srv/rasa/channel.py", line 12\nKeyError: \'sender\''
+TRACEBACK_TEXT = "Traceback (most recent call last):\n  File \"/srv/rasa/channel.py\", line 12\nKeyError: 'sender'"
 
 
 def free_port() -> int:
@@ -33,7 +34,9 @@ def build_app(bind_sessions: bool, peers: list[str]) -> web.Application:
     # A short ping interval answers a closing client's pending poll quickly (Rasa's is 25 s).
     # No origin check of engine.io's own (as in Rasa): the middleware below refuses with 403,
     # as the site's channel does.
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], ping_interval=1, ping_timeout=2)
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", cors_allowed_origins=[], ping_interval=1, ping_timeout=2
+    )
     sessions: dict[str, str] = {}  # sid -> the session it asked for
 
     @sio.on("session_request")
@@ -52,7 +55,9 @@ def build_app(bind_sessions: bool, peers: list[str]) -> web.Application:
         room = data["session_id"]
         if bind_sessions and sessions.get(sid) != room:
             return
-        await sio.emit("bot_uttered", {"text": f"you said {str(data.get('message'))[:20]}"}, room=room)
+        await sio.emit(
+            "bot_uttered", {"text": f"you said {str(data.get('message'))[:20]}"}, room=room
+        )
 
     async def webhook(request: web.Request) -> web.Response:
         peers.append(request.remote or "")
@@ -64,15 +69,24 @@ def build_app(bind_sessions: bool, peers: list[str]) -> web.Application:
         if "boom" in str(message):
             return web.Response(status=500, text=TRACEBACK_TEXT)
         if "slow down" in str(message):
-            return web.json_response([{"recipient_id": payload["sender"], "text": "please wait"}],
-                                     status=429, headers={"Retry-After": "42"})
-        text = TRACEBACK_TEXT if "leaky-traceback" in str(message) else "Tuition is $3,920 per term."
+            return web.json_response(
+                [{"recipient_id": payload["sender"], "text": "please wait"}],
+                status=429,
+                headers={"Retry-After": "42"},
+            )
+        text = (
+            TRACEBACK_TEXT if "leaky-traceback" in str(message) else "Tuition is $3,920 per term."
+        )
         return web.json_response([{"recipient_id": payload.get("sender"), "text": text}])
 
     @web.middleware
     async def refuse_other_origins(request: web.Request, handler: Any) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        if request.path.startswith("/socket.io") and origin is not None and origin != ALLOWED_ORIGIN:
+        if (
+            request.path.startswith("/socket.io")
+            and origin is not None
+            and origin != ALLOWED_ORIGIN
+        ):
             return web.Response(status=403, text="Origin not allowed.")
         return await handler(request)
 

@@ -39,7 +39,9 @@ def test_allotment_adds_up_exactly_and_keeps_proportions() -> None:
     assert sum(allotment(7, {"a": 1, "b": 1, "c": 1}).values()) == 7
 
 
-def test_a_run_is_the_same_for_a_seed_and_different_for_another(domain: tuple[list[str], list[str]]) -> None:
+def test_a_run_is_the_same_for_a_seed_and_different_for_another(
+    domain: tuple[list[str], list[str]],
+) -> None:
     assert plan(500, 17, 50, ORIGIN, *domain) == plan(500, 17, 50, ORIGIN, *domain)
     assert plan(500, 17, 50, ORIGIN, *domain) != plan(500, 18, 50, ORIGIN, *domain)
 
@@ -57,8 +59,9 @@ def test_the_full_run_sends_ten_thousand_messages_of_every_kind(full_run: cases.
 
 
 def test_rest_messages_are_spread_over_the_senders(full_run: cases.Plan) -> None:
-    senders = Counter(json.loads(case.body)["sender"] for case in full_run.rest
-                      if case.kind in TEXT_KINDS)
+    senders = Counter(
+        json.loads(case.body)["sender"] for case in full_run.rest if case.kind in TEXT_KINDS
+    )
     assert len(senders) == 500
     assert max(senders.values()) < 40  # a few turns each, so conversations carry state
 
@@ -74,8 +77,10 @@ def test_text_bodies_are_valid_json_carrying_the_text_exactly(full_run: cases.Pl
 
 def strict_json(body: bytes) -> object:
     """RFC 8259 JSON: UTF-8 without a byte-order mark, no NaN or Infinity."""
+
     def refuse(constant: str) -> None:
         raise ValueError(constant)
+
     return json.loads(body.decode("utf-8"), parse_constant=refuse)
 
 
@@ -113,18 +118,24 @@ def test_wrong_content_types_never_pair_json_with_a_json_type(full_run: cases.Pl
     assert None in seen and "text/plain" in seen and "application/x-www-form-urlencoded" in seen
 
 
-def test_socket_cases_cover_unknown_senders_other_sessions_and_origins(full_run: cases.Plan) -> None:
+def test_socket_cases_cover_unknown_senders_other_sessions_and_origins(
+    full_run: cases.Plan,
+) -> None:
     by_kind: dict[str, list[cases.SocketCase]] = {}
     for case in full_run.socketio:
         by_kind.setdefault(case.kind, []).append(case)
     assert all(case.origin not in (ORIGIN, None) for case in by_kind["disallowed_origin"])
     for case in by_kind["other_session"]:
-        assert case.victim_session == case.payload["session_id"] != case.session_request["session_id"]
+        assert (
+            case.victim_session == case.payload["session_id"] != case.session_request["session_id"]
+        )
     unknown = by_kind["unknown_sender"]
     assert any(case.session_request == NO_SESSION_REQUEST for case in unknown)
     assert any(not isinstance(case.payload, dict) for case in unknown)
-    assert any(isinstance(case.payload, dict) and not isinstance(case.payload.get("session_id"), str)
-               for case in unknown)
+    assert any(
+        isinstance(case.payload, dict) and not isinstance(case.payload.get("session_id"), str)
+        for case in unknown
+    )
     for kind in TEXT_KINDS:
         for case in by_kind.get(kind, []):
             assert case.payload["session_id"] == case.session_request["session_id"]
@@ -133,7 +144,9 @@ def test_socket_cases_cover_unknown_senders_other_sessions_and_origins(full_run:
 
 def test_the_per_kind_sample_has_the_count_of_every_kind() -> None:
     sample = cases.per_kind(7, 1, ORIGIN)
-    assert Counter(case.kind for case in sample.rest) == {kind: 7 for kind in [*TEXT_KINDS, *REST_BODY_KINDS]}
+    assert Counter(case.kind for case in sample.rest) == {
+        kind: 7 for kind in [*TEXT_KINDS, *REST_BODY_KINDS]
+    }
     assert len(sample.socketio) == 7 * len(SOCKET_WEIGHTS)
 
 

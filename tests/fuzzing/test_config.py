@@ -9,17 +9,30 @@ import pytest
 from channels import guard
 from fuzzing.config import BULK_RATE_LIMITS, FuzzConfig, describe_limits, run_limits, site_origins
 
-LIMIT_NAMES = ("RATE_LIMIT_PER_SENDER", "RATE_LIMIT_PER_ADDRESS", "MAX_MESSAGE_CHARS", "MAX_REQUEST_BYTES")
+LIMIT_NAMES = (
+    "RATE_LIMIT_PER_SENDER",
+    "RATE_LIMIT_PER_ADDRESS",
+    "MAX_MESSAGE_CHARS",
+    "MAX_REQUEST_BYTES",
+)
 
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in (*LIMIT_NAMES, "RASA_CORS_ORIGINS", "FUZZ_MESSAGES", "FUZZ_OUT", "FUZZ_SOCKET_WAIT"):
+    for name in (
+        *LIMIT_NAMES,
+        "RASA_CORS_ORIGINS",
+        "FUZZ_MESSAGES",
+        "FUZZ_OUT",
+        "FUZZ_SOCKET_WAIT",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
-def test_the_burst_gets_the_channels_defaults_unless_the_environment_sets_limits(clean_env: pytest.MonkeyPatch) -> None:
+def test_the_burst_gets_the_channels_defaults_unless_the_environment_sets_limits(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
     assert run_limits()["RATE_LIMIT_PER_SENDER"] == guard.DEFAULT_RATE_LIMIT_PER_SENDER
     assert run_limits()["MAX_MESSAGE_CHARS"] == str(guard.DEFAULT_MAX_MESSAGE_CHARS)
     clean_env.setenv("RATE_LIMIT_PER_SENDER", "5/minute")
@@ -47,5 +60,7 @@ def test_settings_come_from_fuzz_variables(clean_env: pytest.MonkeyPatch) -> Non
 
 def test_socket_clients_use_the_sites_origins(clean_env: pytest.MonkeyPatch) -> None:
     assert site_origins()[0] == "http://localhost:8000"
-    clean_env.setenv("RASA_CORS_ORIGINS", "https://www.school.example, https://apply.school.example")
+    clean_env.setenv(
+        "RASA_CORS_ORIGINS", "https://www.school.example, https://apply.school.example"
+    )
     assert site_origins() == ["https://www.school.example", "https://apply.school.example"]

@@ -52,15 +52,22 @@ def test_control_characters_carry_control_characters_nul_included() -> None:
 def test_right_to_left_has_right_to_left_script_or_direction_overrides() -> None:
     texts = samples("right_to_left")
     for text in texts:
-        assert any(unicodedata.bidirectional(char) in ("R", "AL") or char in hostile_text.BIDI_CONTROLS
-                   for char in text), text
+        assert any(
+            unicodedata.bidirectional(char) in ("R", "AL") or char in hostile_text.BIDI_CONTROLS
+            for char in text
+        ), text
     assert any("\u202e" in text for text in texts)  # the override that reverses what follows
 
 
 def test_emoji_leave_the_basic_plane_and_sometimes_break_surrogate_pairs() -> None:
     texts = samples("emoji")
-    assert all(any(ord(char) > 0xFFFF or "\u2600" <= char <= "\u27bf" or char in "\u200d\ufe0f" for char in text)
-               for text in texts)
+    assert all(
+        any(
+            ord(char) > 0xFFFF or "\u2600" <= char <= "\u27bf" or char in "\u200d\ufe0f"
+            for char in text
+        )
+        for text in texts
+    )
     assert any(any(0xD800 <= ord(char) <= 0xDFFF for char in text) for text in texts)
 
 
@@ -70,7 +77,9 @@ def test_other_scripts_are_not_latin_only() -> None:
 
 
 def test_markup_and_sql_carry_their_payloads() -> None:
-    assert all(any(payload in text for payload in hostile_text.MARKUP) for text in samples("markup"))
+    assert all(
+        any(payload in text for payload in hostile_text.MARKUP) for text in samples("markup")
+    )
     assert all(any(payload in text for payload in hostile_text.SQL) for text in samples("sql"))
     assert any("<script>" in text for text in samples("markup"))
     assert any("DROP TABLE" in text for text in samples("sql"))
@@ -78,8 +87,10 @@ def test_markup_and_sql_carry_their_payloads() -> None:
 
 def test_forged_intents_look_like_button_payloads_with_bogus_parts() -> None:
     rng = random.Random(3)
-    texts = [hostile_text.forged_intent(rng, intents=["inform", "book_counselor"], entities=["slot_id"])
-             for _ in range(2_000)]
+    texts = [
+        hostile_text.forged_intent(rng, intents=["inform", "book_counselor"], entities=["slot_id"])
+        for _ in range(2_000)
+    ]
     assert all(text.startswith("/") for text in texts)
     assert any(text.startswith("/inform{") and '"slot_id": 99999' in text for text in texts)
     assert any(text.startswith("/book_counselor") for text in texts)

@@ -15,13 +15,16 @@ ORDINARY_REPLIES = (
 )
 
 
-@pytest.mark.parametrize("reply", [
-    'Traceback (most recent call last):\n  File "/srv/x.py", line 3, in f\nKeyError: \'sender\'',
-    '500: File "/work/.venv/lib/python3.10/site-packages/rasa/core/channels/rest.py", line 73',
-    "AttributeError: 'list' object has no attribute 'get'",
-    "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked",
-    "Error: something broke",
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Traceback (most recent call last):\n  File \"/srv/x.py\", line 3, in f\nKeyError: 'sender'",
+        '500: File "/work/.venv/lib/python3.10/site-packages/rasa/core/channels/rest.py", line 73',
+        "AttributeError: 'list' object has no attribute 'get'",
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked",
+        "Error: something broke",
+    ],
+)
 def test_tracebacks_and_exception_messages_are_found(reply: str) -> None:
     assert traceback_in(reply)
 
@@ -49,7 +52,11 @@ def test_failures_are_5xx_tracebacks_and_leaks_never_refusals() -> None:
     shown = Outcome("k", "rest", 1.0, status=200, replies=["Traceback (most recent call last):"])
     leaked = Outcome("k", "socketio", 1.0, leaked=True)
     silent = Outcome("k", "socketio", 1.0, error="no reply")
-    assert failures([*refused, answered, server_error, shown, leaked, silent]) == [server_error, shown, leaked]
+    assert failures([*refused, answered, server_error, shown, leaked, silent]) == [
+        server_error,
+        shown,
+        leaked,
+    ]
     assert refused[-1].limited and not refused[0].limited
 
 

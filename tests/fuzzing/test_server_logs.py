@@ -32,7 +32,10 @@ def test_exceptions_after_the_offset_only(tmp_path: Path) -> None:
     with log.open("a") as out:
         out.write(STARTUP + TRACEBACK + TRACEBACK + CHAINED)
     found = exceptions_since(log, offset)
-    assert found == ["AttributeError: 'list' object has no attribute 'get'"] * 2 + ["KeyError: 'x'", "ValueError: bad"]
+    assert found == ["AttributeError: 'list' object has no attribute 'get'"] * 2 + [
+        "KeyError: 'x'",
+        "ValueError: bad",
+    ]
     assert summary(found)[0] == ("AttributeError: 'list' object has no attribute 'get'", 2)
 
 

@@ -21,22 +21,36 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu_components.program_extractor import ProgramEntityExtractor
 
 NLU_DATA = Path(__file__).resolve().parents[2] / "data" / "nlu"
-SYNONYMS = {"comp sci": "computer_science", "cs": "computer_science",
-            "software dev": "software_development", "software development": "software_development"}
+SYNONYMS = {
+    "comp sci": "computer_science",
+    "cs": "computer_science",
+    "software dev": "software_development",
+    "software development": "software_development",
+}
 
 
 @pytest.fixture
 def context(tmp_path: Path) -> dict:
-    return {"model_storage": LocalModelStorage(tmp_path), "resource": Resource("programs"),
-            "execution_context": ExecutionContext(GraphSchema({}), "test")}
+    return {
+        "model_storage": LocalModelStorage(tmp_path),
+        "resource": Resource("programs"),
+        "execution_context": ExecutionContext(GraphSchema({}), "test"),
+    }
 
 
 def training_data() -> TrainingData:
-    annotated = Message(data={
-        TEXT: "i want to study comp science", INTENT: "ask_program",
-        ENTITIES: [{"entity": "program", "start": 16, "end": 28, "value": "computer_science"}]})
-    return TrainingData(training_examples=[annotated], entity_synonyms=SYNONYMS,
-                        lookup_tables=[{"name": "program", "elements": list(SYNONYMS)}])
+    annotated = Message(
+        data={
+            TEXT: "i want to study comp science",
+            INTENT: "ask_program",
+            ENTITIES: [{"entity": "program", "start": 16, "end": 28, "value": "computer_science"}],
+        }
+    )
+    return TrainingData(
+        training_examples=[annotated],
+        entity_synonyms=SYNONYMS,
+        lookup_tables=[{"name": "program", "elements": list(SYNONYMS)}],
+    )
 
 
 def trained_then_loaded(context: dict, data: TrainingData) -> ProgramEntityExtractor:
@@ -53,10 +67,22 @@ def entities(extractor: ProgramEntityExtractor, text: str) -> list[dict]:
 def test_a_loaded_extractor_sets_the_programs_code(context: dict) -> None:
     extractor = trained_then_loaded(context, training_data())
     assert entities(extractor, "is softwre dev harder than CS?") == [
-        {"entity": "program", "start": 3, "end": 14, "value": "software_development",
-         "confidence": 0.957, "extractor": "ProgramEntityExtractor"},
-        {"entity": "program", "start": 27, "end": 29, "value": "computer_science",
-         "confidence": 1.0, "extractor": "ProgramEntityExtractor"},
+        {
+            "entity": "program",
+            "start": 3,
+            "end": 14,
+            "value": "software_development",
+            "confidence": 0.957,
+            "extractor": "ProgramEntityExtractor",
+        },
+        {
+            "entity": "program",
+            "start": 27,
+            "end": 29,
+            "value": "computer_science",
+            "confidence": 1.0,
+            "extractor": "ProgramEntityExtractor",
+        },
     ]
 
 

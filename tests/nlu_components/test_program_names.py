@@ -21,16 +21,20 @@ PROGRAMS_FILE = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lookups"
 def database_names() -> dict[str, str]:
     """Each synonym of program.yml mapped to its program's value."""
     items = yaml.safe_load(PROGRAMS_FILE.read_text())["nlu"]
-    return {line.strip()[2:]: item["synonym"]
-            for item in items if "synonym" in item
-            for line in item["examples"].splitlines() if line.strip().startswith("- ")}
+    return {
+        line.strip()[2:]: item["synonym"]
+        for item in items
+        if "synonym" in item
+        for line in item["examples"].splitlines()
+        if line.strip().startswith("- ")
+    }
 
 
 MATCHER = ProgramNameMatcher(database_names())
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    return [(text[m.start:m.end], m.value) for m in MATCHER.find(text)]
+    return [(text[m.start : m.end], m.value) for m in MATCHER.find(text)]
 
 
 def test_the_database_names_are_read() -> None:
@@ -39,12 +43,15 @@ def test_the_database_names_are_read() -> None:
     assert database_names()["comp sci"] == "computer_science"
 
 
-@pytest.mark.parametrize("text, value", [
-    ("comp sci", "computer_science"),
-    ("CS", "computer_science"),
-    ("B.S. Computer Science", "computer_science"),
-    ("software dev", "software_development"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("comp sci", "computer_science"),
+        ("CS", "computer_science"),
+        ("B.S. Computer Science", "computer_science"),
+        ("software dev", "software_development"),
+    ],
+)
 def test_an_exact_name_gives_its_program(text: str, value: str) -> None:
     message = f"what is the tuition for {text}?"
     [mention] = MATCHER.find(message)
@@ -52,19 +59,29 @@ def test_an_exact_name_gives_its_program(text: str, value: str) -> None:
     assert mention.text == text
 
 
-@pytest.mark.parametrize("text, value", [
-    ("softwre dev", "software_development"),
-    ("computer sceince", "computer_science"),
-    ("sofware development", "software_development"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("softwre dev", "software_development"),
+        ("computer sceince", "computer_science"),
+        ("sofware development", "software_development"),
+    ],
+)
 def test_a_typo_still_gives_its_program(text: str, value: str) -> None:
     assert found(f"how long is {text}") == [(text, value)]
 
 
-@pytest.mark.parametrize("text", [
-    "can I become a software engineer", "my computer broke", "I won the science fair",
-    "is my scsi drive supported", "cd", "ss",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I become a software engineer",
+        "my computer broke",
+        "I won the science fair",
+        "is my scsi drive supported",
+        "cd",
+        "ss",
+    ],
+)
 def test_words_that_name_no_program_match_nothing(text: str) -> None:
     assert found(text) == []
 
@@ -73,7 +90,9 @@ def test_two_programs_give_two_mentions_in_text_order() -> None:
     text = "compare softwre development and comp sci"
     mentions = MATCHER.find(text)
     assert [(m.text, m.value) for m in mentions] == [
-        ("softwre development", "software_development"), ("comp sci", "computer_science")]
+        ("softwre development", "software_development"),
+        ("comp sci", "computer_science"),
+    ]
     assert mentions[0].end <= mentions[1].start
 
 

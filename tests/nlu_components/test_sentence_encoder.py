@@ -39,8 +39,13 @@ def test_the_same_text_gives_the_same_vector(encoder: SentenceEncoder) -> None:
 
 def test_a_batch_gives_the_vectors_of_single_calls(encoder: SentenceEncoder) -> None:
     """Padding to the longest member must not change the shorter members' vectors."""
-    texts = ["hi", QUESTION, "what is the tuition for the software development program, "
-             "and does it change if I study part time while working in the evenings? " * 3, "ok?"]
+    texts = [
+        "hi",
+        QUESTION,
+        "what is the tuition for the software development program, "
+        "and does it change if I study part time while working in the evenings? " * 3,
+        "ok?",
+    ]
     singles = np.vstack([encoder.encode([text]) for text in texts])
     assert np.allclose(encoder.encode(texts), singles, atol=1e-5)
 
@@ -64,8 +69,9 @@ class TokenizerSpy:
         return self.tokenizer.encode_batch(texts)
 
 
-def test_a_very_long_text_is_truncated_not_an_error(encoder: SentenceEncoder,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_very_long_text_is_truncated_not_an_error(
+    encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = ("tuition " * 1250)[:10_000]
     spy = TokenizerSpy(encoder._tokenizer)
     monkeypatch.setattr(encoder, "_tokenizer", spy)
@@ -87,7 +93,8 @@ def test_vectors_have_unit_length(encoder: SentenceEncoder) -> None:
 
 def test_paraphrases_are_closer_than_unrelated_questions(encoder: SentenceEncoder) -> None:
     question, paraphrase, unrelated = encoder.encode(
-        [QUESTION, "what is the salary of an ML engineer", "what's the weather like in Denver"])
+        [QUESTION, "what is the salary of an ML engineer", "what's the weather like in Denver"]
+    )
     assert question @ paraphrase > question @ unrelated
 
 

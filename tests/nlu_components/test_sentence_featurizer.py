@@ -18,16 +18,18 @@ from rasa.shared.nlu.constants import ACTION_NAME, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import DIMENSIONS
-from nlu_components.sentence_encoder import BATCH_SIZE
+from nlu_components.sentence_encoder import BATCH_SIZE, DIMENSIONS
 from nlu_components.sentence_featurizer import SentenceEncoderFeaturizer
 
 
 @pytest.fixture
 def featurizer(tmp_path: Path) -> SentenceEncoderFeaturizer:
     return SentenceEncoderFeaturizer.create(
-        SentenceEncoderFeaturizer.get_default_config(), LocalModelStorage(tmp_path),
-        Resource("f"), ExecutionContext(GraphSchema({}), "test"))
+        SentenceEncoderFeaturizer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("f"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
 
 
 def sentence_vector(message: Message) -> np.ndarray:
@@ -53,10 +55,13 @@ def test_a_message_without_text_is_left_alone(featurizer: SentenceEncoderFeaturi
 
 
 def test_training_batches_give_the_vectors_of_single_messages(
-        featurizer: SentenceEncoderFeaturizer) -> None:
+    featurizer: SentenceEncoderFeaturizer,
+) -> None:
     """70 examples of very different lengths: two batches, each padded to its longest member."""
-    texts = [f"question {i} about tuition" + " and the fees for part-time study" * (i % 7)
-             for i in range(70)]
+    texts = [
+        f"question {i} about tuition" + " and the fees for part-time study" * (i % 7)
+        for i in range(70)
+    ]
     assert len(texts) > BATCH_SIZE
     training = TrainingData([Message(data={TEXT: text, INTENT: "ask_tuition"}) for text in texts])
     featurizer.process_training_data(training)

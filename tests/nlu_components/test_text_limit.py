@@ -10,7 +10,11 @@ from nlu_components.text_limit import DEFAULT_MAX_CHARACTERS, TextLimit
 
 def test_a_long_text_is_cut_to_the_limit_and_a_short_one_is_left_alone() -> None:
     limit = TextLimit(max_characters=10)
-    long, short, empty = Message({TEXT: "tuition? " * 1000}), Message({TEXT: "tuition?"}), Message({TEXT: ""})
+    long, short, empty = (
+        Message({TEXT: "tuition? " * 1000}),
+        Message({TEXT: "tuition?"}),
+        Message({TEXT: ""}),
+    )
     limit.process([long, short, empty])
     assert long.get(TEXT) == "tuition? t"
     assert short.get(TEXT) == "tuition?" and empty.get(TEXT) == ""

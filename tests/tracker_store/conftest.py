@@ -14,7 +14,9 @@ POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://127.0.0.1:5432")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('trackers') / 'tracker.db'}"
         return

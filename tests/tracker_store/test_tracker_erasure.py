@@ -1,4 +1,4 @@
-""""Delete my data" erases the stored conversation: after a successful `action_delete_my_data`,
+""" "Delete my data" erases the stored conversation: after a successful `action_delete_my_data`,
 no event or snapshot of that conversation holds the student's name, e-mail or phone, other
 conversations are untouched, and the conversation goes on from the erase.
 
@@ -68,7 +68,9 @@ def personal_conversation() -> list[list[Event]]:
     return [
         [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), listen()],
         [
-            UserUttered("how much is computer science?", {"name": "ask_tuition", "confidence": 0.9}),
+            UserUttered(
+                "how much is computer science?", {"name": "ask_tuition", "confidence": 0.9}
+            ),
             ActionExecuted("action_answer_program_question"),
             BotUttered("about computer science"),
             SlotSet("program", "computer_science"),
@@ -122,7 +124,9 @@ def store_for(url: str, window: int) -> WindowedSQLTrackerStore:
     return WindowedSQLTrackerStore(domain=DOMAIN, host=url, window_events=window)
 
 
-def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]]) -> DialogueStateTracker:
+def play(
+    store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]]
+) -> DialogueStateTracker:
     """Each turn as the Rasa server handles a message (retrieve, update, save); returns the
     last turn's in-memory tracker."""
 
@@ -143,7 +147,9 @@ def stored_rows(store: WindowedSQLTrackerStore, sender_id: str) -> list[str]:
     """Every stored event and snapshot of the conversation, as the text in its columns."""
     with store.session_scope() as session:
         events = session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).all()
-        snapshots = session.query(TrackerSnapshot).filter(TrackerSnapshot.sender_id == sender_id).all()
+        snapshots = (
+            session.query(TrackerSnapshot).filter(TrackerSnapshot.sender_id == sender_id).all()
+        )
         return [f"{e.type_name} {e.intent_name} {e.action_name} {e.data}" for e in events] + [
             s.state for s in snapshots
         ]
@@ -165,7 +171,9 @@ def full_events(store: WindowedSQLTrackerStore, sender_id: str) -> list[Event]:
 
 
 @pytest.mark.parametrize("window", WINDOWS)
-def test_the_erase_leaves_no_personal_value_and_the_chat_goes_on(database_url: str, window: int) -> None:
+def test_the_erase_leaves_no_personal_value_and_the_chat_goes_on(
+    database_url: str, window: int
+) -> None:
     store = store_for(database_url, window)
     student, other = f"erase-{uuid.uuid4()}", f"keep-{uuid.uuid4()}"
     play(store, other, personal_conversation())
@@ -191,7 +199,10 @@ def test_the_erase_leaves_no_personal_value_and_the_chat_goes_on(database_url: s
     assert after.get_slot("full_name") is None and after.get_slot("email") is None
     assert after.get_slot("program") == "computer_science"
     assert after.active_loop_name is None
-    assert after.latest_bot_utterance is not None and after.latest_bot_utterance.text == "about four years"
+    assert (
+        after.latest_bot_utterance is not None
+        and after.latest_bot_utterance.text == "about four years"
+    )
     assert full_events(store, student) == erase_turn()[1:] + next_question()
     assert leaked(stored_rows(store, student)) == set()
 

@@ -29,8 +29,8 @@ from rasa.shared.core.events import (
     LoopInterrupted,
     SessionStarted,
     SlotSet,
-    UserUttered,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -64,59 +64,77 @@ def conversation() -> list[list[Event]]:
     """Turns of a long chat: questions, a booking form rejected by an off-topic message, then
     questions while it waits, a handoff that pauses the chat and is resumed, more questions."""
     turns: list[list[Event]] = [
-        [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+        [
+            ActionExecuted(ACTION_SESSION_START_NAME),
+            SessionStarted(),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
     ]
     programs = ["computer_science", "software_development"]
     turns += [question(f"tuition {i}?", "ask_tuition", programs[i % 2]) for i in range(8)]
-    turns.append([
-        UserUttered("can an advisor call me", {"name": "book_counselor", "confidence": 0.9}),
-        ActionExecuted("counselor_booking_form"),
-        ActiveLoop("counselor_booking_form"),
-        SlotSet("requested_slot", "full_name"),
-        BotUttered("What is your name?"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
-    turns.append([
-        UserUttered("Ada Lovelace", {"name": "inform", "confidence": 0.9}),
-        SlotSet("full_name", "Ada Lovelace"),
-        ActionExecuted("counselor_booking_form"),
-        SlotSet("requested_slot", "email"),
-        BotUttered("Your e-mail?"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
-    turns.append([
-        UserUttered("what is a pointer", {"name": "out_of_scope", "confidence": 0.9}),
-        ActionExecutionRejected("counselor_booking_form"),
-        ActionExecuted("action_answer_unknown_topic"),
-        BotUttered("I can't help with that"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
+    turns.append(
+        [
+            UserUttered("can an advisor call me", {"name": "book_counselor", "confidence": 0.9}),
+            ActionExecuted("counselor_booking_form"),
+            ActiveLoop("counselor_booking_form"),
+            SlotSet("requested_slot", "full_name"),
+            BotUttered("What is your name?"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
+    turns.append(
+        [
+            UserUttered("Ada Lovelace", {"name": "inform", "confidence": 0.9}),
+            SlotSet("full_name", "Ada Lovelace"),
+            ActionExecuted("counselor_booking_form"),
+            SlotSet("requested_slot", "email"),
+            BotUttered("Your e-mail?"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
+    turns.append(
+        [
+            UserUttered("what is a pointer", {"name": "out_of_scope", "confidence": 0.9}),
+            ActionExecutionRejected("counselor_booking_form"),
+            ActionExecuted("action_answer_unknown_topic"),
+            BotUttered("I can't help with that"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
     turns += [question(f"and fees {i}?", "ask_tuition", programs[i % 2]) for i in range(4)]
-    turns.append([
-        UserUttered("wait, how long is it?", {"name": "ask_program_duration", "confidence": 0.9}),
-        ActionExecuted("action_answer_program_question"),
-        BotUttered("about four years"),
-        ActionExecuted("counselor_booking_form"),
-        LoopInterrupted(True),
-        BotUttered("Your e-mail?"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
-    turns.append([
-        UserUttered("a person please", {"name": "request_human", "confidence": 0.9}),
-        ActionExecuted("action_hand_over"),
-        BotUttered("A counselor will join"),
-        SlotSet("counselors_available", True),
-        ActiveLoop(None),
-        SlotSet("requested_slot", None),
-        ConversationPaused(),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
+    turns.append(
+        [
+            UserUttered(
+                "wait, how long is it?", {"name": "ask_program_duration", "confidence": 0.9}
+            ),
+            ActionExecuted("action_answer_program_question"),
+            BotUttered("about four years"),
+            ActionExecuted("counselor_booking_form"),
+            LoopInterrupted(True),
+            BotUttered("Your e-mail?"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
+    turns.append(
+        [
+            UserUttered("a person please", {"name": "request_human", "confidence": 0.9}),
+            ActionExecuted("action_hand_over"),
+            BotUttered("A counselor will join"),
+            SlotSet("counselors_available", True),
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            ConversationPaused(),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
     turns += [[UserUttered(f"hello? {i}", {"name": "greet", "confidence": 0.9})] for i in range(32)]
-    turns.append([
-        BotUttered("Hi, Sam here", metadata={"sender": "counselor"}),
-        ConversationResumed(),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
+    turns.append(
+        [
+            BotUttered("Hi, Sam here", metadata={"sender": "counselor"}),
+            ConversationResumed(),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
     turns += [question(f"cost {i}?", "ask_tuition", programs[i % 2]) for i in range(6)]
     return turns
 
@@ -148,8 +166,12 @@ def stored_count(store: SQLTrackerStore, sender_id: str) -> int:
         return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).count()
 
 
-def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]],
-         policy_states: bool = True) -> list[Event]:
+def play(
+    store: WindowedSQLTrackerStore,
+    sender_id: str,
+    turns: list[list[Event]],
+    policy_states: bool = True,
+) -> list[Event]:
     """Each turn the way the Rasa server handles a message: retrieve, update, save. Checks the
     state after every turn against a full replay of everything so far, and the past states the
     policies featurise when the window holds them; returns all events."""
@@ -167,8 +189,10 @@ def play(store: WindowedSQLTrackerStore, sender_id: str, turns: list[list[Event]
             assert loaded is not None
             full = DialogueStateTracker.from_events(sender_id, history, DOMAIN.slots)
             assert state_of(loaded) == state_of(full), f"state differs after turn {number}"
-            if policy_states and holds_policy_history(history[-store.window_events:]):
-                assert recent_states(loaded) == recent_states(full), f"states differ after turn {number}"
+            if policy_states and holds_policy_history(history[-store.window_events :]):
+                assert recent_states(loaded) == recent_states(full), (
+                    f"states differ after turn {number}"
+                )
 
     asyncio.run(run())
     return history
@@ -206,10 +230,18 @@ def test_a_new_session_starts_from_its_own_events(database_url: str) -> None:
     turns = conversation()
     play(store, sender_id, turns)
     # resumed later: a new session without carried-over slots, then one question
-    play(store, sender_id, [
-        [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)],
-        question("price?", "ask_tuition", "computer_science"),
-    ])
+    play(
+        store,
+        sender_id,
+        [
+            [
+                ActionExecuted(ACTION_SESSION_START_NAME),
+                SessionStarted(),
+                ActionExecuted(ACTION_LISTEN_NAME),
+            ],
+            question("price?", "ask_tuition", "computer_science"),
+        ],
+    )
 
     loaded = asyncio.run(store.retrieve(sender_id))
     expected = asyncio.run(SQLTrackerStore(domain=DOMAIN, host=database_url).retrieve(sender_id))
@@ -248,7 +280,9 @@ def test_processes_racing_to_create_the_snapshot_table_all_start(
 
     def lose_the_race(bind: Any, **kwargs: Any) -> None:
         create_all(bind, **kwargs)  # the winner's table
-        raise sqlalchemy.exc.ProgrammingError("CREATE TABLE tracker_snapshots", {}, Exception("exists"))
+        raise sqlalchemy.exc.ProgrammingError(
+            "CREATE TABLE tracker_snapshots", {}, Exception("exists")
+        )
 
     monkeypatch.setattr(SnapshotBase.metadata, "create_all", lose_the_race)
     store = store_for(url)
@@ -259,7 +293,9 @@ def test_a_snapshot_table_that_cannot_be_created_stops_the_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fail(bind: Any, **kwargs: Any) -> None:
-        raise sqlalchemy.exc.OperationalError("CREATE TABLE tracker_snapshots", {}, Exception("disk full"))
+        raise sqlalchemy.exc.OperationalError(
+            "CREATE TABLE tracker_snapshots", {}, Exception("disk full")
+        )
 
     monkeypatch.setattr(SnapshotBase.metadata, "create_all", fail)
     with pytest.raises(sqlalchemy.exc.OperationalError):
@@ -271,31 +307,38 @@ def fallback_conversation() -> list[list[Event]]:
     something the assistant understands: the fallback reverts its own events (as Rasa's
     TwoStageFallbackAction does) and hands the clarified message on."""
     turns = conversation()[:4]
-    turns.append([
-        UserUttered("asdf", {"name": "nlu_fallback", "confidence": 1.0}),
-        ActionExecuted("action_two_stage_fallback"),
-        ActiveLoop("action_two_stage_fallback"),
-        BotUttered("Did you mean tuition?"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
-    turns += [[
-        UserUttered(f"qwer {i}", {"name": "nlu_fallback", "confidence": 1.0}),
-        ActionExecuted("action_two_stage_fallback"),
-        BotUttered("Could you say it another way?"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ] for i in range(10)]
+    turns.append(
+        [
+            UserUttered("asdf", {"name": "nlu_fallback", "confidence": 1.0}),
+            ActionExecuted("action_two_stage_fallback"),
+            ActiveLoop("action_two_stage_fallback"),
+            BotUttered("Did you mean tuition?"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
+    turns += [
+        [
+            UserUttered(f"qwer {i}", {"name": "nlu_fallback", "confidence": 1.0}),
+            ActionExecuted("action_two_stage_fallback"),
+            BotUttered("Could you say it another way?"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+        for i in range(10)
+    ]
     clarified = UserUttered("tuition?", {"name": "ask_tuition", "confidence": 1.0})
-    turns.append([
-        clarified,
-        ActionExecuted("action_two_stage_fallback"),
-        ActiveLoop(None),
-        UserUtteranceReverted(),
-        ActionExecuted(ACTION_LISTEN_NAME),
-        clarified,
-        ActionExecuted("action_answer_program_question"),
-        BotUttered("about computer_science"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-    ])
+    turns.append(
+        [
+            clarified,
+            ActionExecuted("action_two_stage_fallback"),
+            ActiveLoop(None),
+            UserUtteranceReverted(),
+            ActionExecuted(ACTION_LISTEN_NAME),
+            clarified,
+            ActionExecuted("action_answer_program_question"),
+            BotUttered("about computer_science"),
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
+    )
     return turns
 
 

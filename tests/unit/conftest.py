@@ -28,9 +28,7 @@ from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-SEED_PAGE = Path(
-    os.environ.get("SEED_PAGE", "/work/shared/seed/000_f1022f69477e8cd5.txt")
-)
+SEED_PAGE = Path(os.environ.get("SEED_PAGE", "/work/shared/seed/000_f1022f69477e8cd5.txt"))
 
 
 @pytest.fixture(scope="session")

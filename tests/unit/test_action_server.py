@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -63,8 +63,12 @@ class Answer:
         return json.loads(self.body)
 
 
-def request(url: str, body: Optional[bytes] = None, headers: Optional[dict[str, str]] = None,
-            method: Optional[str] = None) -> Answer:
+def request(
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> Answer:
     req = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=30) as response:
@@ -125,8 +129,9 @@ def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`python -m actions` as scripts/run-servers starts it, with ACTION_SERVER_HOST unset."""
     tmp_path = tmp_path_factory.mktemp("action_server")
     port = free_port()
-    yield from start([sys.executable, "-m", "actions"], server_env(tmp_path, port), port,
-                     tmp_path / "server.log")
+    yield from start(
+        [sys.executable, "-m", "actions"], server_env(tmp_path, port), port, tmp_path / "server.log"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,17 +148,26 @@ def raising_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
         "app = create_action_app('tests.unit.raising_actions')\n"
         f"app.run('127.0.0.1', {port}, motd=False)\n"
     )
-    yield from start([sys.executable, "-c", code], server_env(tmp_path, port), port,
-                     tmp_path / "server.log")
+    yield from start(
+        [sys.executable, "-c", code], server_env(tmp_path, port), port, tmp_path / "server.log"
+    )
 
 
 def assert_nothing_of_the_tracker(answer: Answer) -> None:
-    for leaked in ("ada@example.org", "555-0199", "student-1", "tracker", "request_body",
-                   "Traceback", "File \""):
+    for leaked in (
+        "ada@example.org",
+        "555-0199",
+        "student-1",
+        "tracker",
+        "request_body",
+        "Traceback",
+        'File "',
+    ):
         assert leaked not in answer.body, answer.body
 
 
 # ---- the launcher -------------------------------------------------------------------------
+
 
 def test_binding_defaults_to_loopback_and_port_5055() -> None:
     assert binding_from_env({}) == Binding("127.0.0.1", 5055)
@@ -174,8 +188,14 @@ def test_a_bad_port_is_refused(port: str) -> None:
 def test_a_bad_port_stops_the_launcher_with_a_message(tmp_path: Path) -> None:
     env = server_env(tmp_path, 5055)
     env["ACTION_SERVER_PORT"] = "http"
-    result = subprocess.run([sys.executable, "-m", "actions"], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "actions"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "ACTION_SERVER_PORT must be a port number" in result.stderr
     assert "Traceback" not in result.stderr
@@ -193,13 +213,15 @@ def test_the_server_listens_on_loopback_only(action_server: Server) -> None:
     if not tcp_table.exists():
         pytest.skip("no /proc/net/tcp to read listening sockets from")
     listening = [
-        fields[1] for fields in (line.split() for line in tcp_table.read_text().splitlines()[1:])
+        fields[1]
+        for fields in (line.split() for line in tcp_table.read_text().splitlines()[1:])
         if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port  # 0A: LISTEN
     ]
     assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1, not 0.0.0.0
 
 
 # ---- error responses ------------------------------------------------------------------------
+
 
 def test_a_failing_action_answers_500_with_only_its_name(raising_server: Server) -> None:
     answer = post_json(f"{raising_server.url}/webhook", action_call("action_that_raises"))
@@ -233,8 +255,12 @@ def test_a_real_action_that_fails_on_a_malformed_tracker_answers_500_without_it(
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[1, 2]", b'{"tracker": {"sender_id": "student-1"}}',
-     b'{"next_action": "action_that_raises", "tracker": "ada@example.org"}'],
+    [
+        b"not json",
+        b"[1, 2]",
+        b'{"tracker": {"sender_id": "student-1"}}',
+        b'{"next_action": "action_that_raises", "tracker": "ada@example.org"}',
+    ],
 )
 def test_a_body_that_is_no_action_call_gets_400(raising_server: Server, body: bytes) -> None:
     answer = request(f"{raising_server.url}/webhook", body, {"Content-Type": "application/json"})
@@ -244,8 +270,11 @@ def test_a_body_that_is_no_action_call_gets_400(raising_server: Server, body: by
 
 def test_a_deflated_action_call_is_still_run(raising_server: Server) -> None:
     body = zlib.compress(json.dumps(action_call("action_that_raises")).encode())
-    answer = request(f"{raising_server.url}/webhook", body,
-                     {"Content-Type": "application/json", "Content-Encoding": "deflate"})
+    answer = request(
+        f"{raising_server.url}/webhook",
+        body,
+        {"Content-Type": "application/json", "Content-Encoding": "deflate"},
+    )
     assert answer.status == 500  # it reached the action, which fails
     assert answer.json()["action_name"] == "action_that_raises"
 
@@ -263,6 +292,7 @@ def test_http_errors_keep_their_status(raising_server: Server) -> None:
 
 
 # ---- request checks -------------------------------------------------------------------------
+
 
 def test_parse_action_call_accepts_what_rasa_sends() -> None:
     body = json.dumps(action_call("action_x")).encode()

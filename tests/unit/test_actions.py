@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 import yaml
@@ -22,22 +22,41 @@ SD = "software_development"
 # The contract's intent -> action table (data/rules must say the same).
 ACTION_FOR_INTENT: dict[str, type[Action]] = {
     **dict.fromkeys(
-        ["ask_ml_role", "ask_ml_duties", "ask_ml_skills", "ask_ml_education",
-         "ask_ml_certifications", "ask_related_roles", "ask_salary", "ask_job_growth",
-         "ask_industries"],
+        [
+            "ask_ml_role",
+            "ask_ml_duties",
+            "ask_ml_skills",
+            "ask_ml_education",
+            "ask_ml_certifications",
+            "ask_related_roles",
+            "ask_salary",
+            "ask_job_growth",
+            "ask_industries",
+        ],
         ActionAnswerCareerQuestion,
     ),
     **dict.fromkeys(
-        ["ask_programs", "ask_program_overview", "ask_program_duration", "ask_tuition",
-         "ask_program_certifications", "ask_transfer_credit", "ask_program_careers",
-         "inform_program"],
+        [
+            "ask_programs",
+            "ask_program_overview",
+            "ask_program_duration",
+            "ask_tuition",
+            "ask_program_certifications",
+            "ask_transfer_credit",
+            "ask_program_careers",
+            "inform_program",
+        ],
         ActionAnswerProgramQuestion,
     ),
     **dict.fromkeys(["compare_programs", "ask_program_recommendation"], ActionComparePrograms),
     "ask_start_date": ActionAnswerStartDate,
     **dict.fromkeys(
-        ["ask_admission_requirements", "ask_financial_aid", "ask_housing",
-         "ask_other_enrollment_topic"],
+        [
+            "ask_admission_requirements",
+            "ask_financial_aid",
+            "ask_housing",
+            "ask_other_enrollment_topic",
+        ],
         ActionAnswerUnknownTopic,
     ),
 }
@@ -50,16 +69,20 @@ class Conversation:
     def __init__(self) -> None:
         self.slots: dict[str, Any] = {"program": None, "program_topic": None}
 
-    def say(self, intent: str, text: str = "", program: Optional[str] = None,
-            action: Optional[Action] = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def say(
+        self, intent: str, text: str = "", program: str | None = None, action: Action | None = None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         entities = [{"entity": "program", "value": program}] if program else []
         if program:
             self.slots["program"] = program  # from_entity mapping, before the action runs
         tracker = Tracker(
             sender_id="student",
             slots=dict(self.slots),
-            latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": entities,
-                            "text": text},
+            latest_message={
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": entities,
+                "text": text,
+            },
             events=[],
             paused=False,
             followup_action=None,
@@ -82,8 +105,11 @@ def _only(messages: list[dict[str, Any]]) -> dict[str, Any]:
 def test_every_action_is_named_as_in_the_domain() -> None:
     names = {action().name() for action in ACTION_FOR_INTENT.values()}
     assert names == {
-        "action_answer_career_question", "action_answer_program_question",
-        "action_compare_programs", "action_answer_start_date", "action_answer_unknown_topic",
+        "action_answer_career_question",
+        "action_answer_program_question",
+        "action_compare_programs",
+        "action_answer_start_date",
+        "action_answer_unknown_topic",
     }
 
 
@@ -109,8 +135,11 @@ def test_the_action_server_registers_exactly_the_domain_actions() -> None:
             {"average": "$114,000", "low": "$78,000", "high": "$150,000"},
         ),
         ("ask_job_growth", "utter_job_growth", {"growth": "31% through 2026"}),
-        ("ask_ml_skills", "utter_ml_skills", {"languages": "Python, Java, and R",
-                                              "frameworks": "TensorFlow or Keras"}),
+        (
+            "ask_ml_skills",
+            "utter_ml_skills",
+            {"languages": "Python, Java, and R", "frameworks": "TensorFlow or Keras"},
+        ),
         ("ask_ml_duties", "utter_ml_duties", {}),
         ("ask_industries", "utter_industries", {}),
     ],
@@ -211,16 +240,20 @@ def test_start_date_uses_the_school_calendar(bot_env: str) -> None:
 
 @pytest.mark.parametrize(
     ("intent", "topic"),
-    [("ask_financial_aid", "financial aid"), ("ask_housing", "housing"),
-     ("ask_admission_requirements", "admission requirements"),
-     ("ask_other_enrollment_topic", "that topic")],
+    [
+        ("ask_financial_aid", "financial aid"),
+        ("ask_housing", "housing"),
+        ("ask_admission_requirements", "admission requirements"),
+        ("ask_other_enrollment_topic", "that topic"),
+    ],
 )
 def test_uncovered_topics_are_not_guessed(intent: str, topic: str) -> None:
     message = _only(Conversation().say(intent)[0])
     assert message["response"] == "utter_topic_not_covered"
     assert message["topic"] == topic
-    assert not any(char.isdigit() for value in message.values() if isinstance(value, str)
-                   for char in value)
+    assert not any(
+        char.isdigit() for value in message.values() if isinstance(value, str) for char in value
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,9 +264,18 @@ def test_uncovered_topics_are_not_guessed(intent: str, topic: str) -> None:
         "not a url",
     ],
 )
-@pytest.mark.parametrize("intent", sorted(set(ACTION_FOR_INTENT) - {
-    "ask_admission_requirements", "ask_financial_aid", "ask_housing",
-    "ask_other_enrollment_topic"}))
+@pytest.mark.parametrize(
+    "intent",
+    sorted(
+        set(ACTION_FOR_INTENT)
+        - {
+            "ask_admission_requirements",
+            "ask_financial_aid",
+            "ask_housing",
+            "ask_other_enrollment_topic",
+        }
+    ),
+)
 def test_database_down_gives_the_apology(
     monkeypatch: pytest.MonkeyPatch, bad_url: str, intent: str
 ) -> None:

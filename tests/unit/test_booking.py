@@ -164,7 +164,9 @@ def test_slots_come_from_working_hours_in_the_counselors_zone(
     slots = free(booking_factory, 3)
     # Monday 08:00 in Denver plus 2 hours' notice: the first offer is 10:00.
     assert [s.local_start.strftime("%a %H:%M") for s in slots] == [
-        "Mon 10:00", "Mon 10:30", "Mon 11:00"
+        "Mon 10:00",
+        "Mon 10:30",
+        "Mon 11:00",
     ]
     assert slots[0].label() == "Mon Mar 4, 10:00 AM MST"
     assert all(s.starts_at.tzinfo is not None for s in slots)
@@ -217,7 +219,10 @@ def test_booking_stores_lead_appointment_and_outbox_row_together(
     with booking_factory() as session:
         lead = session.scalars(select(Lead)).one()
         assert (lead.email, lead.phone, lead.consent, lead.consent_at) == (
-            "ada@example.org", "+13035550123", True, NOW
+            "ada@example.org",
+            "+13035550123",
+            True,
+            NOW,
         )
         appointment = session.scalars(select(Appointment)).one()
         assert appointment.slot_id == slot.slot_id and appointment.status == "booked"
@@ -265,7 +270,7 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
     [
         "<script>alert('x')</script>",
         "Robert'); DROP TABLE lead;--",
-        "O'Brien \"Bobby\" <b>Ng</b> 李",
+        'O\'Brien "Bobby" <b>Ng</b> 李',
     ],
 )
 def test_markup_and_sql_in_names_are_stored_verbatim(
@@ -381,8 +386,10 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
     # A second lead in the same conversation (one address holds only one upcoming booking).
     service.book(booking_factory, details(email="ada.second@example.org"), second.slot_id, now=NOW)
     service.book(
-        booking_factory, details(email="other@example.org", conversation_id="conv-2"),
-        third.slot_id, now=NOW,
+        booking_factory,
+        details(email="other@example.org", conversation_id="conv-2"),
+        third.slot_id,
+        now=NOW,
     )
     assert service.delete_lead_data(booking_factory, conversation_id="conv-1", now=NOW).leads == 2
     with booking_factory() as session:

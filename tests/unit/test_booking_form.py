@@ -4,7 +4,7 @@ against a real program database (catalog, sample counselors, slots from BOOKING_
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 import yaml
@@ -49,17 +49,20 @@ def tracker(
     text: str = "",
     intent: str = "inform",
     confidence: float = 0.99,
-    entities: Optional[list[dict[str, Any]]] = None,
+    entities: list[dict[str, Any]] | None = None,
     active_loop: str = "counselor_booking_form",
     sender: str = "student-1",
-    metadata: Optional[dict[str, Any]] = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id=sender,
         slots={"program": None, **dict.fromkeys(FORM_SLOTS), **slots},
-        latest_message={"intent": {"name": intent, "confidence": confidence},
-                        "entities": entities or [], "text": text,
-                        "metadata": {"page": "http://localhost:8000/", **(metadata or {})}},
+        latest_message={
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+            "text": text,
+            "metadata": {"page": "http://localhost:8000/", **(metadata or {})},
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -76,8 +79,12 @@ def run(action: Action, state: Tracker) -> tuple[list[dict[str, Any]], dict[str,
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-def answer(slots: dict[str, Any], asked: str, text: str, **message: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    return run(ValidateCounselorBookingForm(), tracker({**slots, "requested_slot": asked}, text, **message))
+def answer(
+    slots: dict[str, Any], asked: str, text: str, **message: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    return run(
+        ValidateCounselorBookingForm(), tracker({**slots, "requested_slot": asked}, text, **message)
+    )
 
 
 def test_name_is_read_from_a_sentence(booking_env: str) -> None:
@@ -100,8 +107,12 @@ def test_email_is_normalised(booking_env: str) -> None:
 def test_phone_becomes_e164_or_can_be_skipped(booking_env: str) -> None:
     _, typed = answer({"full_name": "Jo", "email": "j@example.org"}, "phone", "(303) 555-0147")
     assert typed["phone"] == "+13035550147"
-    _, skipped = answer({"full_name": "Jo", "email": "j@example.org"}, "phone", "/skip_question",
-                        intent="skip_question")
+    _, skipped = answer(
+        {"full_name": "Jo", "email": "j@example.org"},
+        "phone",
+        "/skip_question",
+        intent="skip_question",
+    )
     assert skipped["phone"] == NO_PHONE
 
 
@@ -112,28 +123,36 @@ def test_an_impossible_phone_number_is_refused(booking_env: str) -> None:
 
 
 def test_calling_without_a_phone_number_asks_for_one(booking_env: str) -> None:
-    messages, slots = answer({"phone": NO_PHONE}, "preferred_contact", "call me",
-                             entities=[{"entity": "contact_method", "value": "phone"}])
+    messages, slots = answer(
+        {"phone": NO_PHONE},
+        "preferred_contact",
+        "call me",
+        entities=[{"entity": "contact_method", "value": "phone"}],
+    )
     assert messages[0]["response"] == "utter_phone_needed"
     assert slots["preferred_contact"] is None and slots["phone"] is None
 
 
 def test_a_question_mid_form_is_not_taken_as_an_answer(booking_env: str) -> None:
     """Nothing is extracted, so Rasa rejects the form and the digression rules answer."""
-    messages, slots = answer({"full_name": "Jo"}, "email", "how much is tuition?",
-                             intent="ask_tuition", confidence=0.97)
+    messages, slots = answer(
+        {"full_name": "Jo"}, "email", "how much is tuition?", intent="ask_tuition", confidence=0.97
+    )
     assert messages == []
     assert "email" not in slots
 
 
 def test_a_program_named_earlier_is_filled_in_when_booking_starts(booking_env: str) -> None:
-    _, slots = run(ActionStartBooking(), tracker({"program": "software_development"}, active_loop=""))
+    _, slots = run(
+        ActionStartBooking(), tracker({"program": "software_development"}, active_loop="")
+    )
     assert slots["interested_program"] == "software_development"
     assert slots["full_name"] is None
 
 
-@pytest.mark.parametrize(("typed", "code"), [("comp sci", "computer_science"),
-                                             ("not sure yet", UNDECIDED)])
+@pytest.mark.parametrize(
+    ("typed", "code"), [("comp sci", "computer_science"), ("not sure yet", UNDECIDED)]
+)
 def test_program_answers(booking_env: str, typed: str, code: str) -> None:
     _, slots = answer({}, "interested_program", typed)
     assert slots["interested_program"] == code
@@ -158,33 +177,57 @@ def test_a_typed_window_narrows_the_offer(booking_env: str) -> None:
     _, slots = answer({}, "appointment_slot", "March 6 2030 afternoon")
     assert slots["appointment_slot"] is None
     assert slots["time_wish"] == "March 6 2030 afternoon"
-    messages, _ = run(ActionAskAppointmentSlot(), tracker({**slots, "requested_slot": "appointment_slot"}))
+    messages, _ = run(
+        ActionAskAppointmentSlot(), tracker({**slots, "requested_slot": "appointment_slot"})
+    )
     assert messages[0]["response"] == "utter_ask_appointment_slot_matched"
     assert all("Mar 6" in b["title"] and "PM" in b["title"] for b in messages[0]["buttons"])
 
 
 def test_change_my_email_at_the_summary_asks_only_the_email(booking_env: str) -> None:
-    filled = {"full_name": "Jo", "email": "j@example.org", "phone": NO_PHONE,
-              "preferred_contact": "email", "interested_program": UNDECIDED,
-              "appointment_slot": "1", "appointment_time": "Tue"}
-    _, slots = answer(filled, "booking_confirmed", "change my email", intent="change_booking_detail")
+    filled = {
+        "full_name": "Jo",
+        "email": "j@example.org",
+        "phone": NO_PHONE,
+        "preferred_contact": "email",
+        "interested_program": UNDECIDED,
+        "appointment_slot": "1",
+        "appointment_time": "Tue",
+    }
+    _, slots = answer(
+        filled, "booking_confirmed", "change my email", intent="change_booking_detail"
+    )
     assert slots["email"] is None and slots["booking_confirmed"] is None
     assert slots.get("full_name", "Jo") == "Jo"  # only the named field is asked again
 
 
 def test_no_at_the_summary_lists_what_can_change(booking_env: str) -> None:
-    messages, _ = run(ActionAskBookingConfirmed(),
-                      tracker({"requested_slot": "booking_confirmed"}, "no", intent="deny"))
+    messages, _ = run(
+        ActionAskBookingConfirmed(),
+        tracker({"requested_slot": "booking_confirmed"}, "no", intent="deny"),
+    )
     assert messages[0]["response"] == "utter_ask_what_to_change"
 
 
-def test_summary_links_the_privacy_notice(booking_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_summary_links_the_privacy_notice(
+    booking_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PRIVACY_NOTICE_URL", "https://school.example/privacy")
-    messages, _ = run(ActionAskBookingConfirmed(),
-                      tracker({"requested_slot": "booking_confirmed", "full_name": "Jo",
-                               "email": "j@example.org", "preferred_contact": "email",
-                               "phone": NO_PHONE, "interested_program": "computer_science",
-                               "appointment_time": "Tuesday"}, "Tuesday"))
+    messages, _ = run(
+        ActionAskBookingConfirmed(),
+        tracker(
+            {
+                "requested_slot": "booking_confirmed",
+                "full_name": "Jo",
+                "email": "j@example.org",
+                "preferred_contact": "email",
+                "phone": NO_PHONE,
+                "interested_program": "computer_science",
+                "appointment_time": "Tuesday",
+            },
+            "Tuesday",
+        ),
+    )
     summary = messages[0]
     assert summary["response"] == "utter_booking_summary"
     assert summary["privacy_notice_url"] == "https://school.example/privacy"
@@ -193,9 +236,16 @@ def test_summary_links_the_privacy_notice(booking_env: str, monkeypatch: pytest.
 
 
 def completed_form(slot_id: str) -> dict[str, Any]:
-    return {"full_name": "Jordan Lee", "email": "jordan@example.org", "phone": "+13035550147",
-            "preferred_contact": "phone", "interested_program": "computer_science",
-            "appointment_slot": slot_id, "appointment_time": "Tuesday", "booking_confirmed": True}
+    return {
+        "full_name": "Jordan Lee",
+        "email": "jordan@example.org",
+        "phone": "+13035550147",
+        "preferred_contact": "phone",
+        "interested_program": "computer_science",
+        "appointment_slot": slot_id,
+        "appointment_time": "Tuesday",
+        "booking_confirmed": True,
+    }
 
 
 def first_free_slot_id() -> str:
@@ -204,7 +254,9 @@ def first_free_slot_id() -> str:
 
 
 def test_booking_is_saved_then_confirmed_with_a_reference(booking_env: str) -> None:
-    messages, slots = run(ActionBookAppointment(), tracker(completed_form(first_free_slot_id()), active_loop=""))
+    messages, slots = run(
+        ActionBookAppointment(), tracker(completed_form(first_free_slot_id()), active_loop="")
+    )
     assert messages[0]["response"] == "utter_booking_confirmed_no_email"
     reference = messages[0]["reference"]
     assert reference_in(reference) == reference
@@ -212,7 +264,11 @@ def test_booking_is_saved_then_confirmed_with_a_reference(booking_env: str) -> N
     assert slots["booking_reference"] == reference and slots["full_name"] is None
     with session_factory(booking_env)() as session:
         lead = session.scalars(select(Lead)).one()
-        assert (lead.conversation_id, lead.phone, lead.consent) == ("student-1", "+13035550147", True)
+        assert (lead.conversation_id, lead.phone, lead.consent) == (
+            "student-1",
+            "+13035550147",
+            True,
+        )
         assert lead.source_page == "http://localhost:8000/"
 
 
@@ -232,7 +288,9 @@ def test_a_taken_time_is_offered_again_not_booked_twice(booking_env: str) -> Non
 def test_database_down_says_so_and_keeps_the_details(
     booking_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     messages, slots = run(ActionBookAppointment(), tracker(completed_form("5"), active_loop=""))
     assert messages[0]["response"] == "utter_booking_not_saved"
     assert [b["payload"] for b in messages[0]["buttons"]][0] == "/retry_booking"
@@ -240,7 +298,9 @@ def test_database_down_says_so_and_keeps_the_details(
 
 
 def test_never_mind_forgets_the_answers(booking_env: str) -> None:
-    messages, slots = run(ActionStopBooking(), tracker({"full_name": "Jo", "requested_slot": "email"}))
+    messages, slots = run(
+        ActionStopBooking(), tracker({"full_name": "Jo", "requested_slot": "email"})
+    )
     assert messages[0]["response"] == "utter_booking_stopped"
     assert slots["full_name"] is None
     with session_factory(booking_env)() as session:
@@ -248,11 +308,21 @@ def test_never_mind_forgets_the_answers(booking_env: str) -> None:
 
 
 def test_cancel_then_delete_my_data(booking_env: str) -> None:
-    messages, _ = run(ActionBookAppointment(), tracker(completed_form(first_free_slot_id()), active_loop=""))
+    messages, _ = run(
+        ActionBookAppointment(), tracker(completed_form(first_free_slot_id()), active_loop="")
+    )
     reference = messages[0]["reference"]
-    cancelled, _ = run(ActionChangeAppointment(), tracker(
-        {"booking_reference": reference.lower().replace("-", " "), "change_kind": "cancel",
-         "change_confirmed": True}, active_loop=""))
+    cancelled, _ = run(
+        ActionChangeAppointment(),
+        tracker(
+            {
+                "booking_reference": reference.lower().replace("-", " "),
+                "change_kind": "cancel",
+                "change_confirmed": True,
+            },
+            active_loop="",
+        ),
+    )
     assert cancelled[0]["response"] == "utter_appointment_cancelled"
     deleted, _ = run(ActionDeleteMyData(), tracker({}, active_loop=""))
     assert deleted[0]["response"] == "utter_data_deleted" and deleted[0]["count"] == "1"

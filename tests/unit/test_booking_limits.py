@@ -44,18 +44,22 @@ CLIENT = "0123456789abcdef"
 
 def test_limits_have_safe_defaults_and_read_the_environment() -> None:
     assert load_booking_settings({}).limits == BookingLimits(5, 20, 3)
-    configured = load_booking_settings({
-        "BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": "2",
-        "BOOKING_ATTEMPTS_PER_CLIENT_PER_HOUR": " 50 ",
-        "CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY": "1",
-    })
+    configured = load_booking_settings(
+        {
+            "BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": "2",
+            "BOOKING_ATTEMPTS_PER_CLIENT_PER_HOUR": " 50 ",
+            "CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY": "1",
+        }
+    )
     assert configured.limits == BookingLimits(2, 50, 1)
 
 
 @pytest.mark.parametrize("typed", ["0", "-3", "ten", "2.5"])
 def test_a_limit_that_is_not_a_positive_number_keeps_the_default(typed: str) -> None:
     """A typo must neither switch the limit off nor break booking."""
-    limits_read = load_booking_settings({"BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": typed}).limits
+    limits_read = load_booking_settings(
+        {"BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": typed}
+    ).limits
     assert limits_read.attempts_per_conversation_per_hour == 5
 
 
@@ -75,8 +79,12 @@ def test_a_second_booking_for_the_same_address_is_refused_and_names_the_first(
     booked = service.book(booking_factory, details(), first.slot_id, now=NOW)
     for email in ("ada@example.org", "ADA@Example.org"):  # case does not make a new address
         with pytest.raises(service.AlreadyBooked) as refused:
-            service.book(booking_factory, details(email=email, conversation_id="conv-9"),
-                         second.slot_id, now=NOW)
+            service.book(
+                booking_factory,
+                details(email=email, conversation_id="conv-9"),
+                second.slot_id,
+                now=NOW,
+            )
         assert refused.value.existing == booked
         assert refused.value.conversation_id == "conv-1"
     with booking_factory() as session:
@@ -148,9 +156,12 @@ def test_attempts_above_the_conversation_cap_are_refused_for_an_hour(
 ) -> None:
     caps = BookingLimits(attempts_per_conversation_per_hour=3, attempts_per_client_per_hour=100)
     for minute in range(3):
-        assert limits.claim_booking_attempt(
-            booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=minute)
-        ) is None
+        assert (
+            limits.claim_booking_attempt(
+                booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=minute)
+            )
+            is None
+        )
     refused = limits.claim_booking_attempt(
         booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=10)
     )
@@ -160,17 +171,27 @@ def test_attempts_above_the_conversation_cap_are_refused_for_an_hour(
     # Another chat is not affected; refused attempts are not counted, so the wait does not grow.
     assert limits.claim_booking_attempt(booking_factory, caps, "conv-2", CLIENT, now=NOW) is None
     for minute in range(11, 30):
-        assert limits.claim_booking_attempt(
-            booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=minute)
-        ) is not None
-    assert limits.claim_booking_attempt(
-        booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=61)
-    ) is None
+        assert (
+            limits.claim_booking_attempt(
+                booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=minute)
+            )
+            is not None
+        )
+    assert (
+        limits.claim_booking_attempt(
+            booking_factory, caps, "conv-1", CLIENT, now=NOW + timedelta(minutes=61)
+        )
+        is None
+    )
     with booking_factory() as session:
-        assert session.scalar(
-            select(func.count()).select_from(BookingAttempt)
-            .where(BookingAttempt.conversation_id == "conv-1")
-        ) == 4
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(BookingAttempt)
+                .where(BookingAttempt.conversation_id == "conv-1")
+            )
+            == 4
+        )
 
 
 def test_attempts_above_the_client_cap_are_refused_across_conversations(
@@ -178,14 +199,22 @@ def test_attempts_above_the_client_cap_are_refused_across_conversations(
 ) -> None:
     caps = BookingLimits(attempts_per_conversation_per_hour=5, attempts_per_client_per_hour=3)
     for i in range(3):
-        assert limits.claim_booking_attempt(booking_factory, caps, f"conv-{i}", CLIENT, now=NOW) is None
+        assert (
+            limits.claim_booking_attempt(booking_factory, caps, f"conv-{i}", CLIENT, now=NOW)
+            is None
+        )
     refused = limits.claim_booking_attempt(booking_factory, caps, "conv-new", CLIENT, now=NOW)
     assert refused is not None and refused.scope == "client"
     assert refused.retry_after == timedelta(hours=1)
     # Another address, or a message without a client id (only the conversation cap applies).
-    assert limits.claim_booking_attempt(booking_factory, caps, "conv-x", "fedcba9876543210", now=NOW) is None
+    assert (
+        limits.claim_booking_attempt(booking_factory, caps, "conv-x", "fedcba9876543210", now=NOW)
+        is None
+    )
     for _ in range(5):
-        assert limits.claim_booking_attempt(booking_factory, caps, "conv-api", None, now=NOW) is None
+        assert (
+            limits.claim_booking_attempt(booking_factory, caps, "conv-api", None, now=NOW) is None
+        )
     refused = limits.claim_booking_attempt(booking_factory, caps, "conv-api", None, now=NOW)
     assert refused is not None and refused.scope == "conversation"
 
@@ -211,7 +240,9 @@ def test_attempts_made_at_the_same_moment_still_keep_to_the_cap(
     outcomes: list[bool] = []
 
     def attempt() -> None:
-        outcomes.append(limits.claim_booking_attempt(booking_factory, caps, "conv-1", None, now=NOW) is None)
+        outcomes.append(
+            limits.claim_booking_attempt(booking_factory, caps, "conv-1", None, now=NOW) is None
+        )
 
     threads = [threading.Thread(target=attempt) for _ in range(4)]
     for thread in threads:
@@ -231,17 +262,24 @@ def test_confirmation_emails_are_throttled_per_address_per_day(
         assert limits.claim_confirmation_email(
             booking_factory, 3, address, now=NOW + timedelta(hours=hour)
         )
-    assert not limits.claim_confirmation_email(booking_factory, 3, "ada@example.org", now=NOW + timedelta(hours=5))
-    assert limits.claim_confirmation_email(booking_factory, 3, "bo@example.org", now=NOW + timedelta(hours=5))
+    assert not limits.claim_confirmation_email(
+        booking_factory, 3, "ada@example.org", now=NOW + timedelta(hours=5)
+    )
+    assert limits.claim_confirmation_email(
+        booking_factory, 3, "bo@example.org", now=NOW + timedelta(hours=5)
+    )
     # A day after the first one, one more may go.
-    assert limits.claim_confirmation_email(booking_factory, 3, "ada@example.org", now=NOW + timedelta(hours=24, minutes=1))
+    assert limits.claim_confirmation_email(
+        booking_factory, 3, "ada@example.org", now=NOW + timedelta(hours=24, minutes=1)
+    )
     with booking_factory() as session:
         stored = session.scalars(select(ConfirmationEmail.address_hash)).all()
     assert stored and all(len(h) == 64 and "@" not in h for h in stored)  # no address kept
 
 
 def test_the_throttle_stops_the_mail_itself(
-    booking_factory: sessionmaker[Session], smtp_server: tuple[Inbox, SmtpSettings]  # noqa: F811
+    booking_factory: sessionmaker[Session],
+    smtp_server: tuple[Inbox, SmtpSettings],  # noqa: F811
 ) -> None:
     inbox, smtp = smtp_server
     settings = dataclasses.replace(
@@ -303,8 +341,12 @@ def offered_ids(sender: str) -> list[str]:
     return [b["payload"].split('"')[-2] for b in messages[0]["buttons"]]
 
 
-def book_as(sender: str, form: dict[str, Any], **message: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return run_action(ActionBookAppointment(), tracker(form, active_loop="", sender=sender, **message))
+def book_as(
+    sender: str, form: dict[str, Any], **message: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return run_action(
+        ActionBookAppointment(), tracker(form, active_loop="", sender=sender, **message)
+    )
 
 
 def appointments(url: str) -> int:
@@ -331,18 +373,28 @@ def test_client_id_is_read_from_the_message_metadata_when_usable() -> None:
 
 def test_a_forged_slot_button_is_refused_when_chosen(booking_env: str) -> None:
     not_mine = offered_ids("someone-else")[-1]  # a real free slot, offered to another chat
-    messages, slots = answer({}, "appointment_slot", f'/inform{{"slot_id":"{not_mine}"}}',
-                             entities=[{"entity": "slot_id", "value": not_mine}])
+    messages, slots = answer(
+        {},
+        "appointment_slot",
+        f'/inform{{"slot_id":"{not_mine}"}}',
+        entities=[{"entity": "slot_id", "value": not_mine}],
+    )
     assert messages[0]["response"] == "utter_time_not_offered"
     assert slots["appointment_slot"] is None
     # Once it is offered to this chat, the same button works.
     assert not_mine in offered_ids("student-1")
-    _, slots = answer({}, "appointment_slot", f'/inform{{"slot_id":"{not_mine}"}}',
-                      entities=[{"entity": "slot_id", "value": not_mine}])
+    _, slots = answer(
+        {},
+        "appointment_slot",
+        f'/inform{{"slot_id":"{not_mine}"}}',
+        entities=[{"entity": "slot_id", "value": not_mine}],
+    )
     assert slots["appointment_slot"] == not_mine
 
 
-def test_a_forged_slot_id_cannot_be_booked_and_real_times_are_offered_again(booking_env: str) -> None:
+def test_a_forged_slot_id_cannot_be_booked_and_real_times_are_offered_again(
+    booking_env: str,
+) -> None:
     not_mine = offered_ids("someone-else")[0]
     messages, events = book_as("student-1", completed_form(not_mine))
     assert messages[0]["response"] == "utter_time_not_offered"
@@ -365,21 +417,38 @@ def test_a_second_booking_in_the_same_chat_names_the_first_and_offers_to_move_it
     refusal = messages[0]
     assert refusal["response"] == "utter_already_booked"
     assert refusal["reference"] == reference and refusal["when"] == booked[0]["when"]
-    assert [b["payload"] for b in refusal["buttons"]] == ["/reschedule_appointment", "/stop_booking"]
+    assert [b["payload"] for b in refusal["buttons"]] == [
+        "/reschedule_appointment",
+        "/stop_booking",
+    ]
     assert slots_set(events)["booking_reference"] == reference
     assert slots_set(events)["full_name"] is None
     assert appointments(booking_env) == 1
 
     # "Move it to another time": the existing reschedule path, with the reference already known.
-    _, started = run_action(ActionStartAppointmentChange(), tracker(
-        {"booking_reference": reference}, "/reschedule_appointment",
-        intent="reschedule_appointment", active_loop=""))
+    _, started = run_action(
+        ActionStartAppointmentChange(),
+        tracker(
+            {"booking_reference": reference},
+            "/reschedule_appointment",
+            intent="reschedule_appointment",
+            active_loop="",
+        ),
+    )
     assert slots_set(started)["change_kind"] == "reschedule"
     assert "booking_reference" not in slots_set(started)  # kept: no need to type it
     new_time = offered_ids("student-1")[0]
-    moved, _ = run_action(ActionChangeAppointment(), tracker(
-        {"booking_reference": reference, "change_kind": "reschedule", "appointment_slot": new_time},
-        active_loop=""))
+    moved, _ = run_action(
+        ActionChangeAppointment(),
+        tracker(
+            {
+                "booking_reference": reference,
+                "change_kind": "reschedule",
+                "appointment_slot": new_time,
+            },
+            active_loop="",
+        ),
+    )
     assert moved[0]["response"] == "utter_appointment_rescheduled"
     assert moved[0]["reference"] == reference
 
@@ -398,9 +467,17 @@ def test_a_forged_slot_id_cannot_be_used_to_reschedule(booking_env: str) -> None
     booked, _ = book_as("student-1", completed_form(offered_ids("student-1")[0]))
     reference = booked[0]["reference"]
     not_mine = offered_ids("someone-else")[-1]
-    messages, _ = run_action(ActionChangeAppointment(), tracker(
-        {"booking_reference": reference, "change_kind": "reschedule", "appointment_slot": not_mine},
-        active_loop=""))
+    messages, _ = run_action(
+        ActionChangeAppointment(),
+        tracker(
+            {
+                "booking_reference": reference,
+                "change_kind": "reschedule",
+                "appointment_slot": not_mine,
+            },
+            active_loop="",
+        ),
+    )
     assert messages[0]["response"] == "utter_time_not_offered"
     with session_factory(booking_env)() as session:
         assert session.scalars(select(Appointment.slot_id)).one() != int(not_mine)
@@ -433,7 +510,9 @@ def test_too_many_attempts_from_one_network_are_refused_across_chats(
     messages, _ = book_as("chat-3", completed_form("999999"), metadata=network)
     assert messages[0]["response"] == "utter_booking_attempts_limited_network"
     # Another network, and a message without a client id, are not held back by it.
-    messages, _ = book_as("chat-4", completed_form("999999"), metadata={"client_id": "fedcba9876543210"})
+    messages, _ = book_as(
+        "chat-4", completed_form("999999"), metadata={"client_id": "fedcba9876543210"}
+    )
     assert messages[0]["response"] == "utter_time_not_offered"
     messages, _ = book_as("chat-5", completed_form("999999"))
     assert messages[0]["response"] == "utter_time_not_offered"
@@ -460,9 +539,13 @@ def test_a_booking_after_the_daily_mails_says_no_mail_was_sent(
 def test_database_down_still_says_booking_unavailable(
     booking_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     messages, events = book_as("student-1", completed_form("5"), metadata={"client_id": CLIENT})
     assert messages[0]["response"] == "utter_booking_not_saved"
     assert events == []
-    messages, _ = run_action(ActionAskAppointmentSlot(), tracker({"requested_slot": "appointment_slot"}))
+    messages, _ = run_action(
+        ActionAskAppointmentSlot(), tracker({"requested_slot": "appointment_slot"})
+    )
     assert messages[0]["response"] == "utter_booking_not_saved"

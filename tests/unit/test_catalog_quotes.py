@@ -66,7 +66,8 @@ def _integers_in_database(url: str) -> set[int]:
             integer_columns = [
                 column.key
                 for column in inspect(model).columns
-                if column.type.python_type is int and not column.primary_key
+                if column.type.python_type is int
+                and not column.primary_key
                 and not column.foreign_keys
             ]
             for row in session.scalars(select(model)):

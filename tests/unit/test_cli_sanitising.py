@@ -47,8 +47,9 @@ def test_the_writer_cleans_what_passes_through() -> None:
 
 
 @pytest.fixture
-def hostile_handoff(booking_factory: sessionmaker[Session], database_url: str,
-                    monkeypatch: pytest.MonkeyPatch) -> None:
+def hostile_handoff(
+    booking_factory: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     transcript = [
         {"from": "student", "text": HOSTILE},
@@ -76,13 +77,19 @@ def test_handoffs_list_prints_no_control_characters(
 
 
 def test_leads_export_to_a_terminal_prints_no_control_characters(
-    booking_factory: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch,
+    booking_factory: sessionmaker[Session],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with booking_factory() as session:
         slot = next_free_slots(session, 1, SCHOOL, now=BOOKING_NOW)[0]
-    service.book(booking_factory, details(full_name="Ada \x1b]52;c;ZXZpbA==\x07Lovelace"),
-                 slot.slot_id, now=BOOKING_NOW)
+    service.book(
+        booking_factory,
+        details(full_name="Ada \x1b]52;c;ZXZpbA==\x07Lovelace"),
+        slot.slot_id,
+        now=BOOKING_NOW,
+    )
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)

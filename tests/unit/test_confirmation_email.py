@@ -82,7 +82,7 @@ def test_ics_is_valid_rfc5545_text() -> None:
     assert all(len(line.encode()) <= 75 for line in lines)
     # A name's quotes, commas and semicolons cannot break out of the ATTENDEE parameter.
     unfolded = ics.replace("\r\n ", "")
-    assert 'ATTENDEE;CN="Ada \'The; Student\', Jr.";RSVP=FALSE:mailto:ada@example.org' in unfolded
+    assert "ATTENDEE;CN=\"Ada 'The; Student', Jr.\";RSVP=FALSE:mailto:ada@example.org" in unfolded
     assert "DTSTAMP:20300301T000000Z" in unfolded
 
 

@@ -40,6 +40,7 @@ NOW = 1_900_000_000.0
 
 # ---- signing and verifying ---------------------------------------------------------------------
 
+
 def test_the_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
     headers = signature_headers(SECRET, BODY, now=NOW)
     expected = hmac.new(SECRET.encode(), b"1900000000." + BODY, hashlib.sha256).hexdigest()
@@ -84,6 +85,7 @@ def test_an_old_or_future_timestamp_is_refused_as_a_replay() -> None:
 
 
 # ---- the https rule and the secret ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "url",
@@ -156,14 +158,19 @@ def test_settings_from_the_environment() -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"CRM_WEBHOOK_URL": "http://crm.example.edu/h", "CRM_WEBHOOK_SECRET": SECRET},
-         "must use https://"),
+        (
+            {"CRM_WEBHOOK_URL": "http://crm.example.edu/h", "CRM_WEBHOOK_SECRET": SECRET},
+            "must use https://",
+        ),
         ({"CRM_WEBHOOK_URL": "https://crm.example.edu/h"}, "CRM_WEBHOOK_SECRET is not set"),
     ],
 )
 def test_the_worker_refuses_to_start_with_a_clear_message(
-    env: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], tmp_path: Any,
+    env: dict[str, str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'program.db'}")
     monkeypatch.delenv("CRM_WEBHOOK_SECRET", raising=False)
@@ -176,6 +183,7 @@ def test_the_worker_refuses_to_start_with_a_clear_message(
 
 
 # ---- what goes over the wire -------------------------------------------------------------
+
 
 class RecordingCrm:
     def __init__(self) -> None:
@@ -213,7 +221,7 @@ def test_post_event_sends_a_signature_the_crm_can_verify(recording_crm: Recordin
         created_at=datetime(2030, 1, 1, tzinfo=timezone.utc),
     )
     outbox.post_event(CrmWebhook(recording_crm.url, SECRET), event, timeout=5)
-    (headers, body), = recording_crm.requests
+    ((headers, body),) = recording_crm.requests
     assert json.loads(body)["email"] == "ada@example.org"
     assert verify_signature(SECRET, headers, body)
     assert headers["Idempotency-Key"] == "key-1"
@@ -222,8 +230,9 @@ def test_post_event_sends_a_signature_the_crm_can_verify(recording_crm: Recordin
 
 def test_the_readme_recipe_for_the_crm_verifies_our_requests() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    recipe = re.search(r"```python\n(def is_from_enrollment_assistant.*?|import hashlib.*?)```",
-                       readme, re.DOTALL)
+    recipe = re.search(
+        r"```python\n(def is_from_enrollment_assistant.*?|import hashlib.*?)```", readme, re.DOTALL
+    )
     assert recipe, "README has no CRM verification recipe"
     namespace: dict[str, Any] = {}
     exec(recipe.group(1), namespace)  # noqa: S102 (our own README's example)

@@ -1,4 +1,4 @@
-""""Delete my data" on the action server's side: a handoff transcript the CRM may hold gets an
+""" "Delete my data" on the action server's side: a handoff transcript the CRM may hold gets an
 erase message (naming the handoff, never carrying the transcript), and the action resets the
 conversation's slots and marks a committed erase for the tracker store."""
 
@@ -32,7 +32,9 @@ def request(factory: sessionmaker[Session], conversation_id: str) -> int:
 
 
 def crm_copy(session: Session, handoff_id: int) -> OutboxEvent:
-    copies = session.scalars(select(OutboxEvent).where(OutboxEvent.event_type == "handoff.requested"))
+    copies = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == "handoff.requested")
+    )
     return next(c for c in copies if c.payload["handoff_id"] == handoff_id)
 
 
@@ -42,7 +44,9 @@ def outbox(factory: sessionmaker[Session]) -> list[tuple[str, dict[str, Any]]]:
         return [(row.event_type, row.payload) for row in rows]
 
 
-def test_a_transcript_the_crm_may_hold_gets_an_erase_message(booking_factory: sessionmaker[Session]) -> None:
+def test_a_transcript_the_crm_may_hold_gets_an_erase_message(
+    booking_factory: sessionmaker[Session],
+) -> None:
     delivered = request(booking_factory, "conv-9")
     tried = request(booking_factory, "conv-9")  # posted, but the CRM's answer never came
     pending = request(booking_factory, "conv-9")  # never posted
@@ -58,8 +62,11 @@ def test_a_transcript_the_crm_may_hold_gets_an_erase_message(booking_factory: se
     rows = outbox(booking_factory)
     erase_messages = [payload for kind, payload in rows if kind == "handoff.deleted"]
     assert sorted(p["handoff_id"] for p in erase_messages) == sorted([delivered, tried])
-    assert all(p == {"event": "handoff.deleted", "handoff_id": p["handoff_id"],
-                     "conversation_id": "conv-9"} for p in erase_messages)
+    assert all(
+        p
+        == {"event": "handoff.deleted", "handoff_id": p["handoff_id"], "conversation_id": "conv-9"}
+        for p in erase_messages
+    )
     # No copy of the erased transcript is left in the program database, to send or otherwise;
     # the other conversation's delivered copy stays.
     requested = [p for kind, p in rows if kind == "handoff.requested"]
@@ -78,12 +85,17 @@ def test_a_transcript_being_posted_during_the_erase_gets_its_erase_message(
         pytest.skip("row locks need PostgreSQL; SQLite runs a single delivery worker")
     handoff_id = request(booking_factory, "conv-9")
     results: list[service.ErasedData] = []
-    eraser = threading.Thread(target=lambda: results.append(
-        service.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)))
+    eraser = threading.Thread(
+        target=lambda: results.append(
+            service.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)
+        )
+    )
 
     with booking_factory() as worker, worker.begin():
         claimed = worker.scalars(
-            select(OutboxEvent).where(OutboxEvent.event_type == "handoff.requested").with_for_update()
+            select(OutboxEvent)
+            .where(OutboxEvent.event_type == "handoff.requested")
+            .with_for_update()
         ).one()
         eraser.start()
         time.sleep(0.5)
@@ -99,12 +111,26 @@ def test_a_transcript_being_posted_during_the_erase_gets_its_erase_message(
 
 
 def tracker(slots: dict[str, Any]) -> Tracker:
-    return Tracker("conv-9", slots, {"intent": {"name": "affirm"}, "text": "yes"}, [], False, None,
-                   {"name": "counselor_booking_form"}, "action_listen")
+    return Tracker(
+        "conv-9",
+        slots,
+        {"intent": {"name": "affirm"}, "text": "yes"},
+        [],
+        False,
+        None,
+        {"name": "counselor_booking_form"},
+        "action_listen",
+    )
 
 
-PERSONAL = {"full_name": "Ada Lovelace", "email": "ada@example.org", "phone": "+13035550123",
-            "booking_reference": "K7QM-4XTR", "program": "computer_science", "program_topic": "tuition"}
+PERSONAL = {
+    "full_name": "Ada Lovelace",
+    "email": "ada@example.org",
+    "phone": "+13035550123",
+    "booking_reference": "K7QM-4XTR",
+    "program": "computer_science",
+    "program_topic": "tuition",
+}
 
 
 def test_the_action_resets_the_conversation_and_marks_the_erase(
@@ -129,7 +155,9 @@ def test_the_action_resets_the_conversation_and_marks_the_erase(
 
 
 def test_a_failed_erase_neither_resets_nor_marks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     dispatcher = CollectingDispatcher()
 
     events = ActionDeleteMyData().run(dispatcher, tracker(PERSONAL), {})

@@ -7,8 +7,11 @@ import pytest
 from bot.booking import form_answers
 from bot.booking.form_answers import UNDECIDED, MessageIntent
 
-ALIASES = {"computer science": "computer_science", "cs": "computer_science",
-           "software development": "software_development"}
+ALIASES = {
+    "computer science": "computer_science",
+    "cs": "computer_science",
+    "software development": "software_development",
+}
 
 
 @pytest.mark.parametrize(
@@ -40,8 +43,15 @@ def test_email_from_sentence(typed: str, email: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "method"),
-    [("email", "email"), ("e-mail please", "email"), ("call me", "phone"),
-     ("a phone call", "phone"), ("text me", "text"), ("SMS", "text"), ("carrier pigeon", None)],
+    [
+        ("email", "email"),
+        ("e-mail please", "email"),
+        ("call me", "phone"),
+        ("a phone call", "phone"),
+        ("text me", "text"),
+        ("SMS", "text"),
+        ("carrier pigeon", None),
+    ],
 )
 def test_contact_method(typed: str, method: str | None) -> None:
     assert form_answers.contact_method_from(typed) == method
@@ -49,10 +59,15 @@ def test_contact_method(typed: str, method: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "choice"),
-    [("computer science", "computer_science"), ("the cs one", "computer_science"),
-     ("softwre developement", "software_development"), ("not sure yet", UNDECIDED),
-     ("I don’t know", UNDECIDED), ("both cs and software development", UNDECIDED),
-     ("underwater basket weaving", None)],
+    [
+        ("computer science", "computer_science"),
+        ("the cs one", "computer_science"),
+        ("softwre developement", "software_development"),
+        ("not sure yet", UNDECIDED),
+        ("I don’t know", UNDECIDED),
+        ("both cs and software development", UNDECIDED),
+        ("underwater basket weaving", None),
+    ],
 )
 def test_program_choice(typed: str, choice: str | None) -> None:
     assert form_answers.program_choice_from(typed, ALIASES) == choice
@@ -60,9 +75,14 @@ def test_program_choice(typed: str, choice: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "field"),
-    [("change my email", "email"), ("wrong phone number", "phone"), ("fix my name", "full_name"),
-     ("pick a different time", "appointment_slot"), ("change the program", "interested_program"),
-     ("change something", None)],
+    [
+        ("change my email", "email"),
+        ("wrong phone number", "phone"),
+        ("fix my name", "full_name"),
+        ("pick a different time", "appointment_slot"),
+        ("change the program", "interested_program"),
+        ("change something", None),
+    ],
 )
 def test_field_named_in_a_correction(typed: str, field: str | None) -> None:
     assert form_answers.field_named_in(typed) == field
@@ -82,15 +102,15 @@ def test_a_phone_number_is_not_a_skip() -> None:
 @pytest.mark.parametrize(
     ("text", "intent", "confidence", "digression"),
     [
-        ("how much is tuition?", "ask_tuition", 0.6, True),   # question shape
-        ("tuition", "ask_tuition", 0.95, True),               # confident question intent
-        ("Jordan", "ask_ml_role", 0.5, False),                # a misread name is an answer
+        ("how much is tuition?", "ask_tuition", 0.6, True),  # question shape
+        ("tuition", "ask_tuition", 0.95, True),  # confident question intent
+        ("Jordan", "ask_ml_role", 0.5, False),  # a misread name is an answer
         ("Jordan Lee", "inform", 0.99, False),
-        ("never mind", "stop_booking", 0.9, True),            # control intents steer the form
+        ("never mind", "stop_booking", 0.9, True),  # control intents steer the form
         ("i want a person", "request_human", 0.9, True),
         ("asdf qwer", "nlu_fallback", 0.3, False),
         ("what's the weather like?", "out_of_scope", 0.9, True),
-        ("Xochitl Quetzal", "out_of_scope", 0.9, False),        # an unusual name
+        ("Xochitl Quetzal", "out_of_scope", 0.9, False),  # an unusual name
     ],
 )
 def test_digression_or_answer(text: str, intent: str, confidence: float, digression: bool) -> None:

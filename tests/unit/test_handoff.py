@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 import actions.handoff as handoff_action
 from bot import handoff
 from bot.booking import service
-from bot.db import session_factory
 from bot.models import Handoff, OutboxEvent
 from tests.unit.conftest import BOOKING_NOW
 
@@ -75,22 +74,36 @@ def test_request_queues_once_and_tells_the_crm(booking_factory: sessionmaker[Ses
         assert handoff.waiting_handoffs(session) == []
 
 
-def test_delete_my_data_removes_the_transcript_and_its_pending_crm_copy(booking_factory: sessionmaker[Session]) -> None:
+def test_delete_my_data_removes_the_transcript_and_its_pending_crm_copy(
+    booking_factory: sessionmaker[Session],
+) -> None:
     handoff.request_handoff(booking_factory, "conv-9", [{"from": "student", "text": "hi"}])
     handoff.request_handoff(booking_factory, "conv-10", [{"from": "student", "text": "hello"}])
-    assert service.delete_lead_data(booking_factory, conversation_id="conv-9") == service.ErasedData(leads=0, handoffs=1)
+    assert service.delete_lead_data(
+        booking_factory, conversation_id="conv-9"
+    ) == service.ErasedData(leads=0, handoffs=1)
     with booking_factory() as session:
         assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-10"]
         pending = session.scalars(select(OutboxEvent)).all()
         assert [e.payload["conversation_id"] for e in pending] == ["conv-10"]
 
 
-def run_hand_over(monkeypatch: pytest.MonkeyPatch, url: str, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run_hand_over(
+    monkeypatch: pytest.MonkeyPatch, url: str, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     monkeypatch.setenv("DATABASE_URL", url)
     real = handoff.counselor_availability
     monkeypatch.setattr(handoff, "counselor_availability", lambda session: real(session, now))
-    tracker = Tracker("student-7", {}, {"intent": {"name": "request_human"}, "text": "a person please"},
-                      [{"event": "user", "text": "a person please"}], False, None, {}, "action_listen")
+    tracker = Tracker(
+        "student-7",
+        {},
+        {"intent": {"name": "request_human"}, "text": "a person please"},
+        [{"event": "user", "text": "a person please"}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = handoff_action.ActionHandOver().run(dispatcher, tracker, {})
     return dispatcher.messages, events

@@ -48,15 +48,22 @@ INDEX_FILES = {
 class _SimpleJsonIndex(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         project = self.path.strip("/")
-        if project not in INDEX_FILES or "application/vnd.pypi.simple.v1+json" not in self.headers["Accept"]:
+        if (
+            project not in INDEX_FILES
+            or "application/vnd.pypi.simple.v1+json" not in self.headers["Accept"]
+        ):
             self.send_error(404)
             return
-        body = json.dumps({
-            "meta": {"api-version": "1.0"},
-            "name": project,
-            "files": [{"filename": name, "hashes": {"sha256": digest}, "url": f"/files/{name}"}
-                      for name, digest in INDEX_FILES[project]],
-        }).encode()
+        body = json.dumps(
+            {
+                "meta": {"api-version": "1.0"},
+                "name": project,
+                "files": [
+                    {"filename": name, "hashes": {"sha256": digest}, "url": f"/files/{name}"}
+                    for name, digest in INDEX_FILES[project]
+                ],
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
         self.send_header("Content-Length", str(len(body)))
@@ -79,12 +86,19 @@ def index_url() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.parametrize(("filename", "project", "version"), [
-    ("python-crfsuite-0.9.12.tar.gz", "python-crfsuite", "0.9.12"),
-    ("python_crfsuite-0.9.12-cp310-cp310-manylinux_2_17_x86_64.whl", "python-crfsuite", "0.9.12"),
-    ("APScheduler-3.9.1.post1.tar.gz", "apscheduler", "3.9.1.post1"),
-    ("limits-2.4.0-py3.7.egg", "limits", None),
-])
+@pytest.mark.parametrize(
+    ("filename", "project", "version"),
+    [
+        ("python-crfsuite-0.9.12.tar.gz", "python-crfsuite", "0.9.12"),
+        (
+            "python_crfsuite-0.9.12-cp310-cp310-manylinux_2_17_x86_64.whl",
+            "python-crfsuite",
+            "0.9.12",
+        ),
+        ("APScheduler-3.9.1.post1.tar.gz", "apscheduler", "3.9.1.post1"),
+        ("limits-2.4.0-py3.7.egg", "limits", None),
+    ],
+)
 def test_file_version_reads_the_version_from_wheel_and_sdist_names(filename, project, version):
     assert hash_lock.file_version(filename, project) == version
 
@@ -123,7 +137,10 @@ def _lock_entries(path: Path) -> dict[str, tuple[str, list[str]]]:
             continue
         head, *hash_lines = [line.strip(" \\") for line in block.strip().splitlines()]
         name, version = head.split("==")
-        entries[hash_lock.canonical_name(name)] = (version, [h.removeprefix("--hash=sha256:") for h in hash_lines])
+        entries[hash_lock.canonical_name(name)] = (
+            version,
+            [h.removeprefix("--hash=sha256:") for h in hash_lines],
+        )
     return entries
 
 

@@ -13,7 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionAskAffirmation
 from bot.config import DOMAIN_PATH
 from bot.intent_descriptions import (
-    INTENT_DESCRIPTIONS, MAX_SUGGESTIONS, SOMETHING_ELSE, candidates, did_you_mean, payload)
+    INTENT_DESCRIPTIONS,
+    MAX_SUGGESTIONS,
+    SOMETHING_ELSE,
+    candidates,
+    did_you_mean,
+    payload,
+)
 from bot.templates import load_response_texts
 
 
@@ -22,22 +28,42 @@ def _ranking(*pairs: tuple[str, float]) -> list[dict[str, Any]]:
 
 
 # What FallbackClassifier leaves in intent_ranking: nlu_fallback first, then the real ranking.
-UNSURE = _ranking(("nlu_fallback", 0.55), ("ask_tuition", 0.41), ("ask_financial_aid", 0.33),
-                  ("out_of_scope", 0.12), ("ask_program_duration", 0.08), ("ask_salary", 0.06))
+UNSURE = _ranking(
+    ("nlu_fallback", 0.55),
+    ("ask_tuition", 0.41),
+    ("ask_financial_aid", 0.33),
+    ("out_of_scope", 0.12),
+    ("ask_program_duration", 0.08),
+    ("ask_salary", 0.06),
+)
 
 
 def test_offers_the_likeliest_topics_by_name_then_something_else() -> None:
     reply = did_you_mean(UNSURE)
     assert reply.response == "utter_did_you_mean"
     assert [b.title for b in reply.buttons] == [
-        "Tuition and fees", "Financial aid", "How long a program takes", "Something else"]
+        "Tuition and fees",
+        "Financial aid",
+        "How long a program takes",
+        "Something else",
+    ]
     assert [b.payload for b in reply.buttons] == [
-        "/ask_tuition", "/ask_financial_aid", "/ask_program_duration", "/out_of_scope"]
+        "/ask_tuition",
+        "/ask_financial_aid",
+        "/ask_program_duration",
+        "/out_of_scope",
+    ]
 
 
 def test_never_offers_fallback_out_of_scope_small_talk_or_unnamed_intents() -> None:
-    ranking = _ranking(("nlu_fallback", 0.5), ("out_of_scope", 0.4), ("greet", 0.3),
-                       ("inform_program", 0.3), ("book_appointment", 0.3), ("ask_salary", 0.2))
+    ranking = _ranking(
+        ("nlu_fallback", 0.5),
+        ("out_of_scope", 0.4),
+        ("greet", 0.3),
+        ("inform_program", 0.3),
+        ("book_appointment", 0.3),
+        ("ask_salary", 0.2),
+    )
     assert [c.intent for c in candidates(ranking)] == ["ask_salary"]
 
 
@@ -87,10 +113,20 @@ def test_described_intents_exist_and_responses_are_in_the_domain() -> None:
 
 def test_the_action_reads_the_ranking_and_program_from_the_tracker() -> None:
     tracker = Tracker(
-        "student", {}, {"text": "how much is cs", "intent": {"name": "nlu_fallback"},
-                        "intent_ranking": UNSURE,
-                        "entities": [{"entity": "program", "value": "computer_science"}]},
-        [], False, None, {}, "action_listen")
+        "student",
+        {},
+        {
+            "text": "how much is cs",
+            "intent": {"name": "nlu_fallback"},
+            "intent_ranking": UNSURE,
+            "entities": [{"entity": "program", "value": "computer_science"}],
+        },
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = ActionAskAffirmation().run(dispatcher, tracker, {})
     assert events == []

@@ -26,9 +26,15 @@ def booked(booking_factory: sessionmaker[Session]) -> list[str]:
     one = service.book(booking_factory, details(), first.slot_id, now=BOOKING_NOW)
     two = service.book(
         booking_factory,
-        details(full_name="=HYPERLINK(\"http://evil\")", email="bo@example.org", phone=None,
-                program_code=None, preferred_contact="phone"),
-        second.slot_id, now=BOOKING_NOW,
+        details(
+            full_name='=HYPERLINK("http://evil")',
+            email="bo@example.org",
+            phone=None,
+            program_code=None,
+            preferred_contact="phone",
+        ),
+        second.slot_id,
+        now=BOOKING_NOW,
     )
     service.cancel(booking_factory, two.reference, now=BOOKING_NOW)
     return [one.reference, two.reference]
@@ -46,7 +52,7 @@ def test_json_export_has_every_field(
     assert rows[0]["email"] == "ada@example.org" and rows[0]["phone"] == "+13035550123"
     assert rows[0]["status"] == "booked" and rows[1]["status"] == "cancelled"
     assert rows[1]["program_code"] is None  # "not sure yet"
-    assert rows[1]["full_name"] == "=HYPERLINK(\"http://evil\")"  # JSON keeps it verbatim
+    assert rows[1]["full_name"] == '=HYPERLINK("http://evil")'  # JSON keeps it verbatim
     assert rows[0]["starts_at"].endswith("+00:00")
 
 
@@ -58,7 +64,7 @@ def test_csv_export_defuses_spreadsheet_formulas(
         write_export(session, "csv", out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [row["reference"] for row in rows] == booked
-    assert rows[1]["full_name"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1]["full_name"] == '\'=HYPERLINK("http://evil")'
     assert rows[0]["phone"] == "+13035550123"  # a phone number is not a formula
     assert rows[1]["phone"] == ""
 
@@ -70,8 +76,12 @@ def test_unknown_format_is_refused(booking_factory: sessionmaker[Session]) -> No
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_cli_writes_a_private_file(
-    booking_factory: sessionmaker[Session], booked: list[str], database_url: str,
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str,
+    booking_factory: sessionmaker[Session],
+    booked: list[str],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fmt: str,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     target = tmp_path / f"leads.{fmt}"

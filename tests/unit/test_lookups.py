@@ -15,7 +15,8 @@ def test_committed_program_lookup_matches_the_database(seeded_url: str) -> None:
         expected = lookups.program_lookup(session)
     committed = lookups.PROGRAM_LOOKUP_PATH.read_text(encoding="utf-8")
     assert committed == expected, (
-        "data/nlu/lookups/program.yml is stale: run `.venv/actions/bin/python -m bot lookups write`")
+        "data/nlu/lookups/program.yml is stale: run `.venv/actions/bin/python -m bot lookups write`"
+    )
 
 
 def test_lookup_names_every_alias_and_is_rasa_yaml(seeded_url: str) -> None:
@@ -27,8 +28,11 @@ def test_lookup_names_every_alias_and_is_rasa_yaml(seeded_url: str) -> None:
     assert {"comp sci", "cs", "software dev", "b.s. computer science"} <= set(entries)
     assert entries == sorted(set(entries))
     # Every name maps to its program's code, so the extractor sets the code as the value.
-    code_of = {line[2:]: synonym["synonym"]
-               for synonym in synonyms for line in synonym["examples"].splitlines()}
+    code_of = {
+        line[2:]: synonym["synonym"]
+        for synonym in synonyms
+        for line in synonym["examples"].splitlines()
+    }
     assert set(code_of) == set(entries)
     assert code_of["comp sci"] == "computer_science" and code_of["sw dev"] == "software_development"
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import cli
 from bot.booking import outbox, service
 from bot.booking.crm_webhook import CrmWebhook
-from bot.booking.webhook_signing import verify_signature
 from bot.booking.slots import next_free_slots
+from bot.booking.webhook_signing import verify_signature
 from bot.models import OutboxEvent
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details
@@ -42,7 +42,7 @@ class FakeCrm:
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.stored: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
-        self.server: Optional[ThreadingHTTPServer] = None
+        self.server: ThreadingHTTPServer | None = None
         self.port = 0
 
     @property
@@ -112,8 +112,10 @@ def book_some(factory: sessionmaker[Session], count: int, first: int = 0) -> lis
         slots = next_free_slots(session, count, SCHOOL, now=BOOKING_NOW)
     return [
         service.book(
-            factory, details(email=f"s{first + i}@example.org", conversation_id=f"c{first + i}"),
-            slot.slot_id, now=BOOKING_NOW,
+            factory,
+            details(email=f"s{first + i}@example.org", conversation_id=f"c{first + i}"),
+            slot.slot_id,
+            now=BOOKING_NOW,
         ).reference
         for i, slot in enumerate(slots)
     ]
@@ -187,15 +189,20 @@ def test_changes_are_delivered_in_order_with_their_own_keys(
     report = outbox.deliver_due(booking_factory, crm.webhook, now=Clock(BOOKING_NOW), timeout=2)
     assert report.delivered == 3
     assert [body["event"] for _, body in crm.requests] == [
-        "appointment.booked", "appointment.rescheduled", "appointment.cancelled"
+        "appointment.booked",
+        "appointment.rescheduled",
+        "appointment.cancelled",
     ]
     assert len({key for key, _ in crm.requests}) == 3
     assert crm.requests[1][1]["starts_at"] == second.starts_at.isoformat()
 
 
 def test_cli_deliver_once(
-    booking_factory: sessionmaker[Session], crm: FakeCrm, monkeypatch: pytest.MonkeyPatch,
-    database_url: str, capsys: pytest.CaptureFixture[str],
+    booking_factory: sessionmaker[Session],
+    crm: FakeCrm,
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     with booking_factory() as session:
         slot = next_free_slots(session, 1, SCHOOL, now=BOOKING_NOW)[0]

@@ -66,9 +66,7 @@ def test_the_mode_does_not_depend_on_the_umask(tmp_path: Path) -> None:
     assert mode(database) == 0o600
 
 
-def test_in_memory_databases_touch_no_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_in_memory_databases_touch_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     create_database_engine("sqlite://").dispose()
     create_database_engine("sqlite:///:memory:").dispose()

@@ -18,8 +18,9 @@ def aliases(seeded_url: str) -> dict[str, str]:
         return catalog.read_program_aliases(session)
 
 
-def _resolve(aliases: dict[str, str], text: str = "", entities: tuple[str, ...] = (),
-             slot: str | None = None) -> str | None:
+def _resolve(
+    aliases: dict[str, str], text: str = "", entities: tuple[str, ...] = (), slot: str | None = None
+) -> str | None:
     return resolve_program(entity_values=entities, slot_value=slot, text=text, aliases=aliases)
 
 

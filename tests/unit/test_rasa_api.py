@@ -14,8 +14,7 @@ import jwt
 import pytest
 
 from bot import rasa_api
-from bot.rasa_api_auth import (DEFAULT_LIFETIME, SecretError, ensure_secret, mint_token,
-                               read_secret)
+from bot.rasa_api_auth import DEFAULT_LIFETIME, SecretError, ensure_secret, mint_token, read_secret
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 
@@ -62,7 +61,10 @@ def test_the_token_goes_in_the_authorization_header_not_the_url(rasa_stand_in) -
     api = rasa_api.RasaApi(url, SECRET)
     rasa_api.append_events(api, "student-7", [rasa_api.counselor_message("Hi, I'm Sam")])
 
-    assert recorded.path == "/conversations/student-7/tracker/events?output_channel=latest&execute_side_effects=true"
+    assert (
+        recorded.path
+        == "/conversations/student-7/tracker/events?output_channel=latest&execute_side_effects=true"
+    )
     assert "token" not in recorded.path and SECRET not in recorded.path
     claims = decoded(recorded.headers["authorization"])
     assert claims["user"] == {"username": "student-7", "role": "user"}
@@ -78,7 +80,11 @@ def test_the_token_expires_within_minutes() -> None:
     assert timedelta(minutes=4) < lifetime <= DEFAULT_LIFETIME
 
     made_earlier = rasa_api.append_events_request(
-        api, "student-7", [], now=datetime.now(timezone.utc) - DEFAULT_LIFETIME - timedelta(seconds=1))
+        api,
+        "student-7",
+        [],
+        now=datetime.now(timezone.utc) - DEFAULT_LIFETIME - timedelta(seconds=1),
+    )
     with pytest.raises(jwt.ExpiredSignatureError):
         decoded(made_earlier.get_header("Authorization"))
 
@@ -100,9 +106,13 @@ def test_the_secret_comes_from_the_environment_or_the_file(tmp_path: Path) -> No
     secret_file = tmp_path / "rasa-jwt-secret"
     secret_file.write_text(SECRET + "\n")
     secret_file.chmod(0o600)
-    from_file = rasa_api.rasa_api_from_env({"RASA_JWT_SECRET_FILE": str(secret_file), "RASA_PORT": "5011"})
+    from_file = rasa_api.rasa_api_from_env(
+        {"RASA_JWT_SECRET_FILE": str(secret_file), "RASA_PORT": "5011"}
+    )
     assert (from_file.url, from_file.secret) == ("http://127.0.0.1:5011", SECRET)
-    from_env = rasa_api.rasa_api_from_env({"RASA_JWT_SECRET": "e" * 40, "RASA_JWT_SECRET_FILE": str(secret_file)})
+    from_env = rasa_api.rasa_api_from_env(
+        {"RASA_JWT_SECRET": "e" * 40, "RASA_JWT_SECRET_FILE": str(secret_file)}
+    )
     assert from_env.secret == "e" * 40
 
 

@@ -29,14 +29,22 @@ def ago(days: float, now: datetime = NOW) -> datetime:
 
 # ---- program database ------------------------------------------------------------------------
 
+
 def add_lead(
     session: Session, name: str, created: datetime, bookings: tuple[tuple[datetime, str], ...] = ()
 ) -> Lead:
     """A lead with bookings given as (start, status); a booking was last changed when made."""
     lead = Lead(
-        full_name=name, email=f"{name}@example.org", phone="+13035550199", program_code=None,
-        preferred_contact="email", consent=True, consent_at=created, conversation_id=f"chat-{name}",
-        source_page=None, created_at=created,
+        full_name=name,
+        email=f"{name}@example.org",
+        phone="+13035550199",
+        program_code=None,
+        preferred_contact="email",
+        consent=True,
+        consent_at=created,
+        conversation_id=f"chat-{name}",
+        source_page=None,
+        created_at=created,
     )
     session.add(lead)
     session.flush()
@@ -50,31 +58,52 @@ def add_lead(
         )
         session.add(slot)
         session.flush()
-        session.add(Appointment(
-            lead_id=lead.id, slot_id=slot.id if status == "booked" else None,
-            counselor_id=counselor_id, starts_at=starts, ends_at=starts + timedelta(minutes=30),
-            status=status, reference=f"REF{number:05d}", created_at=created, updated_at=created,
-        ))
+        session.add(
+            Appointment(
+                lead_id=lead.id,
+                slot_id=slot.id if status == "booked" else None,
+                counselor_id=counselor_id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+                status=status,
+                reference=f"REF{number:05d}",
+                created_at=created,
+                updated_at=created,
+            )
+        )
     return lead
 
 
 def add_outbox(
-    session: Session, event_type: str, created: datetime, delivered: datetime | None,
-    lead_id: int | None = None, payload: dict | None = None,
+    session: Session,
+    event_type: str,
+    created: datetime,
+    delivered: datetime | None,
+    lead_id: int | None = None,
+    payload: dict | None = None,
 ) -> None:
-    session.add(OutboxEvent(
-        event_type=event_type, payload=payload or {"event": event_type},
-        idempotency_key=f"key-{next(_numbers)}", lead_id=lead_id, attempts=0,
-        next_attempt_at=created, delivered_at=delivered, created_at=created,
-    ))
+    session.add(
+        OutboxEvent(
+            event_type=event_type,
+            payload=payload or {"event": event_type},
+            idempotency_key=f"key-{next(_numbers)}",
+            lead_id=lead_id,
+            attempts=0,
+            next_attempt_at=created,
+            delivered_at=delivered,
+            created_at=created,
+        )
+    )
 
 
 def add_handoff(
     session: Session, name: str, requested: datetime, closed: datetime | None
 ) -> Handoff:
     handoff = Handoff(
-        conversation_id=f"chat-{name}", status="closed" if closed else "waiting",
-        transcript=[{"from": "student", "text": f"I am {name}"}], requested_at=requested,
+        conversation_id=f"chat-{name}",
+        status="closed" if closed else "waiting",
+        transcript=[{"from": "student", "text": f"I am {name}"}],
+        requested_at=requested,
         closed_at=closed,
     )
     session.add(handoff)
@@ -99,8 +128,9 @@ def seed_program_data(factory: sessionmaker[Session], now: datetime = NOW) -> No
 
         add_outbox(session, "appointment.booked", ago(100, now), ago(60, now))  # purged
         add_outbox(session, "appointment.booked", ago(100, now), None, lead_id=past.id)  # purged
-        add_outbox(session, "handoff.requested", ago(90, now), None,
-                   payload={"handoff_id": old_handoff.id})  # purged with its handoff
+        add_outbox(
+            session, "handoff.requested", ago(90, now), None, payload={"handoff_id": old_handoff.id}
+        )  # purged with its handoff
         add_outbox(session, "appointment.booked", ago(10, now), ago(5, now))  # kept: recent
         add_outbox(session, "lead.deleted", ago(100, now), None)  # kept: not delivered yet
 
@@ -156,11 +186,13 @@ def test_a_period_under_one_day_is_refused(days: int) -> None:
 
 # ---- tracker store -----------------------------------------------------------------------------
 
+
 def create_tracker_store(url: str, with_snapshots: bool = True) -> sa.Table:
     """Rasa's `events` table (all its columns) and tracker_store/windowed_sql.py's snapshots."""
     metadata = sa.MetaData()
     events = sa.Table(
-        "events", metadata,
+        "events",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("sender_id", sa.String(255), nullable=False, index=True),
         sa.Column("type_name", sa.String(255), nullable=False),
@@ -171,7 +203,8 @@ def create_tracker_store(url: str, with_snapshots: bool = True) -> sa.Table:
     )
     if with_snapshots:
         sa.Table(
-            "tracker_snapshots", metadata,
+            "tracker_snapshots",
+            metadata,
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("sender_id", sa.String(255), nullable=False),
             sa.Column("event_id", sa.Integer, nullable=False),
@@ -255,9 +288,13 @@ def test_tracker_store_url_defaults_to_the_make_run_file() -> None:
 
 # ---- the command ---------------------------------------------------------------------------------
 
+
 def test_the_command_prints_counts_and_dry_run_deletes_nothing(
-    booking_factory: sessionmaker[Session], database_url: str, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    booking_factory: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     now = utc_now()
     seed_program_data(booking_factory, now=now)
@@ -277,9 +314,13 @@ def test_the_command_prints_counts_and_dry_run_deletes_nothing(
     assert cli.main(["retention", "purge", "--older-than", str(DAYS)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Deleted: data older than {DAYS} days")
-    for line in ("leads                  3", "bookings               2",
-                 "handoff transcripts    1", "CRM outbox messages    3",
-                 "conversations          1  (2 events, 1 snapshots)"):
+    for line in (
+        "leads                  3",
+        "bookings               2",
+        "handoff transcripts    1",
+        "CRM outbox messages    3",
+        "conversations          1  (2 events, 1 snapshots)",
+    ):
         assert line in out
     assert remaining(booking_factory) == KEPT
     assert senders(tracker_url, "events") == []

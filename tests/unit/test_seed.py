@@ -31,8 +31,7 @@ def _snapshot(url: str) -> dict[str, list[tuple[int, ...]]]:
     """Every table's primary keys: equal snapshots mean no row was added, dropped or replaced."""
     with session_factory(url)() as session:
         return {
-            model.__tablename__: sorted(session.scalars(select(model.id)).all())
-            for model in TABLES
+            model.__tablename__: sorted(session.scalars(select(model.id)).all()) for model in TABLES
         }
 
 

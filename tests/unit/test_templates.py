@@ -11,12 +11,12 @@ import pytest
 
 from bot import answers, catalog
 from bot.answers import ProgramMention
-from bot.config import DOMAIN_PATH, load_settings
-from bot.db import session_factory
 from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
 from bot.booking.slots import FreeSlot
+from bot.config import DOMAIN_PATH, load_settings
+from bot.db import session_factory
 from bot.replies import Reply, enrollment, programs
 from bot.replies import booking as booking_replies
 from bot.replies import handoff as handoff_replies
@@ -31,9 +31,11 @@ def _all_replies(url: str) -> list[Reply]:
     for intent in answers.ANSWERED_INTENTS:
         for text in ("", "comp sci", "software dev"):
             for topic in (None, *answers.PROGRAM_TOPICS):
-                replies.append(answers.answer_intent(
-                    intent, settings, ProgramMention(text=text), topic, today=date(2026, 11, 24)
-                ))
+                replies.append(
+                    answers.answer_intent(
+                        intent, settings, ProgramMention(text=text), topic, today=date(2026, 11, 24)
+                    )
+                )
     replies.append(answers.offer_counselor("enroll@example.edu"))
     replies.append(enrollment.catalog_unavailable())
     replies += _replies_for_other_catalogs(url)
@@ -45,8 +47,12 @@ def _booking_replies() -> list[Reply]:
     """Every reply of the booking form, the changes after it and the handoff."""
     zone = ZoneInfo("America/Denver")
     start = datetime(2030, 3, 5, 16, 0, tzinfo=timezone.utc)
-    slot = FreeSlot(7, "Sample Counselor A", start, start + timedelta(minutes=30), start.astimezone(zone))
-    booking = BookingConfirmation("K7QM-4XTR", start, start, "Sample Counselor A", "Ada", "a@example.org")
+    slot = FreeSlot(
+        7, "Sample Counselor A", start, start + timedelta(minutes=30), start.astimezone(zone)
+    )
+    booking = BookingConfirmation(
+        "K7QM-4XTR", start, start, "Sample Counselor A", "Ada", "a@example.org"
+    )
     return [
         booking_replies.program_question({"computer_science": "B.S. Computer Science"}),
         booking_replies.time_question(TimeOffer([slot]), None, zone),
@@ -54,9 +60,15 @@ def _booking_replies() -> list[Reply]:
         booking_replies.time_question(TimeOffer([slot]), "saturday", zone),
         booking_replies.time_question(TimeOffer([slot], understood=False), "blue", zone),
         booking_replies.time_question(TimeOffer([]), None, zone),
-        booking_replies.summary(full_name="Ada", email="a@example.org", preferred_contact="phone",
-                                phone="+13035550123", program_name="B.S. Computer Science",
-                                time="Tuesday, March 5 at 9:00 AM MST", privacy_notice_url="/privacy"),
+        booking_replies.summary(
+            full_name="Ada",
+            email="a@example.org",
+            preferred_contact="phone",
+            phone="+13035550123",
+            program_name="B.S. Computer Science",
+            time="Tuesday, March 5 at 9:00 AM MST",
+            privacy_notice_url="/privacy",
+        ),
         booking_replies.what_to_change(),
         booking_replies.booked(booking, "email", zone, email_sent=True),
         booking_replies.booked(booking, "text", zone, email_sent=False),
@@ -66,7 +78,9 @@ def _booking_replies() -> list[Reply]:
         booking_replies.already_booked(booking, zone, may_show=True),
         booking_replies.already_booked(booking, zone, may_show=False),
         booking_replies.time_not_offered(),
-        booking_replies.booking_attempts_limited(AttemptRefused("conversation", timedelta(minutes=1))),
+        booking_replies.booking_attempts_limited(
+            AttemptRefused("conversation", timedelta(minutes=1))
+        ),
         booking_replies.booking_attempts_limited(AttemptRefused("client", timedelta(minutes=42))),
         booking_replies.cancel_question(booking, zone),
         booking_replies.cancelled(booking, zone),
@@ -129,7 +143,8 @@ def test_markdown_is_limited_to_bold_lists_and_links() -> None:
             assert not re.search(r"(?<!\*)\*(?!\*)", text), f"{name}: single * (italics)"
 
 
-@pytest.mark.parametrize("name", ["utter_tuition", "utter_tuition_same_for_all", "utter_salary",
-                                  "utter_start_date"])
+@pytest.mark.parametrize(
+    "name", ["utter_tuition", "utter_tuition_same_for_all", "utter_salary", "utter_start_date"]
+)
 def test_common_answers_have_two_variations(name: str) -> None:
     assert len(load_response_texts(DOMAIN_PATH)[name]) >= 2

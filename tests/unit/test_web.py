@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -22,13 +23,19 @@ from bot.web.settings import SiteSettings, WidgetEmbed, load_site_settings
 BOT_URL = "http://127.0.0.1:5005"
 
 
-def site_settings(database_url: str = "sqlite://", bundle: Optional[Path] = None) -> SiteSettings:
-    return SiteSettings(host="127.0.0.1", port=8000, database_url=database_url,
-                        widget_bundle=bundle or Path("/nonexistent/chat-widget.js"),
-                        widget=WidgetEmbed(bot_url=BOT_URL))
+def site_settings(database_url: str = "sqlite://", bundle: Path | None = None) -> SiteSettings:
+    return SiteSettings(
+        host="127.0.0.1",
+        port=8000,
+        database_url=database_url,
+        widget_bundle=bundle or Path("/nonexistent/chat-widget.js"),
+        widget=WidgetEmbed(bot_url=BOT_URL),
+    )
 
 
-def get(app: Callable[..., Any], path: str, method: str = "GET", **headers: str) -> tuple[str, dict[str, str], bytes]:
+def get(
+    app: Callable[..., Any], path: str, method: str = "GET", **headers: str
+) -> tuple[str, dict[str, str], bytes]:
     environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method}
     environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
     setup_testing_defaults(environ)
@@ -47,10 +54,20 @@ def test_program_page_shows_the_catalog_figures_as_the_page_words_them(seeded_ur
 
     assert status == "200 OK"
     assert headers["Content-Type"] == "text/html; charset=utf-8"
-    for fact in ("$3,920 per 6-month term", "70% of graduates in similar programs finish within 23 months",
-                 "67% of graduates finish within 30 months", "B.S. Computer Science", "B.S. Software Development",
-                 "Start the 1st of any month, as soon as you complete enrollment", "$114,000", "$78,000",
-                 "$150,000", "31% through 2026", "CompTIA A+", "Axelos ITIL Foundation"):
+    for fact in (
+        "$3,920 per 6-month term",
+        "70% of graduates in similar programs finish within 23 months",
+        "67% of graduates finish within 30 months",
+        "B.S. Computer Science",
+        "B.S. Software Development",
+        "Start the 1st of any month, as soon as you complete enrollment",
+        "$114,000",
+        "$78,000",
+        "$150,000",
+        "31% through 2026",
+        "CompTIA A+",
+        "Axelos ITIL Foundation",
+    ):
         assert fact in page, fact
 
 
@@ -74,9 +91,13 @@ def test_a_reseeded_figure_shows_on_the_next_page_load(seeded_url: str) -> None:
 
 def test_catalog_text_is_escaped_never_markup(seeded_url: str) -> None:
     content = read_page_content(seeded_url)
-    hostile = dataclasses.replace(content.programs[0], tagline='<script>alert("x")</script> & <b>bold</b>')
-    page = render_program_page(dataclasses.replace(content, programs=(hostile, *content.programs[1:])),
-                               WidgetEmbed(bot_url='http://bot"><script>alert(1)</script>'))
+    hostile = dataclasses.replace(
+        content.programs[0], tagline='<script>alert("x")</script> & <b>bold</b>'
+    )
+    page = render_program_page(
+        dataclasses.replace(content, programs=(hostile, *content.programs[1:])),
+        WidgetEmbed(bot_url='http://bot"><script>alert(1)</script>'),
+    )
 
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
@@ -105,8 +126,10 @@ def test_every_response_forbids_other_hosts_except_the_bot(seeded_url: str) -> N
 
 
 def test_https_bot_is_reached_over_wss() -> None:
-    assert "connect-src 'self' https://bot.school.example wss://bot.school.example" in \
-        content_security_policy("https://bot.school.example")
+    assert (
+        "connect-src 'self' https://bot.school.example wss://bot.school.example"
+        in content_security_policy("https://bot.school.example")
+    )
 
 
 def test_widget_bundle_is_served_as_javascript_and_gzipped_when_accepted(tmp_path: Path) -> None:

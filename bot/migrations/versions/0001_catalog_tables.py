@@ -199,7 +199,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("alias", name=op.f("uq_program_alias_alias")),
     )
 
-    op.create_index(op.f("ix_program_alias_program_id"), "program_alias", ["program_id"], unique=False)
+    op.create_index(
+        op.f("ix_program_alias_program_id"), "program_alias", ["program_id"], unique=False
+    )
     op.create_table(
         "program_career",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -216,7 +218,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("program_id", "name", name="uq_program_career_program_name"),
     )
 
-    op.create_index(op.f("ix_program_career_program_id"), "program_career", ["program_id"], unique=False)
+    op.create_index(
+        op.f("ix_program_career_program_id"), "program_career", ["program_id"], unique=False
+    )
     op.create_table(
         "program_certification",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -234,7 +238,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("program_id", "name", name="uq_program_certification_program_name"),
     )
 
-    op.create_index(op.f("ix_program_certification_program_id"), "program_certification", ["program_id"], unique=False)
+    op.create_index(
+        op.f("ix_program_certification_program_id"),
+        "program_certification",
+        ["program_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:

@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.Column("transcript", sa.JSON(), nullable=False),
         sa.Column("requested_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('waiting', 'closed')", name=op.f("ck_handoff_known_status")
-        ),
+        sa.CheckConstraint("status IN ('waiting', 'closed')", name=op.f("ck_handoff_known_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff")),
     )
     with op.batch_alter_table("handoff") as batch:

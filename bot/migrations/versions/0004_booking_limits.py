@@ -31,9 +31,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slot_offer")),
-        sa.UniqueConstraint(
-            "conversation_id", "slot_id", name="uq_slot_offer_conversation_slot"
-        ),
+        sa.UniqueConstraint("conversation_id", "slot_id", name="uq_slot_offer_conversation_slot"),
     )
     with op.batch_alter_table("slot_offer") as batch:
         batch.create_index(batch.f("ix_slot_offer_slot_id"), ["slot_id"])
