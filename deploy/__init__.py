@@ -1,1 +1,0 @@
-"""Deployment recipes beyond one machine's `make run` (see README "Scale-out")."""
