@@ -15,8 +15,8 @@ the key expires with its last ticket, so a killed process leaves nothing behind 
 It also polls for its turn every 50 ms instead of Rasa's 1 s, so a student who sends two
 messages quickly waits for the first answer, not for the next poll.
 
-Used from deploy/cluster/endpoints.yml as
-`type: deploy.cluster.lock_store.AtomicRedisLockStore`.
+Used from tools/cluster/endpoints.yml as
+`type: rasa_plugins.lock_store.AtomicRedisLockStore`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, cast
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -56,10 +56,13 @@ class AtomicRedisLockStore(RedisLockStore):
         wait_time_in_seconds: float = POLL_SECONDS,
     ) -> AbstractAsyncContextManager[TicketLock]:
         """Rasa's ticket lock, polling every 50 ms (Rasa calls this without a wait time)."""
-        return super().lock(conversation_id, lock_lifetime, wait_time_in_seconds)
+        lock: AbstractAsyncContextManager[TicketLock] = super().lock(
+            conversation_id, lock_lifetime, wait_time_in_seconds
+        )
+        return lock
 
     def _key(self, conversation_id: str) -> str:
-        return self.key_prefix + conversation_id
+        return cast(str, self.key_prefix) + conversation_id
 
     def _change(self, conversation_id: str, change: Change) -> Any:
         """Apply ``change`` to the stored lock atomically; delete the key when no ticket is left."""
@@ -91,7 +94,8 @@ class AtomicRedisLockStore(RedisLockStore):
             return lock, lock.issue_ticket(lock_lifetime)
 
         try:
-            return self._change(conversation_id, issue)
+            ticket: int = self._change(conversation_id, issue)
+            return ticket
         except Exception as error:  # Rasa's contract: any failure here is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 

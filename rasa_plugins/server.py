@@ -1,4 +1,4 @@
-"""`python -m deploy.rasa_server`: `rasa run`, with the HTTP API's secret kept off the command line.
+"""`python -m rasa_plugins.server`: `rasa run` with the HTTP API's secret kept off the command line.
 
 `rasa run --auth-token T` puts T in the process's command line, which any local user reads from
 /proc/PID/cmdline, and Rasa compares it with a `?token=` query parameter, so it also lands in
@@ -26,8 +26,8 @@ from collections.abc import Mapping, MutableMapping
 
 from bot.log_masking import install_log_masking
 from bot.rasa_api_auth import ALGORITHM, SecretError, ensure_secret
+from bot.settings import load_settings
 
-DEFAULT_MAX_REQUEST_BYTES = 65536
 JWT_LEEWAY_SECONDS = 10
 
 
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parser = argparse.ArgumentParser(
-        prog="python -m deploy.rasa_server",
+        prog="python -m rasa_plugins.server",
         description=__doc__.split("\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -54,10 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--credentials", default=DEFAULT_CREDENTIALS_PATH, help="channel credentials"
     )
-    parser.add_argument("--interface", "-i", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", "-p", type=int, default=5005, help="port to listen on")
+    parser.add_argument("--interface", "-i", help="address to listen on (default: RASA_HOST)")
+    parser.add_argument("--port", "-p", type=int, help="port to listen on (default: RASA_PORT)")
     parser.add_argument(
-        "--cors", nargs="*", help="origins allowed to call the server from a browser"
+        "--cors",
+        nargs="*",
+        help="origins allowed to call the server from a browser (default: RASA_CORS_ORIGINS)",
     )
     parser.add_argument(
         "--enable-api",
@@ -69,14 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def max_request_bytes(environ: Mapping[str, str] = os.environ) -> int:
-    raw = (environ.get("MAX_REQUEST_BYTES") or "").strip()
-    try:
-        value = int(raw) if raw else DEFAULT_MAX_REQUEST_BYTES
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"MAX_REQUEST_BYTES must be a positive number of bytes, not {raw!r}")
-    return value
+    return load_settings(environ).rasa.max_request_bytes
 
 
 def run_arguments(
@@ -84,8 +79,15 @@ def run_arguments(
 ) -> argparse.Namespace:
     """What `rasa run` would have parsed, with the JWT secret filled in from the environment."""
     secret = ensure_secret(environ) if options.enable_api else None
+    rasa = load_settings(environ).rasa
+    given = vars(options)
     return argparse.Namespace(
-        **vars(options),
+        **{
+            **given,
+            "interface": given.get("interface") or rasa.address.host,
+            "port": given.get("port") or rasa.address.port,
+            "cors": given.get("cors") if given.get("cors") is not None else list(rasa.cors_origins),
+        },
         connector=None,
         remote_storage=None,
         auth_token=None,
@@ -95,8 +97,12 @@ def run_arguments(
 
 
 def configure_sanic(environ: MutableMapping[str, str]) -> None:
-    """Settings Sanic and sanic-jwt read from `SANIC_`-prefixed variables when Rasa makes its app."""
-    environ["SANIC_REQUEST_MAX_SIZE"] = str(max_request_bytes(environ))
+    """Settings Sanic and sanic-jwt read from `SANIC_`-prefixed variables when Rasa makes its app,
+    and the two URLs endpoints.yml reads, which YAML cannot take from `bot.settings` itself."""
+    settings = load_settings(environ)
+    environ["SANIC_REQUEST_MAX_SIZE"] = str(settings.rasa.max_request_bytes)
+    environ.setdefault("ACTION_SERVER_URL", settings.action_server_url)
+    environ.setdefault("TRACKER_STORE_URL", settings.tracker_store_url)
     # Sanic strips the prefix, leaving app.config.SANIC_JWT_LEEWAY, which sanic-jwt reads.
     environ.setdefault("SANIC_SANIC_JWT_LEEWAY", str(JWT_LEEWAY_SECONDS))
 

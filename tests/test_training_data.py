@@ -1,6 +1,7 @@
 """Checks on the training data in data/ and the test stories in tests/stories/.
 
-Run in the Rasa environment (make test does):  .venv/rasa/bin/python -m pytest tests/test_training_data.py
+Run in the Rasa environment (make test does):
+.venv/rasa/bin/python -m pytest tests/test_training_data.py
 
 - The held-out evaluation set (<repo>/../shared/eval/external/) must never leak into the
   training data or the test stories, neither verbatim nor after normalisation.
@@ -23,11 +24,13 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.loading import load_data
 
-REPO = Path(__file__).resolve().parent.parent
+from bot.settings import REPO_ROOT, SHARED_DIR
+
+REPO = REPO_ROOT
 DATA = REPO / "data"
 DOMAIN_FILE = REPO / "domain.yml"
 TEST_STORIES = REPO / "tests" / "stories"
-EXTERNAL = REPO.parent / "shared" / "eval" / "external"
+EXTERNAL = SHARED_DIR / "eval" / "external"
 EXTERNAL_FILES = ("heldout.tsv", "heldout_ambiguous.tsv", "oos.tsv")
 
 MIN_EXAMPLES_PER_INTENT = 20
@@ -158,7 +161,7 @@ PARAPHRASE_MEANING = 0.95
 def test_no_close_paraphrase_of_a_heldout_line_in_training_data(external_lines, nlu_data):
     from rapidfuzz import fuzz, process
 
-    from nlu_components.sentence_encoder import shared_encoder
+    from rasa_plugins.nlu.sentence_encoder import shared_encoder
 
     held_out = [line for _, line in external_lines]
     training = sorted({m.get("text") for m in nlu_data.training_examples if m.get("text")})

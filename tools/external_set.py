@@ -5,7 +5,7 @@ Each line goes to the running bot in a fresh conversation; the reply is judged b
 it does for the student (the right figure, an honest counselor offer, a decline), not by
 which intent the classifier picked. Every reply is also recorded as one of four kinds
 (REPLY_KINDS), so the ways of not answering are counted apart. `make test` and `make eval`
-(evaluation/end_to_end.py) both score with this module, so they cannot disagree.
+(tools/evaluation/end_to_end.py) both score with this module, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-from servers import Servers, bot_actions, text_of, uttered_responses
+from bot.intents import UNKNOWN_TOPIC_INTENTS
+from bot.settings import SHARED_DIR
+from tools.servers import Servers, bot_actions, text_of, uttered_responses
 
-EXTERNAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
+EXTERNAL_DIR = SHARED_DIR / "eval" / "external"
 
 # What a reply was. Only "answer" answers; the other three are the kinds of not answering,
 # counted apart because they are not equally good: for a question the assistant is not for,
@@ -53,8 +54,9 @@ CATALOG_FACT_ACTIONS = frozenset(
     }
 )
 
-# Labels whose right answer is the counselor offer, so not answering there is no mistake.
-COUNSELOR_LABELS = frozenset({"ask_admission_requirements", "ask_financial_aid"})
+# Labels whose right answer is the counselor offer, so not answering there is no mistake: the
+# topics the catalog does not cover (bot.intents), the same ones the bot apologises for.
+COUNSELOR_LABELS = frozenset(UNKNOWN_TOPIC_INTENTS)
 
 
 def reply_kind(actions: tuple[str, ...], responses: tuple[str, ...] = ()) -> ReplyKind:
@@ -126,8 +128,7 @@ RIGHT_CONTENT: dict[str, Callable[[str, tuple[str, ...]], bool]] = {
     "ask_education_required": _ran(
         "action_answer_career_question", "action_answer_program_question"
     ),
-    "ask_admission_requirements": _ran("action_answer_unknown_topic"),
-    "ask_financial_aid": _ran("action_answer_unknown_topic"),
+    **{label: _ran("action_answer_unknown_topic") for label in UNKNOWN_TOPIC_INTENTS},
     "human_handoff": _ran("action_hand_over", "action_start_booking"),
     "greet": _ran("utter_greet"),
     "goodbye": _ran("utter_goodbye"),

@@ -12,6 +12,7 @@ import secrets
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ from typing import Any
 import requests
 
 from bot.rasa_api_auth import admin_header
+from bot.settings import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = REPO_ROOT / ".venv" / "rasa" / "bin" / "python"
 ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
 MODEL = REPO_ROOT / "models" / "enrollment.tar.gz"
@@ -33,10 +34,17 @@ E2E_TRACKER_WINDOW_EVENTS = 24
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def wait_until(check, timeout: float, what: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until(
+    check: Callable[[], object],
+    timeout: float,
+    what: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+) -> None:
     """Poll ``check`` until it is true; fail with the server's log if the process dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -64,7 +72,7 @@ class Servers:
     jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -94,7 +102,8 @@ class Servers:
 
     @property
     def api_url(self) -> str:
-        """Where the HTTP API (/conversations, /model, /status) answers; a cluster keeps it off nginx."""
+        """Where the HTTP API (/conversations, /model, /status) answers; a cluster keeps it off
+        nginx."""
         return self.rasa_url
 
     def api_headers(self) -> dict[str, str]:
@@ -124,7 +133,7 @@ class Servers:
 
     def _spawn(
         self, name: str, command: list[str], env: dict[str, str] | None = None
-    ) -> tuple[subprocess.Popen, Path]:
+    ) -> tuple[subprocess.Popen[bytes], Path]:
         log = self.workdir / f"{name}.log"
         process = subprocess.Popen(
             command,
@@ -152,14 +161,15 @@ class Servers:
         return {"RASA_JWT_SECRET": self.jwt_secret}
 
     def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
-        """Start a Rasa server and wait until its model is loaded (several, in a scaled-out set-up)."""
+        """Start a Rasa server and wait until its model is loaded (several, in a scaled-out
+        set-up)."""
         port = port or self.rasa_port
         process, log = self._spawn(
             name,
             [
                 str(RASA_PYTHON),
                 "-m",
-                "deploy.rasa_server",
+                "rasa_plugins.server",
                 "--model",
                 str(self.model),
                 "--endpoints",
@@ -205,18 +215,20 @@ class Servers:
             timeout=60,
         )
         assert reply.status_code == 200, f"HTTP {reply.status_code}: {reply.text[:500]}"
-        return reply.json()
+        replies: list[dict[str, Any]] = reply.json()
+        return replies
 
     def tracker(self, sender: str) -> dict[str, Any]:
         reply = requests.get(
             f"{self.api_url}/conversations/{sender}/tracker", headers=self.api_headers(), timeout=30
         )
         reply.raise_for_status()
-        return reply.json()
+        tracker: dict[str, Any] = reply.json()
+        return tracker
 
     def last_turn_events(self, sender: str) -> list[dict[str, Any]]:
         """The tracker's events from the latest user message on: what the bot did about it."""
-        events = self.tracker(sender)["events"]
+        events: list[dict[str, Any]] = self.tracker(sender)["events"]
         last_user = max(i for i, event in enumerate(events) if event["event"] == "user")
         return events[last_user:]
 

@@ -30,16 +30,17 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from bot.settings import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_REQUEST_BYTES,
+    DEFAULT_RATE_LIMIT_PER_ADDRESS,
+    DEFAULT_RATE_LIMIT_PER_SENDER,
+    DEFAULT_RATE_LIMIT_STORAGE_URL,
+    load_settings,
+)
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_CHARS = 1000
-DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
-# A student reads every answer: 20 messages a minute is more than anyone types or clicks. A
-# school's network (or a phone carrier) puts many students behind one address, so that limit is
-# wider; it stops one script that changes its sender id with every message.
-DEFAULT_RATE_LIMIT_PER_SENDER = "20/minute"
-DEFAULT_RATE_LIMIT_PER_ADDRESS = "300/minute"
-DEFAULT_RATE_LIMIT_STORAGE_URL = "memory://"
 
 # The metadata key under which the channels record who sent a message (see `client_id`).
 CLIENT_ID_KEY = "client_id"
@@ -92,33 +93,17 @@ def button_payload_checked(text: str) -> str:
     return text[1:]
 
 
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = (environ.get(name) or "").strip()
-    if not raw:
-        return default
+def _rate_limits(name: str, value: str, default: str) -> list[RateLimitItem]:
     try:
-        value = int(raw)
+        return parse_many(value)
     except ValueError:
-        logger.warning("%s=%r is not a whole number; using %d", name, raw, default)
-        return default
-    if value <= 0:
-        logger.warning("%s must be positive; using %d", name, default)
-        return default
-    return value
-
-
-def _rate_limits(environ: Mapping[str, str], name: str, default: str) -> list[RateLimitItem]:
-    raw = (environ.get(name) or "").strip() or default
-    try:
-        return parse_many(raw)
-    except ValueError:
-        logger.warning("%s=%r is not a rate such as '20/minute'; using %s", name, raw, default)
+        logger.warning("%s=%r is not a rate such as '20/minute'; using %s", name, value, default)
         return parse_many(default)
 
 
 @dataclass(frozen=True)
 class GuardSettings:
-    """The public channels' limits, from the environment (see README, Configuration)."""
+    """The public channels' limits, from the environment (see docs/configuration.md)."""
 
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
@@ -129,26 +114,31 @@ class GuardSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> GuardSettings:
-        salt = (environ.get("CLIENT_ID_SALT") or "").encode()
+        """From `bot.settings` (MAX_MESSAGE_CHARS, RATE_LIMIT_*, CLIENT_ID_SALT)."""
+        limits = load_settings(environ).channels
+        salt = limits.client_id_salt.encode()
         if not salt:
             # Per process: per-address counts and booking caps still work within one Rasa
             # server; replicas that must agree on a client are given one CLIENT_ID_SALT.
             salt = secrets.token_bytes(32)
         return cls(
-            max_message_chars=_positive_int(
-                environ, "MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS
-            ),
-            max_request_bytes=_positive_int(
-                environ, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES
-            ),
+            max_message_chars=limits.max_message_chars,
+            max_request_bytes=limits.max_request_bytes,
             per_sender=tuple(
-                _rate_limits(environ, "RATE_LIMIT_PER_SENDER", DEFAULT_RATE_LIMIT_PER_SENDER)
+                _rate_limits(
+                    "RATE_LIMIT_PER_SENDER",
+                    limits.rate_limit_per_sender,
+                    DEFAULT_RATE_LIMIT_PER_SENDER,
+                )
             ),
             per_address=tuple(
-                _rate_limits(environ, "RATE_LIMIT_PER_ADDRESS", DEFAULT_RATE_LIMIT_PER_ADDRESS)
+                _rate_limits(
+                    "RATE_LIMIT_PER_ADDRESS",
+                    limits.rate_limit_per_address,
+                    DEFAULT_RATE_LIMIT_PER_ADDRESS,
+                )
             ),
-            storage_url=(environ.get("RATE_LIMIT_STORAGE_URL") or "").strip()
-            or DEFAULT_RATE_LIMIT_STORAGE_URL,
+            storage_url=limits.rate_limit_storage_url,
             client_id_key=hashlib.sha256(salt).digest(),
         )
 

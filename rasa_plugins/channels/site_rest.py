@@ -8,13 +8,13 @@ channel: `{"sender": "...", "message": "...", "metadata": {...}}` in, a JSON lis
   400 with a plain explanation (Rasa's own channel answers those with a 500);
 - a message longer than `MAX_MESSAGE_CHARS` gets a reply asking for a shorter one, and a sender
   or address over its rate gets HTTP 429 with `Retry-After`; both before understanding runs
-  (see `channels.guard`);
+  (see `rasa_plugins.channels.guard`);
 - the metadata's `client_id` is always the server's own keyed hash of the client address, never
   what the client sent.
 
 credentials.yml::
 
-    channels.site_rest.SiteRestInput:
+    rasa_plugins.channels.site_rest.SiteRestInput:
 """
 
 from __future__ import annotations
@@ -32,7 +32,12 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from channels.guard import CLIENT_ID_KEY, MessageGuard, button_payload_checked, readable_text
+from rasa_plugins.channels.guard import (
+    CLIENT_ID_KEY,
+    MessageGuard,
+    button_payload_checked,
+    readable_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +65,13 @@ class SiteRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", type(self).__module__)
 
-        @webhook.route("/", methods=["GET"])
+        # Sanic 21.12 builds `Blueprint.route` with an untyped helper (`lazy`), so mypy sees
+        # an untyped decorator; the handlers themselves are typed.
+        @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]
         async def receive(request: Request) -> ResponseStream | HTTPResponse:
             payload, problem = self._payload(request)
             if problem:

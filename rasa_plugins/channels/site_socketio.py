@@ -21,13 +21,13 @@ Four fixes over `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6), everythi
    message unchecked, so any socket could write into any conversation whose id it knew. This
    channel remembers the session each socket was confirmed and refuses messages for any other.
 
-4. **The public-endpoint checks** of `channels.guard` (length, rate per sender and per address)
-   run before understanding, frames above MAX_REQUEST_BYTES close the socket, and the message
-   metadata carries the server's own `client_id`.
+4. **The public-endpoint checks** of `rasa_plugins.channels.guard` (length, rate per sender and
+   per address) run before understanding, frames above MAX_REQUEST_BYTES close the socket, and
+   the message metadata carries the server's own `client_id`.
 
 credentials.yml::
 
-    channels.site_socketio.SiteSocketIOInput:
+    rasa_plugins.channels.site_socketio.SiteSocketIOInput:
       user_message_evt: user_uttered
       bot_message_evt: bot_uttered
       session_persistence: true
@@ -43,7 +43,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import os
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -55,8 +54,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import CLIENT_ID_KEY, MessageGuard, button_payload_checked, readable_text
-from channels.site_rest import SORRY_REPLY, client_address
+from bot.settings import load_settings
+from rasa_plugins.channels.guard import (
+    CLIENT_ID_KEY,
+    MessageGuard,
+    button_payload_checked,
+    readable_text,
+)
+from rasa_plugins.channels.site_rest import SORRY_REPLY, client_address
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +114,7 @@ class SiteSocketIOInput(SocketIOInput):
         channel = super().from_credentials(credentials)
         configured = credentials.get("allowed_origins")
         channel.allowed_origins = parse_origins(
-            configured if configured is not None else os.environ.get(ORIGINS_ENV_VAR)
+            configured if configured is not None else load_settings().rasa.cors_origins
         )
         if not channel.allowed_origins:
             logger.warning(
@@ -123,7 +128,7 @@ class SiteSocketIOInput(SocketIOInput):
         return origin is None or origin.rstrip("/") in self.allowed_origins
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
+        socketio_webhook: Blueprint = super().blueprint(on_new_message)
         # A frame larger than this closes the socket before anything reads it.
         self.sio.eio.max_http_buffer_size = self.guard.settings.max_request_bytes
         self._refuse_other_origins()
@@ -143,7 +148,8 @@ class SiteSocketIOInput(SocketIOInput):
             if not self.is_allowed(origin):
                 logger.warning("socket.io: refused a connection from origin %s", origin)
                 return response.text("Origin not allowed.", status=403)
-            return await handle_request(request, *args)
+            handled: HTTPResponse = await handle_request(request, *args)
+            return handled
 
         engine.handle_request = handle_request_from_allowed_origins
 
@@ -152,7 +158,9 @@ class SiteSocketIOInput(SocketIOInput):
         sio = self.sio
         parent_connect = sio.handlers[self.namespace or "/"]["connect"]
 
-        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+        async def connect(
+            sid: str, environ: dict[str, Any], auth: dict[str, Any] | None = None
+        ) -> bool:
             accepted = await parent_connect(sid, environ, auth)  # the parent's optional JWT check
             if accepted is False:
                 return False
@@ -168,7 +176,7 @@ class SiteSocketIOInput(SocketIOInput):
     def _join_session_rooms(self) -> None:
         sio = self.sio
 
-        async def session_request(sid: str, data: dict | None = None) -> None:
+        async def session_request(sid: str, data: dict[str, Any] | None = None) -> None:
             session_id = session_id_from(data)
             async with sio.session(sid, namespace=self.namespace) as session:
                 session["session_id"] = session_id  # the only session this socket may speak for

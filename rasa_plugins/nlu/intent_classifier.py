@@ -14,7 +14,7 @@ model was trained on, and scikit-learn would raise, leaving the student with no 
 Such a message gets no intent with confidence 0, so the FallbackClassifier asks the
 student to rephrase.
 
-Used from config.yml as `nlu_components.intent_classifier.LogisticRegressionIntentClassifier`.
+Used from config.yml as `rasa_plugins.nlu.intent_classifier.LogisticRegressionIntentClassifier`.
 """
 
 from __future__ import annotations

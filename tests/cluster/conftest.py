@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher
 
-from deploy.cluster.launcher import Cluster, missing_services
-from deploy.cluster.nginx import FrontLimits
-from deploy.cluster.settings import ClusterSettings
+from tools.cluster.launcher import Cluster, missing_services
+from tools.cluster.nginx import FrontLimits
+from tools.cluster.settings import ClusterSettings
+from tools.servers import free_port
 
 RASA_PROCESSES = int(os.environ.get("CLUSTER_TEST_RASA_PROCESSES", "3"))
 # Every test client is 127.0.0.1, so the per-address limits that protect a real deployment would

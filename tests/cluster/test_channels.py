@@ -6,7 +6,7 @@ import base64
 import os
 import socket
 
-from deploy.cluster.launcher import Cluster
+from tools.cluster.launcher import Cluster
 
 
 def test_socketio_upgrades_to_websocket_through_nginx(cluster: Cluster) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from rest import post
 
-from deploy.cluster.launcher import Cluster
+from tools.cluster.launcher import Cluster
 
 
 def process_url(cluster: Cluster, index: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import requests
 from rest import post
 
-from deploy.cluster.launcher import Cluster
+from tools.cluster.launcher import Cluster
 
 API_PATHS = [
     "/status",

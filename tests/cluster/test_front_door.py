@@ -1,6 +1,6 @@
 """The cluster's nginx configuration as the public surface, against a stand-in for the replicas.
 
-nginx runs with the configuration `deploy/cluster/nginx.py` writes for `make cluster`, in front
+nginx runs with the configuration `tools/cluster/nginx.py` writes for `make cluster`, in front
 of a small HTTP server that records what reaches it, so these tests need nginx but no model,
 database or Redis: only the visitor's paths are passed on, the HTTP API is not, oversized
 bodies and floods are refused by nginx itself, and the client address the replicas are told
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from servers import free_port  # tests/e2e, put on sys.path by deploy.cluster.launcher (conftest)
 
-from deploy.cluster import nginx
-from deploy.cluster.nginx import FrontLimits
-from deploy.cluster.settings import ClusterSettings
+from tools.cluster import nginx
+from tools.cluster.nginx import FrontLimits
+from tools.cluster.settings import ClusterSettings
+from tools.servers import free_port
 
 NGINX = os.environ.get("NGINX", ClusterSettings.nginx)
 API_PATHS = [

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from rest import Answer, post, turns, user_texts
 
-from deploy.cluster.launcher import Cluster
+from tools.cluster.launcher import Cluster
 
 QUESTIONS = (
     ("how much is tuition for computer science?", "$3,920"),
@@ -37,7 +37,7 @@ def test_simultaneous_messages_of_one_sender_are_serialised(cluster: Cluster, se
 
     assert [answer.status for answer in answers] == [200] * AT_ONCE
     assert len({answer.upstream for answer in answers}) > 1, "all messages went to one process"
-    for message, answer in zip(messages, answers):
+    for message, answer in zip(messages, answers, strict=True):
         expected = next(figure for question, figure in QUESTIONS if message.startswith(question))
         assert expected in answer.text, f"{message!r} was answered with {answer.text!r}"
 
@@ -46,7 +46,7 @@ def test_simultaneous_messages_of_one_sender_are_serialised(cluster: Cluster, se
     # Exactly once each: nothing lost, nothing duplicated.
     assert sorted(handled) == sorted(messages)
     # One at a time: every turn is complete (its answer, then listening) before the next begins.
-    for message, events in zip(handled, turns(tracker)):
+    for message, events in zip(handled, turns(tracker), strict=True):  # a turn per user message
         actions = [event["name"] for event in events if event["event"] == "action"]
         assert actions and actions[-1] == "action_listen", (
             f"turn {message!r} was cut into: {actions}"
@@ -57,6 +57,6 @@ def test_simultaneous_messages_of_one_sender_are_serialised(cluster: Cluster, se
         assert sum(event["event"] == "bot" for event in events) >= 1
     # In order: the order they were handled in is the order their answers came back.
     answered_order = [
-        message for _, message in sorted(zip((a.finished for a in answers), messages))
+        message for _, message in sorted(zip((a.finished for a in answers), messages, strict=True))
     ]
     assert handled == answered_order

@@ -8,7 +8,7 @@ tracker must hold every message, in the order it was sent, once each.
 
 One exception is allowed, because it is what the system guarantees: if the process stored
 its turn and died before its answer left, the re-sent message is handled again, so that one
-message appears twice in a row (at least once, not exactly once; README, "Scale-out").
+message appears twice in a row (at least once, not exactly once; docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import requests
 from rest import Answer, post, user_texts
 
-from deploy.cluster.launcher import Cluster
+from tools.cluster.launcher import Cluster
 
 STUDENTS = 9
 SCRIPT = (
@@ -47,7 +47,7 @@ class Student:
 
 def chat(cluster: Cluster, student: Student, answered: list[int]) -> None:
     for message, _ in SCRIPT:
-        for attempt in range(RETRIES):
+        for _attempt in range(RETRIES):
             try:
                 answer = post(cluster.rasa_url, student.sender, message, timeout=90)
             except requests.RequestException:
@@ -92,7 +92,7 @@ def test_killing_a_rasa_process_loses_no_conversation(cluster: Cluster) -> None:
     assert killed_at, "the Rasa process was never killed"
     for student in students:
         assert len(student.answers) == len(SCRIPT)
-        for (message, expected), answer in zip(SCRIPT, student.answers):
+        for (message, expected), answer in zip(SCRIPT, student.answers, strict=True):
             assert answer.status == 200, f"{student.sender}: {message!r} never got an answer"
             assert expected in answer.text, f"{student.sender}: {message!r} -> {answer.text!r}"
         stored = without_repeats_of(user_texts(cluster.tracker(student.sender)), student.resent)

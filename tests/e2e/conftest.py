@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import E2E_TRACKER_WINDOW_EVENTS, MODEL, Servers
+
+from tools.servers import E2E_TRACKER_WINDOW_EVENTS, MODEL, Servers
 
 
 @pytest.fixture(scope="session")

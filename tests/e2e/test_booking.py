@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from servers import Servers, text_of
+from tools.servers import Servers, text_of
 
 REFERENCE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
 

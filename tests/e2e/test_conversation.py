@@ -7,8 +7,9 @@ import os
 from zoneinfo import ZoneInfo
 
 import pytest
-from external_set import ask
-from servers import Servers, text_of
+
+from tools.external_set import ask
+from tools.servers import Servers, text_of
 
 
 def next_first_of_month(today: dt.date) -> dt.date:

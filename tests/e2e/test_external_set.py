@@ -2,7 +2,7 @@
 
 The thresholds are a floor that catches a regression (measured on 2026-11-24: 82.0% of
 in-scope lines with the right content, 10.9% of them declined by mistake, 85.3% of oos.tsv
-not answered), not the quality targets of issue 16 (92% right, 4% declined by mistake, 92%
+not answered), not the quality targets of `make eval` (92% right, 4% declined by mistake, 92%
 of oos.tsv given a real out-of-scope reply, 2% given a catalog fact), which `make eval`
 reports against. The measured rates, with what kind of reply each line got, are printed so
 every run shows where we stand.
@@ -11,7 +11,8 @@ every run shows where we stand.
 from __future__ import annotations
 
 import pytest
-from external_set import (
+
+from tools.external_set import (
     COUNSELOR_LABELS,
     EXTERNAL_DIR,
     Outcome,
@@ -20,7 +21,7 @@ from external_set import (
     score,
     summary,
 )
-from servers import Servers
+from tools.servers import Servers
 
 pytestmark = pytest.mark.skipif(
     not EXTERNAL_DIR.is_dir(), reason=f"external test set not found at {EXTERNAL_DIR}"
@@ -40,7 +41,7 @@ def test_out_of_scope_queries_are_mostly_declined(servers: Servers) -> None:
         f"given a catalog fact: {catalog_facts}"
     )
     # The floor counts every way of not answering, as it was measured; the real out-of-scope
-    # reply alone is what `make eval` holds to issue 16's target.
+    # reply alone is what `make eval` holds to its target.
     assert declined >= 0.8
 
 

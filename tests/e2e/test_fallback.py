@@ -7,7 +7,7 @@ real sentence today's model happens to be unsure about.
 
 from __future__ import annotations
 
-from servers import Servers, text_of
+from tools.servers import Servers, text_of
 
 
 def test_choosing_a_suggestion_answers_it(servers: Servers, sender: str) -> None:

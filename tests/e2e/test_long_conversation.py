@@ -1,11 +1,12 @@
 """A long chat keeps its program, its form and its history while each message replays only a
-window of recent events (tracker_store/windowed_sql.py; the e2e servers use a small window)."""
+window of recent events (rasa_plugins/tracker_store/windowed_sql.py; the e2e servers use a
+small window)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from servers import E2E_TRACKER_WINDOW_EVENTS, Servers, text_of
+from tools.servers import E2E_TRACKER_WINDOW_EVENTS, Servers, text_of
 
 CAREER_QUESTIONS = [
     ("how much do ML engineers make?", "$114,000"),

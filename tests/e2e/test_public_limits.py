@@ -1,4 +1,4 @@
-"""Issue 17's limits on the public channels, small, through real servers: a `make fuzz` in brief.
+"""The limits on the public channels, small, through real servers: a `make fuzz` in brief.
 
 These servers are the module's own: the limits are set explicitly here (the channels' defaults
 for length, request size and per-sender rate), except the per-address rate, which is generous
@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 import requests
-from servers import MODEL, text_of
 
-from fuzzing import cases, driver, report, socketio_client
-from fuzzing.config import REPO_ROOT
-from fuzzing.outcome import traceback_in
-from fuzzing.servers import ConfiguredServers
-from fuzzing.socketio_client import Listener
+from bot.settings import REPO_ROOT
+from tools.fuzzing import cases, driver, report, socketio_client
+from tools.fuzzing.outcome import traceback_in
+from tools.fuzzing.servers import ConfiguredServers
+from tools.fuzzing.socketio_client import Listener
+from tools.servers import MODEL, text_of
 
 MAX_MESSAGE_CHARS = 1000
 MAX_REQUEST_BYTES = 65536
@@ -258,7 +258,8 @@ async def hijack(
     base_url: str, victim_session: str, words: str
 ) -> tuple[list[Any], list[Any], list[Any]]:
     """A socket writes `words` for ``victim_session``; then the victim itself asks something.
-    Returns what the victim heard from the hijack, what the intruder heard, and the victim's own answer."""
+    Returns what the victim heard from the hijack, what the intruder heard, and the victim's own
+    answer."""
     victim, intruder, closing = Listener(), Listener(), []
     try:
         await victim.connect(base_url, ORIGIN)
@@ -360,7 +361,8 @@ def test_a_small_fuzz_sample_gives_no_server_error_and_no_traceback(
     bulk = report.bulk_results(outcomes, time.perf_counter() - started, len(plan))
     print("\n".join(report.kind_table(bulk["by_kind"])))
     print(
-        f"{bulk['messages']} messages in {bulk['seconds']:.0f} s; no HTTP answer: {bulk['unanswered']}"
+        f"{bulk['messages']} messages in {bulk['seconds']:.0f} s; "
+        f"no HTTP answer: {bulk['unanswered']}"
     )
     assert not bulk["stalled"], (
         f"the server stopped answering; unanswered at the end: {bulk['stall']}"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from deploy.cluster.launcher import STATE_FILE, Cluster
-from deploy.cluster.nginx import FrontLimits
-from deploy.cluster.settings import ClusterSettings
+from tools.cluster.launcher import STATE_FILE, Cluster
+from tools.cluster.nginx import FrontLimits
+from tools.cluster.settings import ClusterSettings
 
 PASSWORD = "p@ss:w/rd"
 

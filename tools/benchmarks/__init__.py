@@ -1,5 +1,5 @@
-"""`make bench`: how fast the assistant answers and how far it scales, against issue 6's targets.
+"""`make bench`: how fast the assistant answers and how far it scales, against the speed targets.
 
-Run as `.venv/rasa/bin/python -m benchmarks`; settings come from BENCH_* variables
-(benchmarks/config.py, README "Benchmark"); output goes to reports/bench/.
+Run as `.venv/rasa/bin/python -m tools.benchmarks`; settings come from BENCH_* variables
+(tools/benchmarks/config.py, docs/benchmarks.md); output goes to reports/bench/.
 """

@@ -16,15 +16,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import flatness, latency, load, profiling, training
-from benchmarks.config import BenchConfig
-from benchmarks.harness import MODEL, Cluster, Servers, free_port, missing_services, start_single
-from benchmarks.memory import rss_mb
-from benchmarks.plot import plot
-from benchmarks.report import table, verdicts, write
-from benchmarks.stats import ratio, summary
-from deploy.cluster.nginx import FrontLimits
-from deploy.cluster.settings import ClusterSettings
+from tools.benchmarks import flatness, latency, load, profiling, training
+from tools.benchmarks.config import BenchConfig
+from tools.benchmarks.harness import (
+    MODEL,
+    Cluster,
+    Servers,
+    free_port,
+    missing_services,
+    start_single,
+)
+from tools.benchmarks.memory import rss_mb
+from tools.benchmarks.plot import plot
+from tools.benchmarks.report import table, verdicts, write
+from tools.benchmarks.stats import ratio, summary
+from tools.cluster.nginx import FrontLimits
+from tools.cluster.settings import ClusterSettings
 
 SINGLE_SETUP = "1 Rasa + 1 action server, SQLite, in-memory lock (as make run)"
 
@@ -38,17 +45,21 @@ def latency_rows(
 ) -> tuple[dict[str, Any], dict[str, dict[str, list[float]]]]:
     rows, samples = {}, {}
     for result in results:
-        pairs = list(zip(result.turns, result.parse_ms))
+        pairs = list(zip(result.turns, result.parse_ms, strict=True))  # parse_ms: one per turn
         note = ""
         if result.kind == "form":
             inside = [(turn, parse) for turn, parse in pairs if turn.in_form]
             if inside:
-                note = f"{len(inside)} of {len(pairs)} turns were answered inside the form; measured on those"
+                note = (
+                    f"{len(inside)} of {len(pairs)} turns were answered inside the form; "
+                    "measured on those"
+                )
                 pairs = inside
             else:
                 note = (
-                    "no turn was inside a form (no active_loop in the tracker): the booking form is not "
-                    "in this model, so these are the bot's replies to the form's messages, e.g. "
+                    "no turn was inside a form (no active_loop in the tracker): the booking form "
+                    "is not in this model, so these are the bot's replies to the form's messages, "
+                    "e.g. "
                     f"{result.turns[1].reply!r}"
                     if len(result.turns) > 1
                     else "no form"
@@ -123,7 +134,8 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
         latency.warm_up(servers, config.warmup_turns)
         if "latency" in config.steps:
             log(
-                f"sequential latency: {config.turns} turns per kind, then /model/parse for the same messages"
+                f"sequential latency: {config.turns} turns per kind, "
+                "then /model/parse for the same messages"
             )
             rows, kind_samples = latency_rows(
                 latency.measure(servers, config.turns, config.conversation_turns)
@@ -131,7 +143,8 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
             results["latency"], samples["latency"] = rows, kind_samples
         if "flatness" in config.steps:
             log(
-                f"flatness: {config.flat_conversations} conversations of {config.flat_turn + 2} turns"
+                f"flatness: {config.flat_conversations} conversations "
+                f"of {config.flat_turn + 2} turns"
             )
             results["flatness"] = flatness.measure(
                 servers, config.flat_conversations, config.flat_turn
@@ -151,7 +164,8 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
             results.setdefault("throughput", {})["single"] = {"setup": SINGLE_SETUP, **run}
         if "soak" in config.steps:
             log(
-                f"soak: {config.soak_messages} messages from {config.soak_users} students, RSS before and after"
+                f"soak: {config.soak_messages} messages from {config.soak_users} students, "
+                "RSS before and after"
             )
             results["memory"] = run_soak(servers, config)
     finally:
@@ -172,7 +186,8 @@ def scaled_out(config: BenchConfig) -> dict[str, Any]:
     if problems := missing_services(settings):
         return {"skipped": "; ".join(problems)}
     setup = (
-        f"{settings.rasa_processes} Rasa + {settings.action_processes} action servers behind nginx, "
+        f"{settings.rasa_processes} Rasa + {settings.action_processes} "
+        "action servers behind nginx, "
         "PostgreSQL, Redis lock"
     )
     log(f"throughput, scaled out: starting {setup}")
@@ -217,7 +232,8 @@ def main() -> int:
         results.setdefault("throughput", {})["cluster"] = scaled_out(config)
     if "training" in config.steps:
         log(
-            "training: full rasa train, then after an NLU-only change (a copy in a temporary directory)"
+            "training: full rasa train, "
+            "then after an NLU-only change (a copy in a temporary directory)"
         )
         results["training"] = training.measure(config.out)
     elif config.skip_training:

@@ -1,45 +1,16 @@
-"""Benchmark settings from the environment; the defaults are issue 6's measurement protocol."""
+"""Benchmark knobs from the environment (BENCH_*); the defaults are the measurement protocol
+of docs/benchmarks.md."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from bot.settings import REPO_ROOT
+from tools.settings import env_setting, values_from_env
 
 STEPS = ("latency", "flatness", "profile", "throughput", "soak", "cluster", "training")
-
-
-def env_setting(name: str, default: Any, doc: str) -> Any:
-    """A setting read from the variable ``name``; ``doc`` is what the README says of it."""
-    return field(default_factory=lambda: default, metadata={"env": name, "doc": doc})
-
-
-def values_from_env(config_class: type) -> dict[str, Any]:
-    """The fields of a settings dataclass (made with `env_setting`) that the environment sets,
-    parsed to the type of their default; `make bench` and `make fuzz` read theirs this way."""
-    values = {}
-    for setting in dataclasses.fields(config_class):
-        text = os.environ.get(setting.metadata["env"], "").strip()
-        if text:
-            values[setting.name] = _parse(text, setting.default_factory())
-    return values
-
-
-def _parse(text: str, like: Any) -> Any:
-    if isinstance(like, bool):
-        return text.lower() not in ("", "0", "false", "no")
-    if isinstance(like, tuple):
-        return tuple(
-            int(part) if isinstance(like[0], int) else part.strip()
-            for part in text.replace(",", " ").split()
-        )
-    if isinstance(like, Path):
-        return Path(text)
-    return type(like)(text)
 
 
 @dataclass(frozen=True)
@@ -95,5 +66,5 @@ class BenchConfig:
 
     @property
     def is_default(self) -> bool:
-        """Whether these are the issue's numbers (the report says so when they are not)."""
+        """Whether these are the protocol's numbers (the report says so when they are not)."""
         return (self.turns, self.flat_turn, self.soak_messages) == (1000, 200, 10_000)

@@ -23,7 +23,7 @@ DB_ANSWERS = (
     "can I transfer credits into computer science?",
 )
 
-# The booking form (issue 3): the first message starts it and the bot asks for the full name;
+# The booking form: the first message starts it and the bot asks for the full name;
 # each later message answers the form's question (name, e-mail, phone, contact method,
 # program, time, then a correction at the summary); the last one stops the form, so no slot
 # is booked and every run starts from the same free slots.

@@ -12,9 +12,9 @@ from typing import Any
 
 import requests
 
-from benchmarks.conversations import DB_ANSWERS
-from benchmarks.latency import reply_text, timed_post
-from benchmarks.stats import percentile, ratio, summary
+from tools.benchmarks.conversations import DB_ANSWERS
+from tools.benchmarks.latency import reply_text, timed_post
+from tools.benchmarks.stats import percentile, ratio, summary
 
 EARLY_TURN = 5
 WINDOW = 5  # turns, centred on the compared turn; equal to the question cycle

@@ -1,22 +1,20 @@
 """The servers under test: the end-to-end tests' own harness, not a copy of it.
 
-`Servers` (tests/e2e/servers.py) starts one action server and one Rasa server the way
-`make run` does; `Cluster` (deploy/cluster) is the scaled-out set-up built on it.
+`Servers` (tools/servers.py) starts one action server and one Rasa server the way
+`make run` does; `Cluster` (tools/cluster) is the scaled-out set-up built on it.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from pathlib import Path
 
-from benchmarks.config import REPO_ROOT
+from tools.cluster.launcher import Cluster, missing_services
+from tools.servers import MODEL, Servers, free_port
 
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
-from servers import MODEL, Servers, free_port  # noqa: E402,F401  (path above; re-exported)
-
-from deploy.cluster.launcher import Cluster, missing_services  # noqa: E402,F401
+# The benchmarks and the fuzzer take the servers from here, whichever module defines them.
+__all__ = ["MODEL", "Cluster", "Servers", "free_port", "missing_services", "start_single"]
 
 
 def start_single(workdir: Path) -> tuple[Servers, float]:

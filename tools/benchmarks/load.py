@@ -17,8 +17,8 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.conversations import load_scripts
-from benchmarks.stats import summary
+from tools.benchmarks.conversations import load_scripts
+from tools.benchmarks.stats import summary
 
 REQUEST_TIMEOUT_SECONDS = 30
 RAMP_FRACTION = 0.15  # the first part of a timed step is the ramp; not measured

@@ -1,4 +1,5 @@
-"""One PNG: latency distributions, throughput against concurrency, latency along a long conversation."""
+"""One PNG: latency distributions, throughput against concurrency, latency along a long
+conversation."""
 
 from __future__ import annotations
 

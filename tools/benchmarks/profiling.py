@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from bot.settings import REPO_ROOT
+
 PY_SPY = REPO_ROOT / ".venv" / "rasa" / "bin" / "py-spy"
 
 # The parts of a turn. A sample belongs to the first part in the list that any frame of its
@@ -28,7 +29,10 @@ PY_SPY = REPO_ROOT / ".venv" / "rasa" / "bin" / "py-spy"
 RASA_PARTS = (
     ("tracker store: load and save (SQL, events from JSON)", ("tracker_store.py",)),
     ("lock store", ("lock_store.py",)),
-    ("NLU: spaCy, featurizers, classifiers", ("rasa/nlu/", "nlu_components/", "spacy/", "thinc/")),
+    (
+        "NLU: spaCy, featurizers, classifiers",
+        ("rasa/nlu/", "rasa_plugins/nlu/", "spacy/", "thinc/"),
+    ),
     ("policies: TED, rules, memoization", ("rasa/core/policies/", "rasa/core/featurizers/")),
     ("custom action call: tracker to JSON, HTTP, response check", ("rasa/core/actions/action.py",)),
     ("tracker updates and events", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),

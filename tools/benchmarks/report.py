@@ -1,4 +1,4 @@
-"""The benchmark's table, its JSON and the verdict on issue 6's targets."""
+"""The benchmark's table, its JSON and the verdict on the speed targets."""
 
 from __future__ import annotations
 
@@ -75,13 +75,14 @@ def table(results: dict[str, Any]) -> str:
     machine = results["machine"]
     loads = [machine.get("load_average_at_start"), machine.get("load_average_at_end")]
     lines = [
-        f"make bench: {results['started']} to {results.get('finished', '?')} on {machine['cpus']} cores; "
+        f"make bench: {results['started']} to {results.get('finished', '?')} "
+        f"on {machine['cpus']} cores; "
         "1-minute load average at start/end: "
         + " / ".join(f"{load[0]:.1f}" for load in loads if load)
         + (
             ""
             if results["config"]["is_default"]
-            else "\n  (NOT the issue's default numbers: a smoke run)"
+            else "\n  (NOT the protocol's default numbers: a smoke run)"
         )
     ]
     if "cold_start_s" in results:
@@ -89,7 +90,8 @@ def table(results: dict[str, Any]) -> str:
     if results.get("latency"):
         lines += [
             "",
-            "per-turn latency, sequential, REST (ms)      n     p50     p95     p99 | parse p50  p95 | turn/parse p50  p95",
+            "per-turn latency, sequential, REST (ms)      n     p50     p95     p99 "
+            "| parse p50  p95 | turn/parse p50  p95",
             "-" * 118,
         ]
         for kind, row in results["latency"].items():
@@ -97,7 +99,8 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"{kind:<40} {turn['n']:>6} {fmt(turn['p50_ms']):>7} {fmt(turn['p95_ms']):>7} "
                 f"{fmt(turn['p99_ms']):>7} | {fmt(parse['p50_ms']):>8} {fmt(parse['p95_ms']):>5} | "
-                f"{fmt(row['ratio_p50'], 2):>14} {fmt(row['ratio_p95'], 2):>4}   errors {row['errors']}"
+                f"{fmt(row['ratio_p50'], 2):>14} {fmt(row['ratio_p95'], 2):>4}   "
+                f"errors {row['errors']}"
             )
             if row.get("note"):
                 lines.append(f"    note: {row['note']}")
@@ -105,7 +108,8 @@ def table(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"flatness ({flat['conversations']} conversations): p95 turn {flat['early_turn']} "
-            f"{fmt(flat['early']['p95_ms'])} ms, turn {flat['late_turn']} {fmt(flat['late']['p95_ms'])} ms, "
+            f"{fmt(flat['early']['p95_ms'])} ms, "
+            f"turn {flat['late_turn']} {fmt(flat['late']['p95_ms'])} ms, "
             f"ratio {fmt(flat['ratio_p95'], 2)} (p50 ratio {fmt(flat['ratio_p50'], 2)})",
         ]
     for key, label in (("single", "1 Rasa process"), ("cluster", "scaled out")):
@@ -136,7 +140,8 @@ def table(results: dict[str, Any]) -> str:
             "",
             f"memory (RSS, MB) before/after a {memory['soak']['messages']}-message soak: "
             f"Rasa {fmt(memory['rasa_before_mb'])} -> {fmt(memory['rasa_after_mb'])} "
-            f"({fmt(memory['rasa_growth_pct'])}%), action server {fmt(memory['actions_before_mb'])} -> "
+            f"({fmt(memory['rasa_growth_pct'])}%), "
+            f"action server {fmt(memory['actions_before_mb'])} -> "
             f"{fmt(memory['actions_after_mb'])} ({fmt(memory['actions_growth_pct'])}%); soak "
             f"{memory['soak']['rate_per_s']:.1f} msg/s, p95 {fmt(memory['soak']['p95_ms'])} ms, "
             f"errors {memory['soak']['errors']}",
@@ -148,7 +153,8 @@ def table(results: dict[str, Any]) -> str:
             + (
                 f"skipped ({training['skipped']})"
                 if "skipped" in training
-                else f"full {training['full_s']:.0f} s, after an NLU-only change {training['nlu_change_s']:.0f} s"
+                else f"full {training['full_s']:.0f} s, "
+                f"after an NLU-only change {training['nlu_change_s']:.0f} s"
             ),
         ]
     if profile := results.get("profile"):
@@ -156,18 +162,19 @@ def table(results: dict[str, Any]) -> str:
             if isinstance(top, dict) and top.get("categories"):
                 lines += [
                     "",
-                    f"profile of the {name} server (share of busy samples while answering DB questions):",
+                    f"profile of the {name} server "
+                    "(share of busy samples while answering DB questions):",
                 ]
                 lines += [
                     f"    {row['share'] * 100:5.1f}%  {row['frame']}" for row in top["categories"]
                 ]
-    lines += target_lines(results["targets"], "issue 6", 48)
+    lines += target_lines(results["targets"], "speed", 48)
     return "\n".join(lines)
 
 
-def target_lines(targets: list[dict[str, Any]], issue: str, width: int) -> list[str]:
+def target_lines(targets: list[dict[str, Any]], title: str, width: int) -> list[str]:
     """The closing block of a report: each target, met or missed, with its measured value."""
-    lines = ["", f"targets ({issue}):"]
+    lines = ["", f"targets ({title}):"]
     for row in targets:
         mark = {True: "met ", False: "MISS", None: "n/a "}[row["met"]]
         lines.append(f"  [{mark}] {row['target']:<{width}} {fmt(row['value'])} {row['unit']}")

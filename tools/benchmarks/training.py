@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.config import REPO_ROOT
+from bot.settings import REPO_ROOT
 
 RASA = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
 # What `rasa train` reads besides config.yml and domain.yml.
-TRAINING_DIRECTORIES = ("data", "nlu_components")
+TRAINING_DIRECTORIES = ("data", "rasa_plugins")
 CHANGE = """version: "3.1"
 nlu:
   - intent: ask_tuition

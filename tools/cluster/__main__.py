@@ -1,4 +1,4 @@
-"""`python -m deploy.cluster up|down|status`: what `make cluster` and `make cluster-down` run.
+"""`python -m tools.cluster up|down|status`: what `make cluster` and `make cluster-down` run.
 
 `up` starts everything in the background and returns; the processes and their pids are
 recorded in $CLUSTER_RUN_DIR/state.json (var/cluster/ by default) for `down`. The replicas'
@@ -14,8 +14,8 @@ import sys
 import requests
 
 from bot.rasa_api_auth import SecretError, admin_header, ensure_secret, read_secret
-from deploy.cluster.launcher import Cluster, load_state, missing_services, stop_recorded
-from deploy.cluster.settings import ClusterSettings
+from tools.cluster.launcher import Cluster, load_state, missing_services, stop_recorded
+from tools.cluster.settings import ClusterSettings
 
 
 def up(settings: ClusterSettings) -> int:
@@ -94,7 +94,7 @@ def status(settings: ClusterSettings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.cluster", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.cluster", description=__doc__)
     parser.add_argument("command", choices=["up", "down", "status"])
     command = parser.parse_args(argv).command
     return {"up": up, "down": down, "status": status}[command](ClusterSettings.from_env())

@@ -1,7 +1,7 @@
 """Start and stop the scaled-out set-up: the e2e harness's `Servers`, several times over.
 
-`Cluster` is `tests/e2e/servers.py`'s `Servers` (same commands, same readiness checks) with
-PostgreSQL instead of SQLite files, the Redis lock store (deploy/cluster/endpoints.yml), M
+`Cluster` is `tools/servers.py`'s `Servers` (same commands, same readiness checks) with
+PostgreSQL instead of SQLite files, the Redis lock store (tools/cluster/endpoints.yml), M
 action servers and N Rasa servers on free loopback ports, and nginx in front of both. Its
 `rasa_url` is nginx's, so `say()` goes through the balancer as a client would; the HTTP API
 (`tracker()`, the counselor CLI) is not on nginx and is called on a running replica's port.
@@ -19,7 +19,6 @@ import os
 import secrets
 import shutil
 import signal
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,13 +28,12 @@ from typing import Any
 import redis
 import requests
 
-from deploy.cluster import nginx, postgres
-from deploy.cluster.settings import REPO_ROOT, ClusterSettings
+from bot.settings import REPO_ROOT
+from tools.cluster import nginx, postgres
+from tools.cluster.settings import ClusterSettings
+from tools.servers import MODEL, Servers, free_port, wait_until
 
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
-from servers import MODEL, Servers, free_port, wait_until  # noqa: E402  (path above)
-
-ENDPOINTS = REPO_ROOT / "deploy" / "cluster" / "endpoints.yml"
+ENDPOINTS = REPO_ROOT / "tools" / "cluster" / "endpoints.yml"
 STATE_FILE = "state.json"
 
 
@@ -133,7 +131,7 @@ class Cluster(Servers):
         the HTTP API on."""
         running = [
             port
-            for name, port in zip(self.rasa_names(), self.rasa_ports)
+            for name, port in zip(self.rasa_names(), self.rasa_ports, strict=True)
             if name in self.processes and self.processes[name].poll() is None
         ]
         return f"http://127.0.0.1:{(running or self.rasa_ports)[0]}"
@@ -157,7 +155,7 @@ class Cluster(Servers):
         with ThreadPoolExecutor(max_workers=2) as pool:
             for started in [
                 pool.submit(self.start_rasa, name=name, port=port)
-                for name, port in zip(self.rasa_names(), self.rasa_ports)
+                for name, port in zip(self.rasa_names(), self.rasa_ports, strict=True)
             ]:
                 started.result()
         front = f"{self.rasa_url}/webhooks/rest/"  # the REST channel's health check, via nginx
@@ -197,7 +195,8 @@ class Cluster(Servers):
         return {name: process.pid for name, process in self.processes.items()}
 
     def forget_data(self) -> None:
-        """Drop the databases and lock keys (tests and benchmarks use their own, then remove them)."""
+        """Drop the databases and lock keys (tests and benchmarks use their own, then remove
+        them)."""
         settings = self.settings
         for database in (settings.tracker_database, settings.program_database):
             postgres.drop_database(settings.postgres, database)

@@ -60,7 +60,7 @@ class FrontLimits:
 
 
 TEMPLATE = """\
-# Written by deploy/cluster/nginx.py; regenerated at each start.
+# Written by tools/cluster/nginx.py; regenerated at each start.
 worker_processes {workers};
 pid {run_dir}/nginx.pid;
 error_log {run_dir}/nginx-error.log warn;

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg2
 from psycopg2 import sql
 
 ADMIN_DATABASE = "postgres"
 
 
-def _admin_connection(server: str):  # noqa: ANN202 (psycopg2 has no type hints)
+def _admin_connection(server: str) -> Any:  # psycopg2 has no type hints
     connection = psycopg2.connect(f"{server}/{ADMIN_DATABASE}", connect_timeout=3)
     connection.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
     return connection

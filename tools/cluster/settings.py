@@ -1,6 +1,6 @@
 """Settings of the scaled-out set-up, all from the environment with loopback-safe defaults.
 
-The defaults match one developer machine (README "Scale-out" lists them); tests and the
+The defaults match one developer machine (docs/scale-out.md lists them); tests and the
 benchmark pass their own values so they never touch a running `make cluster`.
 """
 
@@ -12,14 +12,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.cluster.nginx import FrontLimits
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+from bot.settings import REPO_ROOT, EnvReader
+from tools.cluster.nginx import FrontLimits
 
 
 def _redis_from_url(url: str) -> dict[str, object]:
@@ -63,35 +57,38 @@ class ClusterSettings:
 
     @classmethod
     def from_env(cls) -> ClusterSettings:
-        """`make cluster` reads these; each CLUSTER_* variable is documented in the README."""
+        """`make cluster` reads these; each variable is documented in docs/scale-out.md."""
+        read = EnvReader(os.environ)
         default = cls()
         limits = default.front_limits
-        redis_url = os.environ.get("REDIS_URL", "").strip()
+        redis_url = read.text("REDIS_URL")
         redis = (
             _redis_from_url(redis_url)
             if redis_url
             else {
-                "redis_host": os.environ.get("REDIS_HOST", default.redis_host),
-                "redis_port": _int("REDIS_PORT", default.redis_port),
-                "redis_db": _int("REDIS_DB", default.redis_db),
+                "redis_host": (read.text("REDIS_HOST") or default.redis_host),
+                "redis_port": read.port("REDIS_PORT", default.redis_port),
+                "redis_db": read.whole("REDIS_DB", default.redis_db),
             }
         )
         return cls(
-            rasa_processes=_int("CLUSTER_RASA_PROCESSES", default.rasa_processes),
-            action_processes=_int("CLUSTER_ACTION_PROCESSES", default.action_processes),
-            port=_int("CLUSTER_PORT", default.port),
-            postgres=os.environ.get("CLUSTER_POSTGRES", default.postgres).rstrip("/"),
-            database_prefix=os.environ.get("CLUSTER_DATABASE_PREFIX", default.database_prefix),
+            rasa_processes=read.positive("CLUSTER_RASA_PROCESSES", default.rasa_processes),
+            action_processes=read.positive("CLUSTER_ACTION_PROCESSES", default.action_processes),
+            port=read.port("CLUSTER_PORT", default.port),
+            postgres=(read.text("CLUSTER_POSTGRES") or default.postgres).rstrip("/"),
+            database_prefix=(read.text("CLUSTER_DATABASE_PREFIX") or default.database_prefix),
             **redis,  # type: ignore[arg-type]
-            redis_key_prefix=os.environ.get("REDIS_KEY_PREFIX", default.redis_key_prefix),
-            lock_lifetime_seconds=_int("TICKET_LOCK_LIFETIME", default.lock_lifetime_seconds),
-            run_dir=Path(os.environ.get("CLUSTER_RUN_DIR", default.run_dir)),
-            nginx=os.environ.get("NGINX", default.nginx),
+            redis_key_prefix=(read.text("REDIS_KEY_PREFIX") or default.redis_key_prefix),
+            lock_lifetime_seconds=read.positive(
+                "TICKET_LOCK_LIFETIME", default.lock_lifetime_seconds
+            ),
+            run_dir=read.path("CLUSTER_RUN_DIR") or default.run_dir,
+            nginx=(read.text("NGINX") or default.nginx),
             front_limits=FrontLimits(
-                max_body_bytes=_int("MAX_REQUEST_BYTES", limits.max_body_bytes),
-                rate=os.environ.get("CLUSTER_NGINX_RATE", "").strip() or limits.rate,
-                burst=_int("CLUSTER_NGINX_BURST", limits.burst),
-                connections=_int("CLUSTER_NGINX_CONNECTIONS", limits.connections),
+                max_body_bytes=read.positive("MAX_REQUEST_BYTES", limits.max_body_bytes),
+                rate=read.text("CLUSTER_NGINX_RATE") or limits.rate,
+                burst=read.positive("CLUSTER_NGINX_BURST", limits.burst),
+                connections=read.positive("CLUSTER_NGINX_CONNECTIONS", limits.connections),
             ),
         )
 

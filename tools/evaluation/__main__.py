@@ -1,78 +1,80 @@
-"""Run the whole evaluation and write reports/eval/ (see evaluation/__init__.py).
+"""Run the whole evaluation and write reports/eval/ (see tools/evaluation/__init__.py).
 
-Settings come from the environment so `make eval` needs no arguments:
-
-- EVAL_FOLDS (default 5): cross-validation folds.
-- EVAL_EPOCHS_SCALE (default 1): multiplies every ``epochs`` in all three configs. Below 1 it
-  is a smoke run that checks the pipeline; SUMMARY.md then says its numbers don't count.
-- EVAL_SEED (default 2024) and EVAL_TRAINING_FRACTION (default 0.8): the held-out split,
-  fixed so that runs before and after a data change are compared on the same lines.
-- EVAL_REUSE_MODELS (unset): reuse models a previous run trained, to redo a later step
-  (a reused model's training time is not measured and reads "not measured").
-- EVAL_STEPS (default all: split,cv,core,external): which parts to run; skipped parts read
-  "n/a" in SUMMARY.md. CV is the slowest (Rasa also scores every training fold), so it runs
-  for our config only; split, core and external run for all three. The full models (and
-  their training times) are trained when core or external runs.
-- EVAL_EXTERNAL_LIMIT (unset): score only N lines, spread through each external file, for a
-  smoke run; SUMMARY.md marks the run as a smoke run.
-- RASA: the rasa executable (the Makefile passes its own).
+Its knobs are `EvalConfig`'s EVAL_* variables (docs/evaluation.md); `make eval` needs none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evaluation.end_to_end import evaluate_models
-from evaluation.rasa_steps import (
+from bot.settings import REPO_ROOT
+from tools.evaluation.end_to_end import evaluate_models
+from tools.evaluation.rasa_steps import (
     CONFIGS,
-    REPO_ROOT,
     Rasa,
     core_results,
     nlu_results,
     scaled_config,
     write_confusions,
 )
-from evaluation.summary import render
+from tools.evaluation.summary import render
+from tools.settings import env_setting, values_from_env
 
 OUT = REPO_ROOT / "reports" / "eval"
 STEPS = ("split", "cv", "core", "external")
 
 
-def settings_from_environment() -> dict[str, Any]:
-    return {
-        "folds": int(os.environ.get("EVAL_FOLDS", "5")),
-        "epochs_scale": float(os.environ.get("EVAL_EPOCHS_SCALE", "1")),
-        "seed": int(os.environ.get("EVAL_SEED", "2024")),
-        "training_fraction": float(os.environ.get("EVAL_TRAINING_FRACTION", "0.8")),
-        "reuse_models": bool(os.environ.get("EVAL_REUSE_MODELS")),
-        "steps": set(os.environ.get("EVAL_STEPS", ",".join(STEPS)).split(",")),
-        "external_limit": int(os.environ["EVAL_EXTERNAL_LIMIT"])
-        if os.environ.get("EVAL_EXTERNAL_LIMIT")
-        else None,
-        "rasa": Path(os.environ.get("RASA", REPO_ROOT / ".venv/rasa/bin/rasa")),
-    }
+@dataclass(frozen=True)
+class EvalConfig:
+    """Every knob of a run; EVAL_FOLDS=2 EVAL_EPOCHS_SCALE=0.1 is a smoke run of the pipeline."""
+
+    folds: int = env_setting("EVAL_FOLDS", 5, "folds of the cross-validation")
+    epochs_scale: float = env_setting("EVAL_EPOCHS_SCALE", 1.0, "training epochs, scaled")
+    seed: int = env_setting("EVAL_SEED", 2024, "seed of the split and the folds")
+    training_fraction: float = env_setting(
+        "EVAL_TRAINING_FRACTION", 0.8, "share of data/nlu trained on in the split"
+    )
+    reuse_models: bool = env_setting(
+        "EVAL_REUSE_MODELS", False, "1: keep models trained by an earlier run"
+    )
+    steps: tuple[str, ...] = env_setting("EVAL_STEPS", STEPS, "comma-separated subset of steps")
+    external_limit: int = env_setting(
+        "EVAL_EXTERNAL_LIMIT", 0, "score only this many external lines (0: all)"
+    )
+    rasa: Path = env_setting("RASA", REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa", "rasa CLI")
+
+
+def summary_settings(settings: EvalConfig) -> dict[str, Any]:
+    """The run's knobs as results.json and SUMMARY.md read them: the steps as a set, and no
+    external limit (0) as None, which is what tells the summary this is not a smoke run."""
+    values = dataclasses.asdict(settings)
+    values["steps"] = set(settings.steps)
+    values["external_limit"] = settings.external_limit or None
+    return values
 
 
 def main() -> None:
     started = time.monotonic()
-    settings = settings_from_environment()
-    rasa = Rasa(settings["rasa"], reuse_models=settings["reuse_models"])
+    settings = EvalConfig(**values_from_env(EvalConfig))
+    rasa = Rasa(settings.rasa, reuse_models=settings.reuse_models)
     models_dir = OUT / "models"
-    steps = settings["steps"]
+    steps = set(settings.steps)
     for stale in STEPS:
         shutil.rmtree(OUT / stale, ignore_errors=True)
     configs = {
-        name: scaled_config(source, settings["epochs_scale"], OUT / "configs" / f"{name}.yml")
+        name: scaled_config(source, settings.epochs_scale, OUT / "configs" / f"{name}.yml")
         for name, source in CONFIGS.items()
     }
     results: dict[str, dict[str, Any]] = {name: {} for name in configs}
 
-    # A fixed, seeded split of our own NLU data: every config trains on one part, is tested on the other.
+    # A fixed, seeded split of our own NLU data: every config trains on one part and is tested
+    # on the other.
     if "split" in steps:
         split_data = OUT / "split" / "data"
         rasa(
@@ -82,9 +84,9 @@ def main() -> None:
             "--nlu",
             "data/nlu",
             "--random-seed",
-            settings["seed"],
+            settings.seed,
             "--training-fraction",
-            settings["training_fraction"],
+            settings.training_fraction,
             "--out",
             split_data,
         )
@@ -125,7 +127,7 @@ def main() -> None:
             configs["ours"],
             "--cross-validation",
             "--folds",
-            settings["folds"],
+            settings.folds,
             "--out",
             report,
         )
@@ -164,7 +166,7 @@ def main() -> None:
             results[name]["core"] = core_results(report)
 
     external = (
-        evaluate_models(full_models, OUT / "external", settings["external_limit"])
+        evaluate_models(full_models, OUT / "external", settings.external_limit or None)
         if "external" in steps
         else {}
     )
@@ -172,13 +174,14 @@ def main() -> None:
         results[name]["external"] = external.get(name, {})
 
     runtime_minutes = (time.monotonic() - started) / 60
+    shown = summary_settings(settings)
     printable = {
         key: sorted(value)
         if isinstance(value, set)
         else str(value)
         if isinstance(value, Path)
         else value
-        for key, value in settings.items()
+        for key, value in shown.items()
     }
     (OUT / "results.json").write_text(
         json.dumps(
@@ -186,7 +189,7 @@ def main() -> None:
             indent=2,
         )
     )
-    summary = render(results, settings, runtime_minutes)
+    summary = render(results, shown, runtime_minutes)
     (OUT / "SUMMARY.md").write_text(summary)
     print(summary)
 

@@ -1,7 +1,7 @@
 """The external set, answered end to end by the running bot, for one trained model.
 
-The servers and the scoring are the end-to-end tests' own (tests/e2e/servers.py and
-tests/e2e/external_set.py), imported rather than copied, so `make eval` and `make test`
+The servers and the scoring are the end-to-end tests' own (tools/servers.py and
+tools/external_set.py), imported rather than copied, so `make eval` and `make test`
 can never disagree about what a right answer is or which kind of reply a line got.
 """
 
@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import csv
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from evaluation.rasa_steps import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "tests" / "e2e"))
-
-from external_set import (  # noqa: E402  (needs the sys.path entry above)
+from tools.external_set import (
     COUNSELOR_LABELS,
     EXTERNAL_DIR,
     RIGHT_CONTENT,
@@ -32,7 +27,9 @@ from external_set import (  # noqa: E402  (needs the sys.path entry above)
     read_lines,
     score,
 )
-from servers import Servers  # noqa: E402
+from tools.servers import Servers
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,7 +51,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def spread(lines: list, limit: int | None) -> list:
+def spread(lines: list[T], limit: int | None) -> list[T]:
     """At most ``limit`` lines taken evenly through the file, or all of them.
 
     The files are grouped by label, so the first N lines of a smoke run would all be one
@@ -79,7 +76,7 @@ def of_kind(kind: ReplyKind) -> Callable[[Outcome], bool]:
 
 
 def external_results(heldout: list[Outcome], oos: list[Outcome]) -> dict[str, Any]:
-    """The issue's external-set measures from scored outcomes.
+    """The external-set measures from scored outcomes.
 
     Not answering is counted by kind: for oos.tsv only the real out-of-scope reply is right,
     a catalog fact is the worst reply, and the counselor offer and "Did you mean" are shown

@@ -1,6 +1,6 @@
 """Choose the intent classifier's settings and the fallback thresholds on our own data only.
 
-``python -m evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone,
+``python -m tools.evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone,
 a logistic regression over the features config.yml gives it: word and character counts,
 spaCy's mean word vector and the sentence encoder's vector, each scaled to unit length, the
 dense ones weighed by ``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
@@ -24,35 +24,33 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse
+from numpy.typing import NDArray
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 
-from evaluation.rasa_steps import REPO_ROOT
+from bot.intents import UNKNOWN_TOPIC_INTENTS
+from bot.settings import REPO_ROOT
 
 OUT_OF_SCOPE = "out_of_scope"
 # Intents whose honest answer is "the catalog doesn't cover that": not a wrong answer to give.
-COUNSELOR_INTENTS = {
-    "ask_admission_requirements",
-    "ask_financial_aid",
-    "ask_housing",
-    "ask_other_enrollment_topic",
-}
+COUNSELOR_INTENTS = set(UNKNOWN_TOPIC_INTENTS)
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 AMBIGUITY_THRESHOLDS = (0.0, 0.05, 0.1)
 
 
 @dataclass(frozen=True)
 class Examples:
-    texts: np.ndarray
-    intents: np.ndarray
-    encoder: np.ndarray
-    spacy: np.ndarray
+    texts: NDArray[np.object_]
+    intents: NDArray[np.str_]
+    encoder: NDArray[np.float32]
+    spacy: NDArray[np.floating[Any]]
 
 
 def load_examples(nlu_dir: Path) -> Examples:
@@ -60,7 +58,7 @@ def load_examples(nlu_dir: Path) -> Examples:
     import spacy
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from nlu_components.sentence_encoder import shared_encoder
+    from rasa_plugins.nlu.sentence_encoder import shared_encoder
 
     data = load_data(str(nlu_dir))
     pairs = [(m.get("text"), m.get("intent")) for m in data.intent_examples if m.get("text")]
@@ -77,7 +75,7 @@ def load_examples(nlu_dir: Path) -> Examples:
 
 def _matrix(
     examples: Examples,
-    rows: np.ndarray,
+    rows: NDArray[np.intp],
     vectorizers: list[CountVectorizer],
     fit: bool,
     dense_weight: float,
@@ -93,7 +91,7 @@ def _matrix(
 
 def out_of_fold(
     examples: Examples, c: float, dense_weight: float, folds: int, seed: int
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """Out-of-fold class probabilities (columns in sorted intent order)."""
     classes = np.unique(examples.intents)
     probabilities = np.zeros((len(examples.intents), len(classes)))
@@ -110,11 +108,14 @@ def out_of_fold(
     return probabilities
 
 
-def threshold_table(intents: np.ndarray, probabilities: np.ndarray) -> list[dict[str, float]]:
+def threshold_table(
+    intents: NDArray[np.str_], probabilities: NDArray[np.float64]
+) -> list[dict[str, float]]:
     """What each (threshold, ambiguity) pair does to the out-of-fold predictions.
 
-    in-scope declined: an in-scope example sent to the fallback or taken as off-topic; in-scope wrong: answered
-    with another intent; off-topic answered: an out_of_scope example answered as a topic.
+    in-scope declined: an in-scope example sent to the fallback or taken as off-topic; in-scope
+    wrong: answered with another intent; off-topic answered: an out_of_scope example answered as
+    a topic.
     """
     classes = np.unique(intents)
     ordered = np.sort(probabilities, axis=1)
@@ -153,9 +154,13 @@ def recommended(rows: list[dict[str, float]]) -> dict[str, float]:
     return min(allowed, key=lambda r: (r["off_topic_answered"], r["in_scope_declined"]))
 
 
-def confusions(intents: np.ndarray, probabilities: np.ndarray, top: int = 15) -> list[tuple]:
+def confusions(
+    intents: NDArray[np.str_], probabilities: NDArray[np.float64], top: int = 15
+) -> list[tuple[tuple[str, str], int]]:
     predicted = np.unique(intents)[probabilities.argmax(axis=1)]
-    return Counter((t, p) for t, p in zip(intents, predicted) if t != p).most_common(top)
+    return Counter((t, p) for t, p in zip(intents, predicted, strict=True) if t != p).most_common(
+        top
+    )
 
 
 def main() -> None:
@@ -185,6 +190,7 @@ def main() -> None:
         print(lines[-1], flush=True)
         if best is None or macro > best[0]:
             best = (macro, c, weight, probabilities)
+    assert best is not None  # --c and --dense-weight each take at least one value
     macro, c, weight, probabilities = best
     lines += [
         "",
@@ -197,7 +203,8 @@ def main() -> None:
     table = threshold_table(examples.intents, probabilities)
     lines += [
         f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
-        f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | {r['off_topic_answered']:.1%} |"
+        f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | "
+        f"{r['off_topic_answered']:.1%} |"
         for r in table
     ]
     choice = recommended(table)

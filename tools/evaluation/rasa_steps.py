@@ -16,14 +16,14 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from bot.settings import REPO_ROOT
 
 # The configurations compared side by side, in report order, by the name used in every
 # report path: ours, the pipeline it replaced (to show what the change gained), and Rasa's default.
 CONFIGS = {
     "ours": REPO_ROOT / "config.yml",
-    "previous": REPO_ROOT / "evaluation" / "previous_config.yml",
-    "default": REPO_ROOT / "evaluation" / "default_config.yml",
+    "previous": REPO_ROOT / "tools" / "evaluation" / "previous_config.yml",
+    "default": REPO_ROOT / "tools" / "evaluation" / "default_config.yml",
 }
 
 # `rasa test nlu` writes these reports besides one ``<extractor>_report.json`` per entity extractor.
@@ -61,7 +61,7 @@ class Rasa:
         # Wall time of each training by model name; None for a reused model (nothing trained).
         self.training_seconds: dict[str, float | None] = {}
 
-    def __call__(self, *args: str | Path) -> None:
+    def __call__(self, *args: str | Path | int | float) -> None:
         command = [str(self.executable), *map(str, args)]
         print("+", " ".join(command), flush=True)
         subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stdout, stderr=sys.stderr)
@@ -93,7 +93,8 @@ class Rasa:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
+    report: dict[str, Any] = json.loads(path.read_text())
+    return report
 
 
 def f1(report: dict[str, Any], average: str = "macro avg") -> float | None:

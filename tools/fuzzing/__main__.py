@@ -1,4 +1,4 @@
-"""`make fuzz`: the issue's hostile-input run against freshly started servers, then the report.
+"""`make fuzz`: the hostile-input run against freshly started servers, then the report.
 
 The servers are started by the end-to-end tests' harness, as `make run` runs them: one action
 server and two Rasa servers, one for each phase, since the phases need different rate limits.
@@ -24,9 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import MODEL
-from benchmarks.stats import ratio
-from fuzzing import (
+from bot.settings import REPO_ROOT
+from tools.benchmarks.harness import MODEL
+from tools.benchmarks.stats import ratio
+from tools.fuzzing import (
     cases,
     driver,
     long_message,
@@ -36,15 +37,14 @@ from fuzzing import (
     socketio_client,
     visitor,
 )
-from fuzzing.config import (
+from tools.fuzzing.config import (
     BULK_RATE_LIMITS,
-    REPO_ROOT,
     FuzzConfig,
     describe_limits,
     run_limits,
     site_origins,
 )
-from fuzzing.servers import ConfiguredServers
+from tools.fuzzing.servers import ConfiguredServers
 
 PROGRESS_EVERY = 1000
 BURST_SERVER = "rasa-burst"  # the burst's Rasa server, and its log's name
@@ -86,13 +86,14 @@ async def bulk_phase(
             client, base_url, config.visitor_interval, config.visitor_seconds
         )
     log(f"one {config.long_message_chars}-character message over REST and over socket.io")
-    closing: list[asyncio.Task] = []
+    closing: list[asyncio.Task[None]] = []
     results["long_message"] = await long_message.measure(
         base_url, config.long_message_chars, origin, servers.rasa_rss_mb, closing
     )
     rss_before = servers.rasa_rss_mb()
     log(
-        f"bulk run: {len(plan)} hostile messages ({len(plan.rest)} REST, {len(plan.socketio)} socket.io), "
+        f"bulk run: {len(plan)} hostile messages "
+        f"({len(plan.rest)} REST, {len(plan.socketio)} socket.io), "
         f"the visitor still asking"
     )
 
@@ -128,7 +129,8 @@ async def burst_phase(
 ) -> None:
     await warm_up(base_url)
     log(
-        f"burst: {config.burst} messages from one sender ({BURST_ADDRESS}), a visitor asking from {VISITOR_ADDRESS}"
+        f"burst: {config.burst} messages from one sender ({BURST_ADDRESS}), "
+        f"a visitor asking from {VISITOR_ADDRESS}"
     )
     stop = asyncio.Event()
     async with rest_client.session(VISITOR_ADDRESS, connections=1) as client:

@@ -13,15 +13,15 @@ import functools
 import json
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from fuzzing import hostile_text
-from fuzzing.hostile_text import TextGenerator
+from tools.fuzzing import hostile_text
+from tools.fuzzing.hostile_text import TextGenerator
 
 REST = "rest"
 SOCKETIO = "socketio"
@@ -211,7 +211,8 @@ def wrong_content_type_case(sender: str, rng: random.Random) -> RestCase:
             (
                 "multipart/form-data; boundary=fuzz",
                 f'--fuzz\r\nContent-Disposition: form-data; name="sender"\r\n\r\n{sender}\r\n'
-                f'--fuzz\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--fuzz--\r\n'.encode(),
+                f'--fuzz\r\nContent-Disposition: form-data; name="message"\r\n\r\n'
+                "hi\r\n--fuzz--\r\n".encode(),
             ),
             ("multipart/form-data", b"--\r\n\r\n"),
             (
@@ -319,7 +320,10 @@ def socket_case(
     )
 
 
-def allotment(total: int, weights: dict[str, int]) -> dict[str, int]:
+Kind = TypeVar("Kind", bound=Hashable)
+
+
+def allotment(total: int, weights: dict[Kind, int]) -> dict[Kind, int]:
     """``total`` shared out in proportion to ``weights``, largest remainders first, so the
     counts add up exactly and every kind with weight gets its share."""
     weight_sum = sum(weights.values())

@@ -1,16 +1,20 @@
-"""Fuzz settings from the environment; the defaults are issue 17's protocol."""
+"""Fuzz knobs from the environment (FUZZ_*); the defaults are the protocol of docs/fuzzing.md."""
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.config import env_setting, values_from_env
-from channels import guard
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from bot.settings import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_REQUEST_BYTES,
+    DEFAULT_RATE_LIMIT_PER_ADDRESS,
+    DEFAULT_RATE_LIMIT_PER_SENDER,
+    REPO_ROOT,
+    load_settings,
+)
+from tools.settings import env_setting, values_from_env
 
 # The bulk run comes from one address (loopback) and a few hundred senders; with the
 # production limits it would mostly measure 429s. These let every message through; the
@@ -21,17 +25,16 @@ BULK_RATE_LIMITS = {
 }
 # The channels' own defaults, shown when the environment sets none.
 CHANNEL_DEFAULTS = {
-    "RATE_LIMIT_PER_SENDER": guard.DEFAULT_RATE_LIMIT_PER_SENDER,
-    "RATE_LIMIT_PER_ADDRESS": guard.DEFAULT_RATE_LIMIT_PER_ADDRESS,
-    "MAX_MESSAGE_CHARS": str(guard.DEFAULT_MAX_MESSAGE_CHARS),
-    "MAX_REQUEST_BYTES": str(guard.DEFAULT_MAX_REQUEST_BYTES),
+    "RATE_LIMIT_PER_SENDER": DEFAULT_RATE_LIMIT_PER_SENDER,
+    "RATE_LIMIT_PER_ADDRESS": DEFAULT_RATE_LIMIT_PER_ADDRESS,
+    "MAX_MESSAGE_CHARS": str(DEFAULT_MAX_MESSAGE_CHARS),
+    "MAX_REQUEST_BYTES": str(DEFAULT_MAX_REQUEST_BYTES),
 }
-DEFAULT_SITE_ORIGINS = "http://localhost:8000 http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
 class FuzzConfig:
-    """Every knob of a run. Smaller numbers give a quick smoke run, not the issue's figures."""
+    """Every knob of a run. Smaller numbers give a quick smoke run, not the protocol's figures."""
 
     messages: int = env_setting("FUZZ_MESSAGES", 10_000, "hostile messages in the bulk run")
     seed: int = env_setting(
@@ -68,19 +71,13 @@ class FuzzConfig:
 
     @property
     def is_default(self) -> bool:
-        """Whether this run has the issue's numbers (the report says so when it has not)."""
+        """Whether this run has the protocol's numbers (the report says so when it has not)."""
         return self.messages >= 10_000 and self.burst == 120 and self.long_message_chars == 30_000
 
 
 def site_origins() -> list[str]:
-    """The origins the socket.io channel lets in (RASA_CORS_ORIGINS, as `make run` sets it)."""
-    return [
-        origin
-        for origin in re.split(
-            r"[\s,]+", os.environ.get("RASA_CORS_ORIGINS") or DEFAULT_SITE_ORIGINS
-        )
-        if origin
-    ]
+    """The origins the socket.io channel lets in (RASA_CORS_ORIGINS, or the local site's)."""
+    return list(load_settings().rasa.cors_origins)
 
 
 def run_limits() -> dict[str, str]:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 
 import aiohttp
 
-from fuzzing import rest_client, socketio_client
-from fuzzing.cases import Plan, RestCase, SocketCase
-from fuzzing.outcome import Outcome
-from fuzzing.visitor import QUESTION
+from tools.fuzzing import rest_client, socketio_client
+from tools.fuzzing.cases import Plan, RestCase, SocketCase
+from tools.fuzzing.outcome import Outcome
+from tools.fuzzing.visitor import QUESTION
 
 Progress = Callable[[int], None]
 # REST requests in a row without any HTTP answer (timed out, refused) after which the server is
@@ -64,7 +64,7 @@ async def _socket_worker(
     reply_wait: float,
     outcomes: list[Outcome],
     progress: Progress | None,
-    closing: list[asyncio.Task],
+    closing: list[asyncio.Task[None]],
     watch: Watch,
 ) -> None:
     for case in cases:
@@ -87,7 +87,7 @@ async def run_plan(
     server stopped answering (STALL_AFTER_UNANSWERED REST requests in a row without an answer):
     then fewer, ending with those unanswered requests."""
     outcomes: list[Outcome] = []
-    closing: list[asyncio.Task] = []
+    closing: list[asyncio.Task[None]] = []
     watch = Watch()
     rest_cases, socket_cases = iter(plan.rest), iter(plan.socketio)  # shared: each case sent once
     async with rest_client.session(connections=rest_workers) as client:

@@ -1,4 +1,4 @@
-"""Hostile message texts, one generator per kind the issue lists.
+"""Hostile message texts, one generator per kind of hostile input.
 
 Each generator takes a seeded `random.Random`, so a run with the same seed sends exactly the
 same messages and a failure can be replayed. Most texts are built around a question the bot
@@ -26,7 +26,7 @@ QUESTIONS = (
 )
 
 # Lengths of the very long messages: just over the channel's 1,000-character default, the
-# issue's 30,000 and 100,000 (which also exceeds the 64 KiB request limit).
+# protocol's 30,000 and 100,000 (which also exceeds the 64 KiB request limit).
 LONG_LENGTHS = (1_001, 5_000, 30_000, 100_000)
 
 WHITESPACE = (
@@ -186,7 +186,7 @@ BOGUS_ENTITIES = (
     "",
     "<b>",
 )
-BOGUS_VALUES = (
+BOGUS_VALUES: tuple[object, ...] = (
     99999,
     -1,
     0,

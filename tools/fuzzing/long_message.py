@@ -1,6 +1,6 @@
 """One very long message over each channel: how long its answer takes, and what it costs in memory.
 
-The issue asks for the figures of a 30,000-character message: refused before NLU, it should
+The protocol asks for the figures of a 30,000-character message: refused before NLU, it should
 be answered in well under a second and leave the Rasa server's memory where it was.
 """
 
@@ -12,21 +12,26 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fuzzing import rest_client, socketio_client
-from fuzzing.cases import RestCase, SocketCase
-from fuzzing.visitor import QUESTION
+from tools.fuzzing import rest_client, socketio_client
+from tools.fuzzing.cases import RestCase, SocketCase
+from tools.fuzzing.visitor import QUESTION
 
 SETTLE_SECONDS = 1.0
 
 
 def long_text(chars: int) -> str:
-    """An in-scope question repeated to ``chars`` characters (worst case for NLU if it got there)."""
+    """An in-scope question repeated to ``chars`` characters (the worst case for NLU, if it got
+    there)."""
     unit = QUESTION + " "
     return (unit * (chars // len(unit) + 1))[:chars]
 
 
 async def measure(
-    base_url: str, chars: int, origin: str, rss_mb: Callable[[], float], closing: list[asyncio.Task]
+    base_url: str,
+    chars: int,
+    origin: str,
+    rss_mb: Callable[[], float],
+    closing: list[asyncio.Task[None]],
 ) -> dict[str, Any]:
     """Send the message once over REST, once over socket.io; time each, and the RSS around both.
     The socket.io client is disconnected in the background, into ``closing``."""

@@ -1,4 +1,4 @@
-"""What one fuzz case did, and whether that is a failure by the issue's measure.
+"""What one fuzz case did, and whether that is a failure by the protocol's measure.
 
 A failure is a server error (HTTP 5xx), a reply that shows a traceback or an exception
 message, or (socket.io) a reply delivered into a session the sender does not hold. A refusal

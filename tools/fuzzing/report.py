@@ -1,4 +1,4 @@
-"""The fuzz run's numbers, the verdict on issue 17's targets, and the printed table."""
+"""The fuzz run's numbers, the verdict on the fuzz targets, and the printed table."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import fmt, target_lines, write_report
-from benchmarks.stats import ratio, summary
-from fuzzing.outcome import Outcome
-from fuzzing.visitor import VisitorTurn
+from tools.benchmarks.report import fmt, target_lines, write_report
+from tools.benchmarks.stats import ratio, summary
+from tools.fuzzing.outcome import Outcome
+from tools.fuzzing.visitor import VisitorTurn
 
 EXAMPLES_KEPT = 20
 EXAMPLE_CHARS = 240
@@ -157,7 +157,7 @@ def _row(target: str, value: Any, unit: str, met: bool | None) -> dict[str, Any]
 
 
 def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issue 17's targets against this run (n/a where a phase did not run)."""
+    """The fuzz targets against this run (n/a where a phase did not run)."""
     bulk, burst = results.get("bulk") or {}, results.get("burst") or {}
     rows = []
     if bulk:
@@ -252,14 +252,15 @@ def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def kind_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "channel   kind                     n    2xx    4xx    429    5xx  no-ans  replied  conn-ref  "
-        "closed  leaked  tb   p95 ms",
+        "channel   kind                     n    2xx    4xx    429    5xx  no-ans  replied  "
+        "conn-ref  closed  leaked  tb   p95 ms",
         "-" * 124,
     ]
     for row in rows:
         lines.append(
-            f"{row['channel']:<9} {row['kind']:<20} {row['n']:>5} {row['ok_2xx']:>6} {row['refused_4xx']:>6} "
-            f"{row['limited_429']:>6} {row['server_5xx']:>6} {row['unanswered']:>7} {row['answered']:>8} "
+            f"{row['channel']:<9} {row['kind']:<20} {row['n']:>5} {row['ok_2xx']:>6} "
+            f"{row['refused_4xx']:>6} {row['limited_429']:>6} {row['server_5xx']:>6} "
+            f"{row['unanswered']:>7} {row['answered']:>8} "
             f"{row['connection_refused']:>9} {row['disconnected']:>7} {row['leaked']:>7} "
             f"{row['tracebacks']:>3} {fmt(row['p95_ms']):>8}"
         )
@@ -270,9 +271,10 @@ def table(results: dict[str, Any]) -> str:
     """The printed summary: the bulk run by kind, what failed, the measurements, the targets."""
     config = results["config"]
     lines = [
-        f"make fuzz: {results['started']} to {results.get('finished', '?')} ({fmt(results.get('duration_s'))} s) "
+        f"make fuzz: {results['started']} to {results.get('finished', '?')} "
+        f"({fmt(results.get('duration_s'))} s) "
         f"on {results['machine']['cpus']} cores; seed {config['seed']}"
-        + ("" if config["is_default"] else "\n  (NOT the issue's numbers: a smoke run)")
+        + ("" if config["is_default"] else "\n  (NOT the protocol's numbers: a smoke run)")
     ]
     if bulk := results.get("bulk"):
         lines += [
@@ -294,9 +296,10 @@ def table(results: dict[str, Any]) -> str:
         )
         if bulk["stalled"]:
             lines.append(
-                f"  STALLED: the server stopped answering; the run ended after {bulk['messages']} of "
-                f"{bulk['planned']} messages. Unanswered in a row at the end (the first is the likeliest "
-                "cause; its conversation is in the tracker store under reports/fuzz/servers):"
+                "  STALLED: the server stopped answering; "
+                f"the run ended after {bulk['messages']} of {bulk['planned']} messages. "
+                "Unanswered in a row at the end (the first is the likeliest cause; "
+                "its conversation is in the tracker store under reports/fuzz/servers):"
             )
             lines += [
                 f"    {item['kind']} from {item['sender']!r}: {item['sent']!r} ({item['error']})"
@@ -304,8 +307,10 @@ def table(results: dict[str, Any]) -> str:
             ]
         for failure in bulk["failures"]:
             lines.append(
-                f"  FAILED {failure['channel']}/{failure['kind']} ({failure['sender']}) status {failure['status']} "
-                f"{failure['traceback'] or ('leaked' if failure['leaked'] else '')}: sent {failure['sent']!r} "
+                f"  FAILED {failure['channel']}/{failure['kind']} ({failure['sender']}) "
+                f"status {failure['status']} "
+                f"{failure['traceback'] or ('leaked' if failure['leaked'] else '')}: "
+                f"sent {failure['sent']!r} "
                 f"-> {failure['reply']!r}"
             )
         for item in bulk["unanswered_examples"]:
@@ -320,7 +325,8 @@ def table(results: dict[str, Any]) -> str:
         before, during = visitor["before"], visitor["during"]
         lines.append(
             f"normal visitor (REST, one question every {config['visitor_interval']} s): "
-            f"alone p50 {fmt(before['p50_ms'])} / p95 {fmt(before['p95_ms'])} ms (n {before['n']}), "
+            f"alone p50 {fmt(before['p50_ms'])} / p95 {fmt(before['p95_ms'])} ms "
+            f"(n {before['n']}), "
             f"during the run p50 {fmt(during['p50_ms'])} / p95 {fmt(during['p95_ms'])} ms "
             f"(n {during['n']}), p95 ratio {fmt(visitor['ratio_p95'], 2)}; unanswered "
             f"{visitor['unanswered_before']} / {visitor['unanswered_during']}"
@@ -346,12 +352,15 @@ def table(results: dict[str, Any]) -> str:
         visitor = burst["visitor"]
         lines += [
             "",
-            f"burst: {burst['messages']} messages from one sender in {fmt(burst['seconds'], 2)} s, limits "
+            f"burst: {burst['messages']} messages from one sender "
+            f"in {fmt(burst['seconds'], 2)} s, limits "
             + ", ".join(f"{k}={v}" for k, v in burst["limits"].items()),
             f"  answered 200: {burst['answered_200']}, limited 429: {burst['limited_429']} "
-            f"({burst['limited_with_retry_after']} with Retry-After, p95 {fmt(burst['limited_p95_ms'])} ms), "
+            f"({burst['limited_with_retry_after']} with Retry-After, "
+            f"p95 {fmt(burst['limited_p95_ms'])} ms), "
             f"other statuses {burst['other_status']}",
-            f"  another visitor (another address) meanwhile: {visitor['answered']} of {visitor['turns']} "
+            "  another visitor (another address) meanwhile: "
+            f"{visitor['answered']} of {visitor['turns']} "
             f"answered, p95 {fmt(visitor['p95_ms'])} ms, max {fmt(visitor['max_ms'])} ms, "
             f"statuses {visitor['statuses']}",
         ]
@@ -363,7 +372,7 @@ def table(results: dict[str, Any]) -> str:
         ]
         for server, top in logged["by_server"].items():
             lines += [f"  {server}: {count} x {line}" for line, count in top]
-    lines += target_lines(results["targets"], "issue 17", 62)
+    lines += target_lines(results["targets"], "fuzz", 62)
     return "\n".join(lines)
 
 

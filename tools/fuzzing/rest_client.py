@@ -7,8 +7,8 @@ import time
 
 import aiohttp
 
-from fuzzing.cases import RestCase
-from fuzzing.outcome import Outcome
+from tools.fuzzing.cases import RestCase
+from tools.fuzzing.outcome import Outcome
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 REQUEST_TIMEOUT_SECONDS = 30

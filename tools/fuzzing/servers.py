@@ -1,6 +1,6 @@
 """The servers under fuzz: the end-to-end harness's pair, with settings of the run's own.
 
-`Servers` (tests/e2e/servers.py, through benchmarks/harness.py) starts the action server and
+`Servers` (tools/servers.py, through tools/benchmarks/harness.py) starts the action server and
 the Rasa server as `make run` does. A fuzz phase needs a few variables set differently
 (generous rate limits for the bulk run, the socket.io origins outside `make`, a second
 tracker store), without touching the environment of the process that runs it.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from benchmarks.harness import Servers
-from benchmarks.memory import rss_mb
+from tools.benchmarks.harness import Servers
+from tools.benchmarks.memory import rss_mb
 
 
 @dataclass

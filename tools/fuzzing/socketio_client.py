@@ -17,8 +17,8 @@ from typing import Any
 import aiohttp
 import socketio
 
-from fuzzing.cases import NO_SESSION_REQUEST, SocketCase
-from fuzzing.outcome import Outcome, status_from_error
+from tools.fuzzing.cases import NO_SESSION_REQUEST, SocketCase
+from tools.fuzzing.outcome import Outcome, status_from_error
 
 SOCKETIO_PATH = "/socket.io"
 # Long polling only: python-engineio's WebSocket client needs aiohttp 3.10 (ClientWSTimeout),
@@ -76,7 +76,7 @@ class Listener:
         except asyncio.TimeoutError:
             pass  # an unknown sender may well be refused a session
 
-    def close(self, closing: list[asyncio.Task]) -> None:
+    def close(self, closing: list[asyncio.Task[None]]) -> None:
         """Disconnect in the background: over long polling the server answers the client's
         pending poll only at its next ping (up to 25 s), and the next case need not wait."""
         closing.append(asyncio.create_task(self._disconnect()))
@@ -89,7 +89,7 @@ class Listener:
         await self.http.close()
 
 
-async def finish_closing(closing: list[asyncio.Task]) -> None:
+async def finish_closing(closing: list[asyncio.Task[None]]) -> None:
     """Wait until the clients closed in the background are disconnected."""
     await asyncio.gather(*closing)
     closing.clear()
@@ -101,7 +101,7 @@ def _text(reply: Any) -> str:
 
 
 async def play(
-    base_url: str, case: SocketCase, reply_wait: float, closing: list[asyncio.Task]
+    base_url: str, case: SocketCase, reply_wait: float, closing: list[asyncio.Task[None]]
 ) -> Outcome:
     """Run ``case`` and wait up to ``reply_wait`` seconds for the first reply; its clients are
     disconnected in the background, into ``closing`` (see `finish_closing`)."""

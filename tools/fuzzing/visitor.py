@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from fuzzing.rest_client import WEBHOOK_PATH
+from tools.fuzzing.rest_client import WEBHOOK_PATH
 
 QUESTION = "how much is tuition for computer science?"
 # A visitor's conversation this long, then a fresh one (as the benchmark's students do).

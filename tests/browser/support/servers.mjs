@@ -1,5 +1,5 @@
 // Starts what `make run` starts (action server, Rasa server, site) on free loopback ports with a
-// throw-away database and tracker store, as tests/e2e/servers.py does for the REST tests, so the
+// throw-away database and tracker store, as tools/servers.py does for the REST tests, so the
 // browser talks to exactly what a student's browser would.
 import { spawn, execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ export class Servers {
       { ACTION_SERVER_HOST: '127.0.0.1', ACTION_SERVER_PORT: String(this.actionPort) });
     this.spawn('site', join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot.web']);
     this.spawn('rasa', join(RASA_VENV, 'bin/python'), [
-      '-m', 'deploy.rasa_server', '--model', MODEL, '--endpoints', ENDPOINTS, '--credentials', CREDENTIALS,
+      '-m', 'rasa_plugins.server', '--model', MODEL, '--endpoints', ENDPOINTS, '--credentials', CREDENTIALS,
       '--interface', '127.0.0.1', '--port', String(this.rasaPort), '--cors', this.siteUrl,
       '--enable-api'], { RASA_JWT_SECRET: this.jwtSecret });
 
@@ -85,7 +85,7 @@ export class Servers {
       SANIC_HOST: '127.0.0.1',
       RASA_TELEMETRY_ENABLED: 'false',
       TF_CPP_MIN_LOG_LEVEL: '2',
-      // Only the test site may open a socket (channels/site_socketio.py reads this).
+      // Only the test site may open a socket (rasa_plugins/channels/site_socketio.py reads this).
       RASA_CORS_ORIGINS: this.siteUrl ?? '',
       SITE_HOST: '127.0.0.1',
       SITE_PORT: String(this.sitePort ?? ''),

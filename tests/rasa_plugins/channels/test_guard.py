@@ -6,7 +6,12 @@ import gc
 
 from limits import parse_many
 
-from channels.guard import GuardSettings, MessageGuard, button_payload_checked, readable_text
+from rasa_plugins.channels.guard import (
+    GuardSettings,
+    MessageGuard,
+    button_payload_checked,
+    readable_text,
+)
 
 
 def guard(**overrides) -> MessageGuard:

@@ -8,9 +8,9 @@ from typing import Any
 import aiohttp
 from limits import parse_many
 
-from channels.guard import GuardSettings, MessageGuard
-from channels.site_rest import SiteRestInput
-from tests.channels.conftest import EchoBot, serving
+from rasa_plugins.channels.guard import GuardSettings, MessageGuard
+from rasa_plugins.channels.site_rest import SiteRestInput
+from tests.rasa_plugins.channels.conftest import EchoBot, serving
 
 
 def channel(**overrides: Any) -> SiteRestInput:

@@ -10,9 +10,9 @@ import pytest
 import socketio
 from limits import parse_many
 
-from channels.guard import GuardSettings, MessageGuard
-from channels.site_socketio import WRONG_SESSION_REPLY, SiteSocketIOInput
-from tests.channels.conftest import EchoBot, serving
+from rasa_plugins.channels.guard import GuardSettings, MessageGuard
+from rasa_plugins.channels.site_socketio import WRONG_SESSION_REPLY, SiteSocketIOInput
+from tests.rasa_plugins.channels.conftest import EchoBot, serving
 
 SITE = "http://localhost:8000"
 

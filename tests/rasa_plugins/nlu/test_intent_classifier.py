@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.intent_classifier import LogisticRegressionIntentClassifier
+from rasa_plugins.nlu.intent_classifier import LogisticRegressionIntentClassifier
 
 VOCABULARY = ["tuition", "cost", "hello", "hi"]
 INTENT_OF_WORD = {"tuition": "ask_tuition", "cost": "ask_tuition", "hello": "greet", "hi": "greet"}

@@ -11,7 +11,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.noise import NoiseFilter, is_mashed_word, looks_like_noise
+from rasa_plugins.nlu.noise import NoiseFilter, is_mashed_word, looks_like_noise
 
 NOISE = [
     "a" * 2000,

@@ -18,9 +18,10 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.program_extractor import ProgramEntityExtractor
+from bot.settings import REPO_ROOT
+from rasa_plugins.nlu.program_extractor import ProgramEntityExtractor
 
-NLU_DATA = Path(__file__).resolve().parents[2] / "data" / "nlu"
+NLU_DATA = REPO_ROOT / "data" / "nlu"
 SYNONYMS = {
     "comp sci": "computer_science",
     "cs": "computer_science",

@@ -8,14 +8,13 @@ follow the program database's names rather than a copy of them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
-from nlu_components.program_names import ProgramNameMatcher
+from bot.settings import REPO_ROOT
+from rasa_plugins.nlu.program_names import ProgramNameMatcher
 
-PROGRAMS_FILE = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lookups" / "program.yml"
+PROGRAMS_FILE = REPO_ROOT / "data" / "nlu" / "lookups" / "program.yml"
 
 
 def database_names() -> dict[str, str]:

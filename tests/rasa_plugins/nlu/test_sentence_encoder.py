@@ -15,8 +15,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from nlu_components import sentence_encoder
-from nlu_components.sentence_encoder import (
+from rasa_plugins.nlu import sentence_encoder
+from rasa_plugins.nlu.sentence_encoder import (
     DIMENSIONS,
     MAX_CHARACTERS,
     ModelFileMismatch,

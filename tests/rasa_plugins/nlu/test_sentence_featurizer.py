@@ -18,8 +18,8 @@ from rasa.shared.nlu.constants import ACTION_NAME, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import BATCH_SIZE, DIMENSIONS
-from nlu_components.sentence_featurizer import SentenceEncoderFeaturizer
+from rasa_plugins.nlu.sentence_encoder import BATCH_SIZE, DIMENSIONS
+from rasa_plugins.nlu.sentence_featurizer import SentenceEncoderFeaturizer
 
 
 @pytest.fixture

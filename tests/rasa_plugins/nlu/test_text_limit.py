@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.text_limit import DEFAULT_MAX_CHARACTERS, TextLimit
+from rasa_plugins.nlu.text_limit import DEFAULT_MAX_CHARACTERS, TextLimit
 
 
 def test_a_long_text_is_cut_to_the_limit_and_a_short_one_is_left_alone() -> None:
@@ -31,4 +31,4 @@ def test_it_is_the_first_component_of_the_pipeline() -> None:
 
     with open("config.yml", encoding="utf-8") as config:
         pipeline = yaml.safe_load(config)["pipeline"]
-    assert pipeline[0]["name"] == "nlu_components.text_limit.TextLimit"
+    assert pipeline[0]["name"] == "rasa_plugins.nlu.text_limit.TextLimit"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import yaml
 
-from benchmarks.config import REPO_ROOT
-from benchmarks.training import TRAINING_DIRECTORIES
+from bot.settings import REPO_ROOT
+from tools.benchmarks.training import TRAINING_DIRECTORIES
 
 
 def _custom_component_packages() -> set[str]:
@@ -22,7 +22,7 @@ def _custom_component_packages() -> set[str]:
 
 def test_config_uses_a_custom_component() -> None:
     # Without one, the next test would pass vacuously.
-    assert "nlu_components" in _custom_component_packages()
+    assert "rasa_plugins" in _custom_component_packages()
 
 
 def test_benchmark_training_copy_includes_every_custom_component_package() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deploy.cluster.postgres import drop_database, ensure_database, reachable
+from tools.cluster.postgres import drop_database, ensure_database, reachable
 
 POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgresql://127.0.0.1:5432")
 

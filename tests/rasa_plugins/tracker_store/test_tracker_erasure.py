@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
 
 import pytest
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
@@ -27,14 +26,15 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from tracker_store.windowed_sql import (
+from bot.settings import REPO_ROOT
+from rasa_plugins.tracker_store.windowed_sql import (
     ERASE_ACTION,
     ERASED_SLOT,
     TrackerSnapshot,
     WindowedSQLTrackerStore,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT
 DOMAIN = Domain.load(REPO / "domain.yml")
 # Small enough that the tracker the erase runs on was rebuilt from a snapshot holding the
 # student's details; 0 is Rasa's own whole-session loading.

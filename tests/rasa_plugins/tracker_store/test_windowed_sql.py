@@ -34,9 +34,14 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from tracker_store.windowed_sql import SnapshotBase, WindowedSQLTrackerStore, window_from_env
+from bot.settings import REPO_ROOT
+from rasa_plugins.tracker_store.windowed_sql import (
+    SnapshotBase,
+    WindowedSQLTrackerStore,
+    window_from_env,
+)
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT
 DOMAIN = Domain.load(REPO / "domain.yml")
 WINDOW = 12
 # config.yml's policies look at 5 past states (TED and memoization max_history); 30 events
@@ -264,8 +269,9 @@ def test_a_window_of_zero_is_rasas_own_store(database_url: str) -> None:
     assert list(loaded.events) == list(expected.events) == history[1:]
 
 
+# A bad value (negative, not a number) keeps the default, as bot/settings.py does for every limit.
 @pytest.mark.parametrize(
-    ("value", "expected"), [("", 80), ("40", 40), ("0", 0), ("-3", 0), ("many", 80)]
+    ("value", "expected"), [("", 80), ("40", 40), ("0", 0), ("-3", 80), ("many", 80)]
 )
 def test_the_window_comes_from_the_environment(value: str, expected: int) -> None:
     assert window_from_env({"TRACKER_WINDOW_EVENTS": value}) == expected

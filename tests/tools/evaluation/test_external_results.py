@@ -1,4 +1,4 @@
-"""The external set's scoring (tests/e2e/external_set.py, shared with `make test`) and the
+"""The external set's scoring (tools/external_set.py, shared with `make test`) and the
 measures `make eval` computes from it, on hand-made replies: no servers needed."""
 
 from __future__ import annotations
@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from external_set import (  # on sys.path via evaluation.end_to_end
+
+from tools.evaluation.end_to_end import external_results, resident_memory_mb
+from tools.external_set import (
+    COUNSELOR_LABELS,
     Outcome,
     Reply,
     ask,
     judge,
     reply_kind,
 )
-from servers import Servers
-
-from evaluation.end_to_end import external_results, resident_memory_mb
+from tools.servers import Servers
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ from evaluation.end_to_end import external_results, resident_memory_mb
         (("action_default_fallback",), ("utter_default",), "out_of_scope"),
         (
             ("action_answer_unknown_topic",),
-            ("utter_topic_not_covered", "utter_counselor_contact"),
+            ("utter_unknown_topic", "utter_counselor_contact"),
             "counselor_offer",
         ),
         (("action_two_stage_fallback",), ("utter_did_you_mean",), "did_you_mean"),
@@ -114,6 +115,17 @@ def test_an_in_scope_line_is_right_with_its_content_and_a_catalog_fact_is_flagge
     assert (tuition.correct, tuition.kind, tuition.catalog_fact) == (True, "answer", True)
     assert (wrong.correct, wrong.catalog_fact) == (False, True)
     assert (greeting.correct, greeting.catalog_fact) == (True, False)
+
+
+def test_the_counselor_offer_is_the_right_answer_to_every_topic_the_catalog_does_not_cover() -> (
+    None
+):
+    """The counselor labels are bot.intents' unknown topics, each judged by the honest offer."""
+    assert {"ask_admission_requirements", "ask_financial_aid"} <= COUNSELOR_LABELS
+    offer = Reply("A counselor can help", ("action_answer_unknown_topic",))
+    for label in COUNSELOR_LABELS:
+        judged = judge("help?", label, offer)
+        assert (label, judged.correct, judged.kind) == (label, True, "counselor_offer")
 
 
 def outcome(label: str, kind: str, correct: bool = False, catalog_fact: bool = False) -> Outcome:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evaluation.nlu_settings import recommended, threshold_table
+from tools.evaluation.nlu_settings import recommended, threshold_table
 
 # Intents in sorted order, as the probability columns are.
 INTENTS = np.array(["ask_tuition", "greet", "out_of_scope"])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from evaluation.rasa_steps import CONFIGS, Rasa, nlu_results
+from tools.evaluation.rasa_steps import CONFIGS, Rasa, nlu_results
 
 
 def report(rows: dict[str, float]) -> dict[str, Any]:

@@ -21,7 +21,11 @@ import socketio
 from aiohttp import web
 
 ALLOWED_ORIGIN = "http://localhost:8000"
-TRACEBACK_TEXT = "Traceback (most recent call last):\n  File \"/srv/rasa/channel.py\", line 12\nKeyError: 'sender'"
+TRACEBACK_TEXT = (
+    "Traceback (most recent call last):\n"
+    '  File "/srv/rasa/channel.py", line 12\n'
+    "KeyError: 'sender'"
+)
 
 
 def free_port() -> int:

@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from fuzzing import cases
-from fuzzing.cases import NO_SESSION_REQUEST, REST_BODY_KINDS, SOCKET_WEIGHTS, allotment, plan
-from fuzzing.config import REPO_ROOT
-from fuzzing.hostile_text import TEXT_KINDS
+from bot.settings import REPO_ROOT
+from tools.fuzzing import cases
+from tools.fuzzing.cases import NO_SESSION_REQUEST, REST_BODY_KINDS, SOCKET_WEIGHTS, allotment, plan
+from tools.fuzzing.hostile_text import TEXT_KINDS
 
 ORIGIN = "http://localhost:8000"
 

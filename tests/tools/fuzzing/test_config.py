@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from channels import guard
-from fuzzing.config import BULK_RATE_LIMITS, FuzzConfig, describe_limits, run_limits, site_origins
+from rasa_plugins.channels import guard
+from tools.fuzzing.config import (
+    BULK_RATE_LIMITS,
+    FuzzConfig,
+    describe_limits,
+    run_limits,
+    site_origins,
+)
 
 LIMIT_NAMES = (
     "RATE_LIMIT_PER_SENDER",

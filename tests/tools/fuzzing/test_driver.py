@@ -8,9 +8,9 @@ import json
 
 from conftest import ALLOWED_ORIGIN, FakeRasa
 
-from fuzzing import driver, rest_client, visitor
-from fuzzing.cases import Plan, RestCase, SocketCase
-from fuzzing.outcome import Outcome
+from tools.fuzzing import driver, rest_client, visitor
+from tools.fuzzing.cases import Plan, RestCase, SocketCase
+from tools.fuzzing.outcome import Outcome
 
 
 def rest(kind: str, message: object, sender: str = "s1") -> RestCase:

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from fuzzing import hostile_text
-from fuzzing.hostile_text import TEXT_KINDS
+from tools.fuzzing import hostile_text
+from tools.fuzzing.hostile_text import TEXT_KINDS
 
 SAMPLES = 300
 

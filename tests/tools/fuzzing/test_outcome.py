@@ -1,14 +1,16 @@
-"""What counts as a failure: 5xx, a traceback shown to the user, a reply in someone else's session."""
+"""What counts as a failure: 5xx, a traceback shown to the user, a reply in someone else's
+session."""
 
 from __future__ import annotations
 
 import pytest
 
-from fuzzing.outcome import Outcome, failures, status_from_error, traceback_in
+from tools.fuzzing.outcome import Outcome, failures, status_from_error, traceback_in
 
 ORDINARY_REPLIES = (
     '[{"recipient_id": "a", "text": "Tuition for Computer Science is $3,920 per term."}]',
-    '[{"recipient_id": "a", "text": "Sorry, that time has just been taken. Please pick another one."}]',
+    '[{"recipient_id": "a", '
+    '"text": "Sorry, that time has just been taken. Please pick another one."}]',
     '{"description": "Bad Request", "status": 400, "message": "Failed when parsing body as json"}',
     '[{"recipient_id": "a", "text": "Sorry, I can\'t help with that error in your application."}]',
     "Payload Too Large",
@@ -18,7 +20,9 @@ ORDINARY_REPLIES = (
 @pytest.mark.parametrize(
     "reply",
     [
-        "Traceback (most recent call last):\n  File \"/srv/x.py\", line 3, in f\nKeyError: 'sender'",
+        "Traceback (most recent call last):\n"
+        '  File "/srv/x.py", line 3, in f\n'
+        "KeyError: 'sender'",
         '500: File "/work/.venv/lib/python3.10/site-packages/rasa/core/channels/rest.py", line 73',
         "AttributeError: 'list' object has no attribute 'get'",
         "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked",

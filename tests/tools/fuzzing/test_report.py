@@ -1,4 +1,4 @@
-"""The report's counts, the verdict on issue 17's targets, and the printed table."""
+"""The report's counts, the verdict on the fuzz targets, and the printed table."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from fuzzing import report
-from fuzzing.outcome import Outcome
-from fuzzing.visitor import VisitorTurn
+from tools.fuzzing import report
+from tools.fuzzing.outcome import Outcome
+from tools.fuzzing.visitor import VisitorTurn
 
 OK = '[{"recipient_id": "a", "text": "Tuition is $3,920."}]'
 

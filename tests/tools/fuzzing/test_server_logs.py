@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fuzzing.server_logs import exceptions_since, size, summary
+from tools.fuzzing.server_logs import exceptions_since, size, summary
 
 STARTUP = "2026-12-01 10:00:00 INFO rasa.core  - Rasa server is up and running.\n"
 TRACEBACK = """2026-12-01 10:00:05 ERROR rasa.core.channels.rest  - rest.message.received.failure
