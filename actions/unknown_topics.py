@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions._support import ReplyAction, latest_intent
-from bot.answers import answer_uncovered_topic
+from bot.answers import answer_unknown_topic
 from bot.replies import Reply
 
 
@@ -14,4 +14,4 @@ class ActionAnswerUnknownTopic(ReplyAction):
         return "action_answer_unknown_topic"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return answer_uncovered_topic(latest_intent(tracker))
+        return answer_unknown_topic(latest_intent(tracker))

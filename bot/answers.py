@@ -17,12 +17,12 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import catalog
+from bot import catalog, intents
 from bot.catalog import Career, CatalogUnavailable, Program
-from bot.config import Settings
 from bot.db import session_factory
 from bot.programs import resolve_program
 from bot.replies import Reply, career, enrollment, programs
+from bot.settings import Settings
 from bot.start_dates import next_start_dates, school_today
 
 logger = logging.getLogger(__name__)
@@ -75,21 +75,14 @@ INFORM_PROGRAM_INTENT = "inform_program"
 RECOMMENDATION_INTENT = "ask_program_recommendation"
 COMPARISON_INTENTS = ("compare_programs", RECOMMENDATION_INTENT)
 START_DATE_INTENT = "ask_start_date"
-COUNSELOR_INTENT = "request_human"
-UNCOVERED_TOPIC_INTENTS = (
-    "ask_admission_requirements",
-    "ask_financial_aid",
-    "ask_housing",
-    "ask_other_enrollment_topic",
-)
-ANSWERED_INTENTS = (
-    *CAREER_REPLIES,
-    *PROGRAM_TOPIC_BY_INTENT,
-    INFORM_PROGRAM_INTENT,
-    *COMPARISON_INTENTS,
-    START_DATE_INTENT,
-    COUNSELOR_INTENT,
-    *UNCOVERED_TOPIC_INTENTS,
+HANDOFF_INTENT = "request_human"
+# Every unknown topic gets the same honest apology, so these come straight from the registry.
+UNKNOWN_TOPIC_INTENTS = intents.UNKNOWN_TOPIC_INTENTS
+# What the custom actions answer: the registry's question intents, the "and for computer
+# science?" follow-up and the request for a person, in domain.yml order. tests/unit/
+# test_intents.py checks that the mappings above route exactly these.
+ANSWERED_INTENTS: tuple[str, ...] = intents.names_of(
+    *intents.QUESTION_KINDS, intents.Kind.FOLLOW_UP, intents.Kind.HANDOFF
 )
 
 
@@ -180,8 +173,8 @@ def answer_start_date(database_url: str, today: date) -> Reply:
     return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
 
 
-def answer_uncovered_topic(intent: str) -> Reply:
-    return enrollment.uncovered_topic(intent)
+def answer_unknown_topic(intent: str) -> Reply:
+    return enrollment.unknown_topic(intent)
 
 
 def offer_counselor(contact: str | None) -> Reply:
@@ -206,10 +199,10 @@ def answer_intent(
         return answer_comparison(url, intent)
     if intent == START_DATE_INTENT:
         return answer_start_date(url, today or school_today(settings.school_timezone))
-    if intent == COUNSELOR_INTENT:
+    if intent == HANDOFF_INTENT:
         return offer_counselor(settings.enrollment_contact)
-    if intent in UNCOVERED_TOPIC_INTENTS:
-        return answer_uncovered_topic(intent)
+    if intent in UNKNOWN_TOPIC_INTENTS:
+        return answer_unknown_topic(intent)
     raise ValueError(f"{intent!r} is not answered by a custom action")
 
 

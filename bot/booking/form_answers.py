@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.intents import InForm, form_intents
 from bot.programs import normalise_name, programs_in_text
 
 # Form fields in the order the form asks them; also the fields a student can correct.
@@ -62,44 +63,15 @@ CONTACT_WORDS: Mapping[str, tuple[str, ...]] = {
     "email": ("email", "e mail", "mail"),
 }
 
-# Intents the rest of the bot answers; asked mid-form they are a digression, not an answer.
+# Intents the rest of the bot answers; asked mid-form they are a digression, not an answer
+# (bot.intents decides which, so a new question intent is never taken as a name).
 # A short answer that merely resembles one of them ("Jordan" as ask_ml_role) is still an answer:
 # see `is_digression`.
-QUESTION_INTENTS = frozenset(
-    {
-        "ask_ml_role",
-        "ask_ml_duties",
-        "ask_ml_skills",
-        "ask_ml_education",
-        "ask_ml_certifications",
-        "ask_related_roles",
-        "ask_salary",
-        "ask_job_growth",
-        "ask_industries",
-        "ask_programs",
-        "ask_program_overview",
-        "ask_program_duration",
-        "ask_tuition",
-        "ask_program_certifications",
-        "ask_transfer_credit",
-        "ask_program_careers",
-        "compare_programs",
-        "ask_program_recommendation",
-        "ask_start_date",
-        "ask_admission_requirements",
-        "ask_financial_aid",
-        "ask_housing",
-        "ask_other_enrollment_topic",
-        "bot_challenge",
-        "ask_help",
-    }
-)
+QUESTION_INTENTS = form_intents(InForm.DIGRESSION)
 # Intents that steer the form itself; never taken as an answer.
-CONTROL_INTENTS = frozenset(
-    {"stop_booking", "goodbye", "cancel_appointment", "request_human", "change_booking_detail"}
-)
+CONTROL_INTENTS = form_intents(InForm.CONTROL)
 # Replies that are no answer to "what's your name?" ("thanks", "ok", "hi").
-SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
+SMALL_TALK_INTENTS = form_intents(InForm.SMALL_TALK)
 # Below this confidence a question intent on a message without a question shape is treated as
 # a misread answer (names and times are not in the training data of the question intents).
 CONFIDENT_QUESTION = 0.9
@@ -198,3 +170,13 @@ def field_named_in(text: str) -> str | None:
         if any(f" {phrase} " in words for phrase in phrases):
             return field
     return None
+
+
+def catalog_code(value: str, aliases: Mapping[str, str]) -> str | None:
+    """The program code an `interested_program` answer stands for: a code (a button's payload)
+    as it is, else the program or UNDECIDED named in the text; None when it names no program."""
+    if value == UNDECIDED:
+        return UNDECIDED
+    if value in aliases.values():
+        return value
+    return program_choice_from(value, aliases)

@@ -1,5 +1,5 @@
-"""Replies about enrolling: start dates, topics the catalog does not cover, reaching a person, and
-the apology used whenever the program database cannot answer."""
+"""Replies about enrolling: start dates, topics the catalog does not cover (named in bot.intents),
+reaching a person, and the apology used whenever the program database cannot answer."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.catalog import EnrollmentPolicy
+from bot.intents import UNKNOWN_TOPIC_NAMES
 from bot.replies.base import Button, Reply, long_date
 
 TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
 OFFER_A_CALL = (Button("Yes, book a call", "/book_counselor"), Button("No thanks", "/deny"))
-
-# How each uncovered intent is named in the apology; anything else is "that topic".
-UNCOVERED_TOPIC_NAMES = {
-    "ask_admission_requirements": "admission requirements",
-    "ask_financial_aid": "financial aid",
-    "ask_housing": "housing",
-}
 
 
 def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
@@ -35,12 +29,12 @@ def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
     )
 
 
-def uncovered_topic(intent: str) -> Reply:
+def unknown_topic(intent: str) -> Reply:
     """Say plainly the catalog does not cover it: a guessed admission rule or aid figure could
     cost a student real money, so the bot never improvises one."""
     return Reply(
-        "utter_topic_not_covered",
-        {"topic": UNCOVERED_TOPIC_NAMES.get(intent, "that topic")},
+        "utter_unknown_topic",
+        {"topic": UNKNOWN_TOPIC_NAMES.get(intent, "that topic")},
         buttons=OFFER_A_CALL,
     )
 

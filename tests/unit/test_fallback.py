@@ -1,4 +1,4 @@
-"""The "Did you mean ...?" step of the two-stage fallback (bot.intent_descriptions and the
+"""The "Did you mean ...?" step of the two-stage fallback (bot.fallback and the
 action that sends it): which topics are offered, how, and what happens when none fits."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation
-from bot.config import DOMAIN_PATH
-from bot.intent_descriptions import (
-    INTENT_DESCRIPTIONS,
+from bot.fallback import (
+    DESCRIPTIONS,
     MAX_SUGGESTIONS,
     SOMETHING_ELSE,
     candidates,
     did_you_mean,
     payload,
 )
+from bot.settings import DOMAIN_PATH
 from bot.templates import load_response_texts
 
 
@@ -68,7 +68,7 @@ def test_never_offers_fallback_out_of_scope_small_talk_or_unnamed_intents() -> N
 
 
 def test_at_most_three_suggestions_and_none_that_are_noise() -> None:
-    ranking = _ranking(*[(intent, 0.2) for intent in INTENT_DESCRIPTIONS], ("ask_tuition", 0.01))
+    ranking = _ranking(*[(intent, 0.2) for intent in DESCRIPTIONS], ("ask_tuition", 0.01))
     assert len(candidates(ranking)) == MAX_SUGGESTIONS
     assert candidates(_ranking(("ask_tuition", 0.01))) == []
 
@@ -103,12 +103,12 @@ def test_a_named_program_is_kept_in_the_payload() -> None:
 def test_described_intents_exist_and_responses_are_in_the_domain() -> None:
     domain = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
-    assert set(INTENT_DESCRIPTIONS) <= intents
+    assert set(DESCRIPTIONS) <= intents
     assert "action_default_ask_affirmation" in domain["actions"]
     responses = load_response_texts(DOMAIN_PATH)
     assert responses.get("utter_did_you_mean") and responses.get("utter_ask_rephrase")
     # every title is short enough for a button
-    assert all(len(title) <= 32 for title in INTENT_DESCRIPTIONS.values())
+    assert all(len(title) <= 32 for title in DESCRIPTIONS.values())
 
 
 def test_the_action_reads_the_ranking_and_program_from_the_tracker() -> None:

@@ -1,14 +1,15 @@
-"""Human-readable names for intents, and the "Did you mean ...?" choices built from them.
+"""The "Did you mean ...?" choices of the two-stage fallback, built from the intents' names.
 
 When the classifier is unsure (Rasa's FallbackClassifier predicts ``nlu_fallback``), a student
 who is told "sorry, I didn't get that" twice closes the chat. The two-stage fallback instead
 offers the two or three topics the classifier thought most likely, as buttons, plus "Something
-else". The button titles live here, next to no Rasa code, so they can be tested without a
-running bot and so the action that sends them stays a thin adapter (actions/fallback.py).
+else". This lives apart from any Rasa code so it can be tested without a running bot and so the
+action that sends it stays a thin adapter (actions/fallback.py).
 
-Only intents named below are ever offered: small talk, ``out_of_scope`` and intents that need
-an entity to mean anything (``inform_program``) are left out on purpose, and an intent added to
-the domain later is not offered until someone gives it a name a student understands.
+The button titles are the registry's descriptions (bot.intents). Only intents with one are ever
+offered: small talk, ``out_of_scope`` and intents that need an entity to mean anything
+(``inform_program``) have none on purpose, and an intent added to the domain later is not
+offered until someone gives it a name a student understands.
 """
 
 from __future__ import annotations
@@ -18,37 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.intents import DESCRIPTIONS
 from bot.replies import Button, Reply
-
-INTENT_DESCRIPTIONS: dict[str, str] = {
-    # the machine learning engineer career
-    "ask_ml_role": "What an ML engineer does",
-    "ask_ml_duties": "An ML engineer's daily duties",
-    "ask_ml_skills": "Skills an ML engineer needs",
-    "ask_ml_education": "Education for ML engineers",
-    "ask_ml_certifications": "Certifications for ML engineers",
-    "ask_related_roles": "Jobs related to ML engineering",
-    "ask_salary": "ML engineer salary",
-    "ask_job_growth": "Job outlook for ML engineers",
-    "ask_industries": "Industries hiring ML engineers",
-    # the degree programs
-    "ask_programs": "Our degree programs",
-    "ask_program_overview": "A program overview",
-    "ask_program_duration": "How long a program takes",
-    "ask_tuition": "Tuition and fees",
-    "ask_program_certifications": "Certifications in the programs",
-    "ask_transfer_credit": "Transfer credit",
-    "ask_program_careers": "Careers after a program",
-    "compare_programs": "Comparing the two programs",
-    "ask_program_recommendation": "Which program suits me",
-    # enrollment
-    "ask_start_date": "Start dates",
-    "ask_admission_requirements": "Admission requirements",
-    "ask_financial_aid": "Financial aid",
-    "ask_housing": "Housing",
-    "request_human": "Talk to an Enrollment Counselor",
-    "ask_help": "What I can help with",
-}
 
 # "Something else" answers the question with Rasa's deny intent for the two-stage fallback
 # (out_of_scope): the loop then asks the student to rephrase.
@@ -77,9 +49,9 @@ def candidates(ranking: Iterable[Mapping[str, Any]]) -> list[Candidate]:
         (Candidate(str(row.get("name")), float(row.get("confidence") or 0.0)) for row in ranking),
         key=lambda candidate: -candidate.confidence,
     )
-    return [
-        c for c in ranked if c.intent in INTENT_DESCRIPTIONS and c.confidence >= MIN_CONFIDENCE
-    ][:MAX_SUGGESTIONS]
+    return [c for c in ranked if c.intent in DESCRIPTIONS and c.confidence >= MIN_CONFIDENCE][
+        :MAX_SUGGESTIONS
+    ]
 
 
 def likeliest_reading(ranking: Iterable[Mapping[str, Any]]) -> str | None:
@@ -107,7 +79,5 @@ def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: str | None = Non
     offered = candidates(ranking)
     if not offered:
         return Reply("utter_ask_rephrase")
-    buttons = tuple(
-        Button(INTENT_DESCRIPTIONS[c.intent], payload(c.intent, program)) for c in offered
-    )
+    buttons = tuple(Button(DESCRIPTIONS[c.intent], payload(c.intent, program)) for c in offered)
     return Reply("utter_did_you_mean", buttons=buttons + (SOMETHING_ELSE,))
