@@ -1,16 +1,17 @@
-"""What every action shares: sending a Reply, reading the latest message, the settings."""
+"""What every action shares: sending a Reply, reading the latest message, the settings, and
+the booking desk."""
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.config import Settings, load_settings
+from bot.booking.desk import BookingDesk
 from bot.replies import Reply
+from bot.settings import Settings, load_settings
 
 
 class ReplyAction(Action, ABC):
@@ -30,16 +31,13 @@ class ReplyAction(Action, ABC):
         return []
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    """Utter the domain response `reply.response` filled with `reply.variables`."""
+def send(dispatcher: CollectingDispatcher, reply: Reply | None) -> None:
+    """Utter the domain response `reply.response` filled with `reply.variables`; None (nothing
+    to say) sends nothing. The only place an action utters a response."""
+    if reply is None:
+        return
     buttons = [button.as_dict() for button in reply.buttons] or None
     dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
-
-
-def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
-    """Log that `what` failed, naming only the error's type: database errors carry the SQL
-    parameters in their message, and those are a student's contact details."""
-    logger.warning("%s: %s", what, type(error).__name__)
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -57,9 +55,14 @@ def entity_values(tracker: Tracker, name: str) -> tuple[str, ...]:
 
 def asked(tracker: Tracker, slot: str) -> bool:
     """True when the active form's last question was for `slot`."""
-    return tracker.get_slot("requested_slot") == slot
+    return bool(tracker.get_slot("requested_slot") == slot)
 
 
 def settings() -> Settings:
     """Read per request, so a changed environment (e.g. a new contact) needs no code change."""
     return load_settings()
+
+
+def booking_desk() -> BookingDesk:
+    """The booking façade, configured from the settings of this request."""
+    return BookingDesk(settings())

@@ -1,4 +1,5 @@
-"""After booking: reschedule or cancel by reference code, and "delete my data".
+"""After booking: reschedule or cancel by reference code, and "delete my data"; a thin adapter over
+`bot.booking.desk.BookingDesk`.
 
 A reference code is enough to change an appointment, in this conversation or a later one: it is a
 random 8-character code (about 10^12 values) that only the student was shown and e-mailed.
@@ -6,8 +7,6 @@ random 8-character code (about 10^12 values) that only the student was shown and
 
 from __future__ import annotations
 
-import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,17 +14,10 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions._support import asked, latest_intent, latest_text, log_failure, send, settings
-from actions.booking import TimeSlotAnswers
-from bot.booking import offers, service
-from bot.booking.service import REFERENCE_ALPHABET
-from bot.db import session_factory
-from bot.replies import booking as replies
-from bot.replies import enrollment
-
-logger = logging.getLogger(__name__)
+from actions._support import asked, booking_desk, latest_intent, latest_text, send
+from actions.booking import LEAVE_FORM, TimeSlotAnswers
+from bot.booking.service import reference_in
 
 CHANGE_SLOTS = (
     "change_kind",
@@ -37,18 +29,9 @@ CHANGE_SLOTS = (
 # Slots "delete my data" keeps: what is being talked about, never who is talking. Every other
 # slot (a new one too) is erased.
 KEPT_AFTER_ERASE = ("program", "program_topic")
-# Set to True only after the erase committed; tracker_store/windowed_sql.py (ERASED_SLOT) reads
-# it as "erase the stored conversation up to here".
+# Set to True only after the erase committed; rasa_plugins/tracker_store/windowed_sql.py
+# (ERASED_SLOT) reads it as "erase the stored conversation up to here".
 ERASED_SLOT = "data_erased"
-# "K7QM-4XTR", "k7qm 4xtr", "K7QM4XTR": the code's own alphabet, in two halves of four.
-_REFERENCE = re.compile(
-    rf"\b([{REFERENCE_ALPHABET}]{{4}})[\s-]?([{REFERENCE_ALPHABET}]{{4}})\b", re.IGNORECASE
-)
-
-
-def reference_in(text: str) -> str | None:
-    match = _REFERENCE.search(text.upper())
-    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 class ActionStartAppointmentChange(Action):
@@ -61,12 +44,9 @@ class ActionStartAppointmentChange(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         kind = "cancel" if latest_intent(tracker) == "cancel_appointment" else "reschedule"
-        events: list[EventType] = [SlotSet(slot, None) for slot in CHANGE_SLOTS]
-        events.append(SlotSet("change_kind", kind))
         typed = reference_in(latest_text(tracker))
-        if typed:
-            events.append(SlotSet("booking_reference", typed))
-        return events
+        events = [SlotSet(slot, None) for slot in CHANGE_SLOTS] + [SlotSet("change_kind", kind)]
+        return events + ([SlotSet("booking_reference", typed)] if typed else [])
 
 
 class ValidateAppointmentChangeForm(TimeSlotAnswers, FormValidationAction):
@@ -80,12 +60,8 @@ class ValidateAppointmentChangeForm(TimeSlotAnswers, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        second = (
-            "change_confirmed"
-            if tracker.get_slot("change_kind") == "cancel"
-            else "appointment_slot"
-        )
-        return ["booking_reference", second]
+        cancelling = tracker.get_slot("change_kind") == "cancel"
+        return ["booking_reference", "change_confirmed" if cancelling else "appointment_slot"]
 
     def extract_booking_reference(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -102,46 +78,34 @@ class ValidateAppointmentChangeForm(TimeSlotAnswers, FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:
             return {}
-        try:
-            service.find_booking(session_factory(settings().database_url), str(value))
-        except service.AppointmentNotFound:
-            dispatcher.utter_message(response="utter_reference_not_found")
-            return {"booking_reference": None}
-        except SQLAlchemyError as error:
-            log_failure(logger, "Appointment lookup failed", error)
-            send(dispatcher, enrollment.catalog_unavailable())
-            return {"booking_reference": None}
-        return {"booking_reference": service.normalise_reference(str(value))}
+        lookup = booking_desk().find_appointment(str(value))
+        send(dispatcher, lookup.reply)
+        return {"booking_reference": lookup.reference}
 
     def extract_change_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not asked(tracker, "change_confirmed"):
+        answers = {"affirm": True, "deny": False}
+        if not asked(tracker, "change_confirmed") or latest_intent(tracker) not in answers:
             return {}
-        intent = latest_intent(tracker)
-        if intent == "affirm":
-            return {"change_confirmed": True}
-        if intent == "deny":
-            return {"change_confirmed": False}
-        return {}
+        return {"change_confirmed": answers[latest_intent(tracker)]}
 
 
 class ActionAskChangeConfirmed(Action):
+    """ "Cancel your call on <when>?"; an unknown code is asked again, and with the appointment
+    book unreachable the form ends rather than ask a question nobody can answer."""
+
     def name(self) -> str:
         return "action_ask_change_confirmed"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        try:
-            booking = service.find_booking(
-                session_factory(settings().database_url), tracker.get_slot("booking_reference")
-            )
-        except (service.AppointmentNotFound, SQLAlchemyError):
-            dispatcher.utter_message(response="utter_reference_not_found")
-            return [SlotSet("booking_reference", None)]
-        send(dispatcher, replies.cancel_question(booking, settings().school_timezone))
-        return []
+        lookup = booking_desk().cancel_question(tracker.get_slot("booking_reference") or "")
+        send(dispatcher, lookup.reply)
+        if lookup.unavailable:
+            return LEAVE_FORM
+        return [] if lookup.reference else [SlotSet("booking_reference", None)]
 
 
 class ActionChangeAppointment(Action):
@@ -153,36 +117,15 @@ class ActionChangeAppointment(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reference = tracker.get_slot("booking_reference")
-        factory = session_factory(settings().database_url)
-        zone = settings().school_timezone
-        reset = [SlotSet(slot, None) for slot in CHANGE_SLOTS]
-        try:
-            if tracker.get_slot("change_kind") == "cancel":
-                if not tracker.get_slot("change_confirmed"):
-                    dispatcher.utter_message(response="utter_appointment_kept")
-                    return reset
-                send(dispatcher, replies.cancelled(service.cancel(factory, reference), zone))
-                return reset + [SlotSet("booking_reference", None)]
-            slot_id = int(tracker.get_slot("appointment_slot"))
-            with factory() as session:
-                offered = offers.was_offered(session, tracker.sender_id, slot_id)
-            if not offered:  # a hand-typed slot id (issue 17): only offered times can be taken
-                send(dispatcher, replies.time_not_offered())
-                return reset
-            send(
-                dispatcher,
-                replies.rescheduled(service.reschedule(factory, reference, slot_id), zone),
-            )
-            return reset
-        except service.AppointmentNotFound:
-            dispatcher.utter_message(response="utter_reference_not_found")
-        except (service.SlotTaken, service.SlotNotFound):
-            send(dispatcher, replies.time_taken())
-        except (SQLAlchemyError, TypeError, ValueError) as error:
-            log_failure(logger, "Appointment change not saved", error)
-            dispatcher.utter_message(response="utter_change_not_saved")
-        return reset
+        desk, reference = booking_desk(), tracker.get_slot("booking_reference")
+        if tracker.get_slot("change_kind") == "cancel":
+            outcome = desk.cancel(reference, confirmed=bool(tracker.get_slot("change_confirmed")))
+        else:
+            new_slot = int(tracker.get_slot("appointment_slot"))  # the form checked it is one
+            outcome = desk.reschedule(tracker.sender_id, reference, new_slot)
+        send(dispatcher, outcome.reply)
+        forgotten = [SlotSet("booking_reference", None)] if outcome.cancelled else []
+        return [SlotSet(slot, None) for slot in CHANGE_SLOTS] + forgotten
 
 
 class ActionDeleteMyData(Action):
@@ -198,15 +141,10 @@ class ActionDeleteMyData(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        try:
-            erased = service.delete_lead_data(
-                session_factory(settings().database_url), conversation_id=tracker.sender_id
-            )
-        except SQLAlchemyError as error:
-            log_failure(logger, "Data not deleted", error)
-            dispatcher.utter_message(response="utter_delete_failed")
+        erasure = booking_desk().erase(tracker.sender_id)
+        send(dispatcher, erasure.reply)
+        if not erasure.erased:
             return []
-        send(dispatcher, replies.data_deleted(erased.leads, erased.handoffs))
         kept = [
             SlotSet(slot, tracker.get_slot(slot))
             for slot in KEPT_AFTER_ERASE

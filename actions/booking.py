@@ -1,15 +1,14 @@
-"""The counselor booking form: asking, reading answers, the summary, and saving the booking.
+"""The counselor booking form: a thin adapter over `bot.booking.desk.BookingDesk`.
 
 Every form slot has a `custom` mapping, so the only place an answer is read is here: an answer is
 taken only when it answers the question just asked, and a question asked instead ("how much is
 tuition?") is left unread, which makes Rasa reject the form for one turn so the rules in
-data/rules/booking.yml answer it and resume the form. The parsing and checking itself lives in
-`bot.booking`.
+data/rules/booking.yml answer it and resume the form. Checking answers, offering times and saving
+the booking is the desk's job; this module maps tracker -> desk -> Reply and slot events.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,29 +17,13 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions._support import (
-    asked,
-    entity_values,
-    latest_intent,
-    latest_text,
-    log_failure,
-    send,
-    settings,
-)
-from bot import catalog
-from bot.booking import form_answers, limits, offers, service, validation
-from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
+from actions._support import asked, booking_desk, entity_values, latest_intent, latest_text, send
+from bot.booking import form_answers
+from bot.booking.desk import BookingResult
 from bot.booking.form_answers import NO_PHONE, UNDECIDED, MessageIntent
-from bot.booking.settings import load_booking_settings
-from bot.booking.slots import utc_now
-from bot.booking.time_preference import parse_time_preference
-from bot.db import session_factory
+from bot.booking.service import LeadDetails
 from bot.replies import booking as replies
-from bot.replies import enrollment
-
-logger = logging.getLogger(__name__)
 
 BOOKING_FORM = "counselor_booking_form"
 # Everything the booking form collects; cleared when a booking is saved or abandoned.
@@ -55,6 +38,7 @@ BOOKING_SLOTS = (
     "time_wish",
     "booking_confirmed",
 )
+LEAVE_FORM: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
 SlotValues = dict[str, Any]
 # The channel's opaque client id (a keyed hash of the address) is 16 hex digits; anything longer
 # is not one of ours and is ignored rather than stored.
@@ -77,33 +61,11 @@ def correction(tracker: Tracker) -> SlotValues | None:
         return None
     field = entity(tracker, "booking_field") or form_answers.field_named_in(latest_text(tracker))
     if field not in form_answers.FORM_FIELDS:
-        # "Change something": the summary shows what can be changed.
-        return {"booking_confirmed": None}
+        return {"booking_confirmed": None}  # "change something": the summary lists the fields
     emptied: SlotValues = {field: None, "booking_confirmed": None}
     if field == "appointment_slot":
         emptied.update(appointment_time=None, time_wish=None)
     return emptied
-
-
-def reading(
-    tracker: Tracker, slot: str, answer_shaped: Callable[[str], bool] = lambda text: False
-) -> str | None:
-    """The text to read as the answer for `slot`, or None when this message is not its answer.
-
-    `answer_shaped` recognises an unmistakable answer (an address with "@", a day or time), which
-    is taken even when NLU read it as a question ("next monday" as ask_start_date).
-    """
-    if not asked(tracker, slot):
-        return None
-    text = latest_text(tracker)
-    intent = message_intent(tracker)
-    if intent.name in form_answers.CONTROL_INTENTS:
-        return None
-    if answer_shaped(text) and not form_answers.looks_like_question(text):
-        return text
-    if form_answers.is_digression(text, intent):
-        return None
-    return text
 
 
 def read_answer(
@@ -113,14 +75,31 @@ def read_answer(
     answer_shaped: Callable[[str], bool] = lambda text: False,
 ) -> SlotValues:
     """The slot values this message gives when `slot` was asked: a correction, the parsed
-    answer, or nothing (a digression, or not this slot's turn)."""
+    answer, or nothing (a digression, or not this slot's turn).
+
+    `answer_shaped` recognises an unmistakable answer (an address with "@", a day or time), which
+    is taken even when NLU read it as a question ("next monday" as ask_start_date)."""
     if not asked(tracker, slot):
         return {}
     fixes = correction(tracker)
     if fixes is not None:
         return fixes
-    text = reading(tracker, slot, answer_shaped)
-    return {} if text is None else {slot: parse(text)}
+    text, intent = latest_text(tracker), message_intent(tracker)
+    if intent.name in form_answers.CONTROL_INTENTS:
+        return {}
+    shaped = answer_shaped(text) and not form_answers.looks_like_question(text)
+    if not shaped and form_answers.is_digression(text, intent):
+        return {}
+    return {slot: parse(text)}
+
+
+def checked(dispatcher: CollectingDispatcher, slot: str, value: Any) -> SlotValues:
+    """The answer as the desk checked it; when it cannot be used, the reason, and ask again."""
+    if value is None:
+        return {}
+    result = booking_desk().check(slot, str(value))
+    send(dispatcher, result.reply)
+    return {slot: result.value}
 
 
 class TimeSlotAnswers:
@@ -135,41 +114,21 @@ class TimeSlotAnswers:
         # A typed wish: `validate_appointment_slot` takes it if it names one free time,
         # otherwise the question is asked again with the times inside the wish. (Only required
         # slots survive extraction in rasa_sdk, so `time_wish` is set by the validation.)
-        return read_answer(tracker, "appointment_slot", str.strip, names_a_time)
+        return read_answer(tracker, "appointment_slot", str.strip, booking_desk().names_a_time)
 
     def validate_appointment_slot(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
         if value is None:  # asked again after "change the time"
             return {"time_wish": None, "appointment_time": None}
-        zone = settings().school_timezone
-        try:
-            with session_factory(settings().database_url)() as session:
-                if str(value).isdigit():
-                    if not offers.was_offered(session, tracker.sender_id, int(value)):
-                        # A hand-typed button payload: show the real times again.
-                        send(dispatcher, replies.time_not_offered())
-                        return {"appointment_slot": None, "appointment_time": None}
-                    slot = offers.free_slot(session, int(value), zone)
-                    if slot is None:
-                        send(dispatcher, replies.time_taken())
-                        return {"appointment_slot": None, "appointment_time": None}
-                else:
-                    slot = offers.offer_times(session, zone, str(value)).exact
-                    if slot is None:
-                        return {"appointment_slot": None, "time_wish": str(value)}
-                    # The time the student typed is the one offered to them.
-                    offers.remember_offered(session, tracker.sender_id, [slot.slot_id])
-                    session.commit()
-        except SQLAlchemyError as error:
-            log_failure(logger, "Free times unavailable", error)
-            send(dispatcher, enrollment.catalog_unavailable())
-            return {"appointment_slot": None}
-        return {
-            "appointment_slot": str(slot.slot_id),
-            "appointment_time": replies.when(slot.starts_at, zone),
-            "time_wish": None,
-        }
+        choice = booking_desk().choose_time(tracker.sender_id, str(value))
+        send(dispatcher, choice.reply)
+        if choice.slot is not None:
+            slot_id = str(choice.slot.slot_id)
+            return {"appointment_slot": slot_id, "appointment_time": choice.when, "time_wish": None}
+        if choice.wish is not None:  # asked again, with the free times inside the wish
+            return {"appointment_slot": None, "time_wish": choice.wish}
+        return {"appointment_slot": None, "appointment_time": None}
 
 
 class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
@@ -186,7 +145,7 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return self._checked(dispatcher, "full_name", value, validation.normalise_name)
+        return checked(dispatcher, "full_name", value)
 
     def extract_email(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -196,7 +155,7 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return self._checked(dispatcher, "email", value, validation.normalise_email)
+        return checked(dispatcher, "email", value)
 
     def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -211,17 +170,12 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
     def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        if value is None:
-            return {}
-        if value == NO_PHONE or form_answers.wants_to_skip(str(value)):
-            if tracker.get_slot("preferred_contact") in ("phone", "text"):
-                dispatcher.utter_message(response="utter_phone_needed")
-                return {"phone": None, "preferred_contact": None}
-            return {"phone": NO_PHONE}
-        region = load_booking_settings().phone_region
-        return self._checked(
-            dispatcher, "phone", value, lambda text: validation.normalise_phone(text, region)
-        )
+        if value is None or not (value == NO_PHONE or form_answers.wants_to_skip(str(value))):
+            return checked(dispatcher, "phone", value)
+        if tracker.get_slot("preferred_contact") in ("phone", "text"):
+            send(dispatcher, replies.phone_needed())
+            return {"phone": None, "preferred_contact": None}
+        return {"phone": NO_PHONE}
 
     def extract_preferred_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -239,18 +193,14 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
     def validate_preferred_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        if value is None:
-            return {}
-        checked = self._checked(
-            dispatcher, "preferred_contact", value, validation.normalise_contact_method
-        )
-        if checked.get("preferred_contact") in ("phone", "text") and tracker.get_slot("phone") in (
+        answer = checked(dispatcher, "preferred_contact", value)
+        if answer.get("preferred_contact") in ("phone", "text") and tracker.get_slot("phone") in (
             None,
             NO_PHONE,
         ):
-            dispatcher.utter_message(response="utter_phone_needed")
+            send(dispatcher, replies.phone_needed())
             return {"preferred_contact": None, "phone": None}
-        return checked
+        return answer
 
     def extract_interested_program(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -266,17 +216,9 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
     ) -> SlotValues:
         if value is None:
             return {}
-        try:
-            with session_factory(settings().database_url)() as session:
-                aliases = catalog.read_program_aliases(session)
-        except SQLAlchemyError as error:
-            log_failure(logger, "Program names unavailable; keeping the answer as typed", error)
-            return {"interested_program": UNDECIDED}
-        code = catalog_code(str(value), aliases)
-        if code is None:
-            dispatcher.utter_message(response="utter_program_not_recognised")
-            return {"interested_program": None}
-        return {"interested_program": code}
+        program = booking_desk().choose_program(str(value))
+        send(dispatcher, program.reply)
+        return {"interested_program": program.value}
 
     def extract_booking_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -286,53 +228,14 @@ class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):
         fixes = correction(tracker)
         if fixes is not None:
             return fixes
-        intent = latest_intent(tracker)
-        if intent == "affirm":
+        if latest_intent(tracker) == "affirm":
             return {"booking_confirmed": True}
-        if intent in form_answers.CONTROL_INTENTS or form_answers.is_digression(
+        if latest_intent(tracker) in form_answers.CONTROL_INTENTS or form_answers.is_digression(
             latest_text(tracker), message_intent(tracker)
         ):
             return {}
         # "no" or anything else: show what can be changed (see ActionAskBookingConfirmed).
         return {"booking_confirmed": None}
-
-    @staticmethod
-    def _checked(
-        dispatcher: CollectingDispatcher, slot: str, value: Any, normalise: Any
-    ) -> SlotValues:
-        if value is None:
-            return {}
-        try:
-            return {slot: normalise(str(value))}
-        except validation.InvalidInput as error:
-            dispatcher.utter_message(response=f"utter_invalid_{slot}", reason=error.reason)
-            return {slot: None}
-
-
-def names_a_time(text: str) -> bool:
-    """True when `text` names a day or a time the booking can use ("tomorrow afternoon")."""
-    now = utc_now().astimezone(settings().school_timezone)
-    return parse_time_preference(text, now) is not None
-
-
-def catalog_code(value: str, aliases: dict[str, str]) -> str | None:
-    """A program code, UNDECIDED, or None when the answer names no program."""
-    if value == UNDECIDED:
-        return UNDECIDED
-    if value in aliases.values():
-        return value
-    return form_answers.program_choice_from(value, aliases)
-
-
-def program_names() -> dict[str, str]:
-    """Program code -> display name from the program database; empty when it cannot be read
-    (the question then offers only "Not sure yet", and the summary shows the code)."""
-    try:
-        with session_factory(settings().database_url)() as session:
-            return {p.code: p.display_name for p in catalog.read_programs(session)}
-    except SQLAlchemyError as error:
-        log_failure(logger, "Program names unavailable", error)
-        return {}
 
 
 class ActionStartBooking(Action):
@@ -344,11 +247,9 @@ class ActionStartBooking(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events: list[EventType] = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
         program = tracker.get_slot("program")
-        if program:
-            events.append(SlotSet("interested_program", program))
-        return events
+        named = [SlotSet("interested_program", program)] if program else []
+        return [SlotSet(slot, None) for slot in BOOKING_SLOTS] + named
 
 
 class ActionAskInterestedProgram(Action):
@@ -358,7 +259,7 @@ class ActionAskInterestedProgram(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        send(dispatcher, replies.program_question(program_names()))
+        send(dispatcher, booking_desk().program_question())
         return []
 
 
@@ -371,22 +272,9 @@ class ActionAskAppointmentSlot(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        zone = settings().school_timezone
-        wish = tracker.get_slot("time_wish")
-        try:
-            with session_factory(settings().database_url)() as session:
-                offer = offers.offer_times(session, zone, wish)
-                shown = [offered.slot_id for offered in offer.times]
-                offers.remember_offered(session, tracker.sender_id, shown)
-                session.commit()
-        except SQLAlchemyError as error:
-            log_failure(logger, "Free times unavailable", error)
-            send(dispatcher, replies.booking_not_saved())
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        send(dispatcher, replies.time_question(offer, wish, zone))
-        if not offer.times:
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return []
+        offered = booking_desk().offer_times(tracker.sender_id, tracker.get_slot("time_wish"))
+        send(dispatcher, offered.reply)
+        return [] if offered.any_shown else LEAVE_FORM
 
 
 class ActionAskBookingConfirmed(Action):
@@ -403,32 +291,22 @@ class ActionAskBookingConfirmed(Action):
         ):
             send(dispatcher, replies.what_to_change())
             return []
-        send(dispatcher, summary_of(tracker))
+        send(
+            dispatcher,
+            booking_desk().summary(
+                full_name=tracker.get_slot("full_name") or "",
+                email=tracker.get_slot("email") or "",
+                preferred_contact=tracker.get_slot("preferred_contact") or "email",
+                phone=tracker.get_slot("phone"),
+                program=tracker.get_slot("interested_program"),
+                time=tracker.get_slot("appointment_time") or "",
+            ),
+        )
         return []
 
 
-def summary_of(tracker: Tracker) -> replies.Reply:
-    program = tracker.get_slot("interested_program")
-    program_name = program_names().get(program, program)
-    return replies.summary(
-        full_name=tracker.get_slot("full_name") or "",
-        email=tracker.get_slot("email") or "",
-        preferred_contact=tracker.get_slot("preferred_contact") or "email",
-        phone=tracker.get_slot("phone"),
-        program_name=program_name,
-        time=tracker.get_slot("appointment_time") or "",
-        privacy_notice_url=load_booking_settings().privacy_notice_url,
-    )
-
-
 class ActionBookAppointment(Action):
-    """Save the booking; say "booked" only once the commit succeeded.
-
-    Before saving, the abuse controls of issue 17: the attempt caps per conversation and per
-    client address, and the chosen slot must be one this conversation was offered. The service
-    then refuses a second upcoming booking for the same e-mail address, and the confirmation
-    e-mail keeps to its daily limit per address.
-    """
+    """Save the booking (the desk says "booked" only once the commit succeeded)."""
 
     def name(self) -> str:
         return "action_book_appointment"
@@ -436,58 +314,27 @@ class ActionBookAppointment(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        slot_id = tracker.get_slot("appointment_slot")
-        if not (tracker.get_slot("booking_confirmed") and slot_id and str(slot_id).isdigit()):
+        slot_id = str(tracker.get_slot("appointment_slot") or "")
+        if not (tracker.get_slot("booking_confirmed") and slot_id.isdigit()):
             # Reached without a complete form (e.g. "try again" after the details were
             # cleared): ask for what is missing instead of booking half a lead.
             return [FollowupAction(BOOKING_FORM)]
-        details = lead_details(tracker)
-        booking_settings = load_booking_settings()
-        zone = settings().school_timezone
-        factory = session_factory(settings().database_url)
-        try:
-            refused = limits.claim_booking_attempt(
-                factory, booking_settings.limits, tracker.sender_id, client_id(tracker)
-            )
-            if refused is not None:
-                # Details kept: "try again" after the wait books with them.
-                send(dispatcher, replies.booking_attempts_limited(refused))
-                return []
-            with factory() as session:
-                offered = offers.was_offered(session, tracker.sender_id, int(slot_id))
-            if not offered:
-                send(dispatcher, replies.time_not_offered())
-                return ask_time_again()
-            confirmation = service.book(factory, details, int(slot_id))
-        except (service.SlotTaken, service.SlotNotFound):
-            send(dispatcher, replies.time_taken())
+        outcome = booking_desk().book(
+            tracker.sender_id,
+            lead_details(tracker),
+            int(slot_id),
+            client_id=client_id(tracker),
+            known_reference=tracker.get_slot("booking_reference"),
+        )
+        send(dispatcher, outcome.reply)
+        if outcome.result is BookingResult.TRY_AGAIN_LATER:
+            return []  # details kept: "try again" books with them
+        if outcome.result is BookingResult.PICK_ANOTHER_TIME:
             return ask_time_again()
-        except service.AlreadyBooked as already:
-            may_show = already.conversation_id == tracker.sender_id or (
-                tracker.get_slot("booking_reference") == already.existing.reference
-            )
-            send(dispatcher, replies.already_booked(already.existing, zone, may_show))
-            events: list[EventType] = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
-            if may_show:  # "Move it to another time" then needs no reference typed
-                events.append(SlotSet("booking_reference", already.existing.reference))
-            return events
-        except (service.BookingUnavailable, SQLAlchemyError) as error:
-            log_failure(logger, "Booking not saved; details kept for a retry", error)
-            send(dispatcher, replies.booking_not_saved())
-            return []
-        emailed = confirm_by_email(factory, booking_settings, confirmation, zone)
-        if emailed is EmailOutcome.LIMITED:
-            reply = replies.booked_without_another_email(
-                confirmation, details.preferred_contact, zone
-            )
-        else:
-            reply = replies.booked(
-                confirmation, details.preferred_contact, zone, emailed is EmailOutcome.SENT
-            )
-        send(dispatcher, reply)
-        return [SlotSet(slot, None) for slot in BOOKING_SLOTS] + [
-            SlotSet("booking_reference", confirmation.reference)
-        ]
+        # Booked, or already booked: the form is done; a known reference lets "move it" skip
+        # typing the code.
+        known = [SlotSet("booking_reference", outcome.reference)] if outcome.reference else []
+        return [SlotSet(slot, None) for slot in BOOKING_SLOTS] + known
 
 
 def ask_time_again() -> list[EventType]:
@@ -510,11 +357,12 @@ def client_id(tracker: Tracker) -> str | None:
     return None
 
 
-def lead_details(tracker: Tracker) -> service.LeadDetails:
+def lead_details(tracker: Tracker) -> LeadDetails:
     phone = tracker.get_slot("phone")
     program = tracker.get_slot("interested_program")
-    metadata = tracker.latest_message.get("metadata") or {}
-    return service.LeadDetails(
+    metadata = tracker.latest_message.get("metadata")
+    page = metadata.get("page") if isinstance(metadata, dict) else None
+    return LeadDetails(
         full_name=tracker.get_slot("full_name"),
         email=tracker.get_slot("email"),
         preferred_contact=tracker.get_slot("preferred_contact"),
@@ -522,13 +370,8 @@ def lead_details(tracker: Tracker) -> service.LeadDetails:
         phone=None if phone in (None, NO_PHONE) else phone,
         program_code=None if program in (None, UNDECIDED) else program,
         conversation_id=tracker.sender_id,
-        source_page=_page(metadata),
+        source_page=str(page)[:2000] if page else None,
     )
-
-
-def _page(metadata: dict[str, Any]) -> str | None:
-    page = metadata.get("page") if isinstance(metadata, dict) else None
-    return str(page)[:2000] if page else None
 
 
 class ActionStopBooking(Action):
@@ -540,12 +383,8 @@ class ActionStopBooking(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        in_progress = tracker.active_loop.get("name") or any(
+        in_progress = bool(tracker.active_loop.get("name")) or any(
             tracker.get_slot(slot) is not None for slot in BOOKING_SLOTS
         )
-        dispatcher.utter_message(
-            response="utter_booking_stopped" if in_progress else "utter_anything_else"
-        )
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-            SlotSet(slot, None) for slot in BOOKING_SLOTS
-        ]
+        send(dispatcher, replies.booking_stopped(in_progress))
+        return LEAVE_FORM + [SlotSet(slot, None) for slot in BOOKING_SLOTS]

@@ -1,22 +1,14 @@
-"""A student asks for a person: hand the conversation to a counselor, or offer a call."""
+"""A student asks for a person: a thin adapter over `bot.handoff.HandoffDesk`."""
 
 from __future__ import annotations
-
-import logging
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions._support import log_failure, send, settings
-from bot import handoff
-from bot.answers import offer_counselor
-from bot.db import session_factory
-from bot.replies import handoff as replies
-
-logger = logging.getLogger(__name__)
+from actions._support import send, settings
+from bot.handoff import HandoffDesk
 
 
 class ActionHandOver(Action):
@@ -29,30 +21,11 @@ class ActionHandOver(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        current = settings()
-        factory = session_factory(current.database_url)
-        try:
-            with factory() as session:
-                availability = handoff.counselor_availability(session)
-            if availability.open_now:
-                transcript = handoff.transcript_from_events(tracker.events)
-                handoff.request_handoff(factory, tracker.sender_id, transcript)
-                send(dispatcher, replies.handed_over())
-                # A form in progress is left: the counselor takes it from here.
-                leave_form: list[EventType] = (
-                    [ActiveLoop(None), SlotSet("requested_slot", None)]
-                    if tracker.active_loop.get("name")
-                    else []
-                )
-                return [SlotSet("counselors_available", True), *leave_form, ConversationPaused()]
-        except (SQLAlchemyError, handoff.HandoffUnavailable) as error:
-            log_failure(logger, "Handoff unavailable", error)
-            availability = handoff.CounselorAvailability(open_now=False, next_opening=None)
-        if availability.next_opening is None:
-            send(dispatcher, offer_counselor(current.enrollment_contact))
-        else:
-            send(
-                dispatcher,
-                replies.counselors_away(availability.next_opening, current.school_timezone),
-            )
-        return [SlotSet("counselors_available", False)]
+        handover = HandoffDesk(settings()).hand_over(tracker.sender_id, tracker.events)
+        send(dispatcher, handover.reply)
+        if not handover.handed_over:
+            return [SlotSet("counselors_available", False)]
+        # A form in progress is left: the counselor takes it from here.
+        in_form = tracker.active_loop.get("name")
+        left = [ActiveLoop(None), SlotSet("requested_slot", None)] if in_form else []
+        return [SlotSet("counselors_available", True), *left, ConversationPaused()]

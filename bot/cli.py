@@ -25,11 +25,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import answers, handoff, lookups, migrate, rasa_api, retention
-from bot.booking import counselors, export, outbox, slots
-from bot.booking.crm_webhook import WebhookConfigError, crm_webhook_from_env
-from bot.config import CATALOG_PATH, DOMAIN_PATH, load_settings
+from bot.booking import appointment_times, counselors, export, outbox
+from bot.booking.crm_webhook import WebhookConfigError, crm_webhook_from_settings
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
+from bot.settings import CATALOG_PATH, DOMAIN_PATH, load_settings
 from bot.templates import load_response_texts, render_reply
 from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 
@@ -68,15 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     staff_seed.add_argument(
         "--file",
         type=Path,
-        default=counselors.SAMPLE_COUNSELORS_PATH,
-        help="counselors YAML (default: the bundled SAMPLE file)",
+        help="counselors YAML (default: COUNSELORS_FILE, else the bundled SAMPLE file)",
     )
     staff_seed.set_defaults(run=_seed_counselors)
 
     slot = commands.add_parser("slots", help="manage appointment slots")
     slot_commands = slot.add_subparsers(required=True, metavar="ACTION")
     generate = slot_commands.add_parser("generate", help="create slots from working hours")
-    generate.add_argument("--days", type=int, default=slots.DEFAULT_HORIZON_DAYS)
+    generate.add_argument("--days", type=int, default=appointment_times.DEFAULT_HORIZON_DAYS)
     generate.set_defaults(run=_generate_slots)
 
     box = commands.add_parser("outbox", help="deliver bookings to the CRM webhook")
@@ -162,24 +161,26 @@ def _ask(args: argparse.Namespace) -> None:
 
 
 def _seed_counselors(args: argparse.Namespace) -> None:
-    url = load_settings().database_url
+    settings = load_settings()
+    url = settings.database_url
+    path = args.file or settings.booking.counselors_file
     migrate.upgrade(engine_for(url))
     with session_factory(url)() as session:
-        count = counselors.seed_counselors(session, args.file)
-    print(f"Seeded {count} counselors from {args.file} into {_safe_url(url)}.")
+        count = counselors.seed_counselors(session, path)
+    print(f"Seeded {count} counselors from {path} into {_safe_url(url)}.")
 
 
 def _generate_slots(args: argparse.Namespace) -> None:
     url = load_settings().database_url
     with session_factory(url)() as session:
-        created = slots.generate_slots(session, days=args.days)
+        created = appointment_times.generate_slots(session, days=args.days)
         session.commit()
     print(f"Created {created} new slots for the next {args.days} days.")
 
 
 def _deliver(args: argparse.Namespace) -> int:
     try:
-        webhook = crm_webhook_from_env()
+        webhook = crm_webhook_from_settings(load_settings().booking)
     except WebhookConfigError as error:
         print(f"Not delivering to the CRM: {error}", file=sys.stderr)
         return 2
@@ -259,7 +260,7 @@ def _write_lookups(args: argparse.Namespace) -> None:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    before = retention.cutoff(args.older_than, slots.utc_now())
+    before = retention.cutoff(args.older_than, appointment_times.utc_now())
     database_url = load_settings().database_url
     try:
         program = retention.purge_program_data(

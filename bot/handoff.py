@@ -6,6 +6,8 @@ conversation so far and goes quiet in that conversation; a counselor picks it up
 to the bot (`python -m bot handoffs close`). Outside hours the bot says when counselors are in and
 offers to book a call instead. The same transaction queues a `handoff.requested` message for the
 CRM, so the enrollment office hears of it even if nobody watches the queue.
+
+`HandoffDesk` is what actions/handoff.py calls, in the style of `bot.booking.desk.BookingDesk`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.appointment_times import utc_now
 from bot.booking.service import outbox_event
-from bot.booking.slots import utc_now
+from bot.db import session_factory
 from bot.models import Counselor, Handoff
+from bot.replies import Reply, enrollment
+from bot.replies import handoff as replies
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,41 @@ class CounselorAvailability:
     open_now: bool
     # The next time a counselor's hours begin (UTC); None when no counselor has hours at all.
     next_opening: datetime | None
+
+
+@dataclass(frozen=True)
+class Handover:
+    reply: Reply
+    # The conversation is queued for a counselor: the bot goes quiet until it is handed back.
+    handed_over: bool
+
+
+class HandoffDesk:
+    """A student asks for a person: the one call the conversation makes, configured from
+    `bot.settings` like `bot.booking.desk.BookingDesk`, returning a Reply and what happened."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._zone = settings.school_timezone
+        self._contact = settings.enrollment_contact
+        self._factory = session_factory(settings.database_url)
+
+    def hand_over(self, conversation_id: str, events: Iterable[Mapping[str, Any]]) -> Handover:
+        """Inside counselors' hours, queue the conversation with its transcript (`events`: the
+        Rasa tracker's). Outside them, or when the queue cannot be reached, say when counselors
+        are in, or point to the enrollment contact: the bot never goes quiet without a queue."""
+        try:
+            with self._factory() as session:
+                availability = counselor_availability(session)
+            if availability.open_now:
+                request_handoff(self._factory, conversation_id, transcript_from_events(events))
+                return Handover(replies.handed_over(), handed_over=True)
+        except (SQLAlchemyError, HandoffUnavailable) as error:
+            logger.warning("Handoff unavailable: %s", type(error).__name__)
+            availability = CounselorAvailability(open_now=False, next_opening=None)
+        if availability.next_opening is None:
+            return Handover(enrollment.counselor(self._contact), handed_over=False)
+        reply = replies.counselors_away(availability.next_opening, self._zone)
+        return Handover(reply, handed_over=False)
 
 
 def counselor_availability(session: Session, now: datetime | None = None) -> CounselorAvailability:

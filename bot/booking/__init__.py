@@ -1,5 +1,7 @@
-"""Booking a counselor contact: validation, slots, bookings, the CRM outbox, export and e-mail.
+"""Booking a counselor contact: validation, appointment times, bookings, the CRM outbox, export
+and e-mail.
 
-The Rasa actions (a later layer) call these functions; nothing here knows about Rasa, so the whole
-booking flow is tested with plain pytest on SQLite and PostgreSQL.
+`bot.booking.desk.BookingDesk` is the one entry point the Rasa actions use: it is built from
+`bot.settings` and turns each step of the conversation into a Reply. Nothing here knows about
+Rasa, so the whole booking flow is tested with plain pytest on SQLite and PostgreSQL.
 """

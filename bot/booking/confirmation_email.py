@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import limits
 from bot.booking.service import BookingConfirmation
-from bot.booking.settings import BookingSettings, SmtpSettings
+from bot.settings import BookingSettings, SmtpSettings
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,8 @@ def _fold(line: str) -> str:
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not parts else 74):

@@ -14,12 +14,11 @@ delivery refuses to start unless
 from __future__ import annotations
 
 import ipaddress
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-URL_ENV = "CRM_WEBHOOK_URL"
+from bot.settings import BookingSettings
+
 SECRET_ENV = "CRM_WEBHOOK_SECRET"
 MIN_SECRET_LENGTH = 32
 SECRET_RECIPE = "python -c 'import secrets; print(secrets.token_hex(32))'"
@@ -43,13 +42,12 @@ class CrmWebhook:
         require_strong_secret(self.secret)
 
 
-def crm_webhook_from_env(environ: Mapping[str, str] = os.environ) -> CrmWebhook | None:
-    """The webhook from CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET; None when no URL is set (leads
-    are exported with the CLI instead)."""
-    url = environ.get(URL_ENV, "").strip()
-    if not url:
+def crm_webhook_from_settings(booking: BookingSettings) -> CrmWebhook | None:
+    """The webhook from CRM_WEBHOOK_URL and CRM_WEBHOOK_SECRET (`bot.settings`); None when no URL
+    is set (leads are exported with the CLI instead)."""
+    if not booking.crm_webhook_url:
         return None
-    return CrmWebhook(url=url, secret=environ.get(SECRET_ENV, "").strip())
+    return CrmWebhook(url=booking.crm_webhook_url, secret=booking.crm_webhook_secret)
 
 
 def require_safe_url(url: str) -> None:
@@ -76,7 +74,7 @@ def require_strong_secret(secret: str) -> None:
         raise WebhookConfigError(
             f"{SECRET_ENV} is not set: every request to the CRM is signed with it. Generate one "
             f"with `{SECRET_RECIPE}` and give the CRM the same value "
-            '(README, "CRM webhook signature").'
+            '(docs/operations.md, "CRM webhook signature").'
         )
     if len(secret) < MIN_SECRET_LENGTH:
         raise WebhookConfigError(

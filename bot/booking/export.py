@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, outerjoin
@@ -65,7 +65,13 @@ def export_rows(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
-def write_export(session: Session, fmt: str, out: TextIO) -> int:
+class TextSink(Protocol):
+    """Where an export goes: a file, stdout, or stdout cleaned for a terminal."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+def write_export(session: Session, fmt: str, out: TextSink) -> int:
     """Write every row to `out` as `fmt` ("csv" or "json"); return the number of rows."""
     rows = list(export_rows(session))
     if fmt == "json":

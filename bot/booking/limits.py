@@ -19,11 +19,11 @@ from typing import Literal
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.appointment_times import utc_now
 from bot.booking.locks import lock_keys
-from bot.booking.settings import BookingLimits
-from bot.booking.slots import utc_now
 from bot.booking.validation import email_identity
 from bot.models import BookingAttempt, ConfirmationEmail
+from bot.settings import BookingLimits
 
 ATTEMPT_WINDOW = timedelta(hours=1)
 EMAIL_WINDOW = timedelta(days=1)

@@ -4,9 +4,12 @@ The form shows a few free times as buttons; a typed wish ("tomorrow afternoon", 
 narrows them. When the wish names one exact free time, that time is taken without another
 question, which keeps the booking short for a student who knows when they are free.
 
-Every time shown (or taken from a typed wish) is remembered for the conversation in the program
-database (`remember_offered`), and only a remembered time can be booked from it (`was_offered`):
-a button payload typed by hand with another slot id must not book a slot nobody offered.
+Reads and writes are separate calls, so a caller can see which of its steps change the database:
+- `offer_times` and `free_slot` only read;
+- `top_up_slots` writes the next days' slots when they run low, and `remember_offered` records
+  the times shown to a conversation. Both leave the commit to the caller.
+Only a remembered time can be booked from a conversation (`was_offered`): a button payload typed
+by hand with another slot id must not book a slot nobody offered.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.booking.slots import (
+from bot.booking.appointment_times import (
     DEFAULT_HORIZON_DAYS,
     FreeSlot,
     dialect_insert,
@@ -54,13 +57,14 @@ class TimeOffer:
     exact: FreeSlot | None = None
 
 
-def ensure_slots(session: Session, now: datetime | None = None) -> None:
-    """Generate slots when the last one is less than REFILL_BEFORE away; commits when it does."""
+def top_up_slots(session: Session, now: datetime | None = None) -> int:
+    """Generate the next DEFAULT_HORIZON_DAYS of slots when the last one is less than
+    REFILL_BEFORE away; return how many rows were new. The caller commits."""
     now = now or utc_now()
     last = session.scalar(select(func.max(AppointmentSlot.starts_at)))
     if last is None or last < now + REFILL_BEFORE:
-        generate_slots(session, now, days=DEFAULT_HORIZON_DAYS)
-        session.commit()
+        return generate_slots(session, now, days=DEFAULT_HORIZON_DAYS)
+    return 0
 
 
 def offer_times(
@@ -70,9 +74,10 @@ def offer_times(
     now: datetime | None = None,
     count: int = OFFERED_TIMES,
 ) -> TimeOffer:
-    """The next free times, or those matching `wish` (typed text) when it names a day or time."""
+    """The next free times, or those matching `wish` (typed text) when it names a day or time.
+
+    A read only: call `top_up_slots` first so there are times to offer."""
     now = now or utc_now()
-    ensure_slots(session, now)
     if not wish:
         return TimeOffer(next_free_slots(session, count, school_timezone, now))
     preference = parse_time_preference(wish, now.astimezone(school_timezone))

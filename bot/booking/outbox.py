@@ -25,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.appointment_times import utc_now
 from bot.booking.crm_webhook import CrmWebhook
-from bot.booking.slots import utc_now
 from bot.booking.webhook_signing import signature_headers
 from bot.models import OutboxEvent
 
@@ -60,7 +60,8 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DE
     """Delay before the next try after `attempts` failures: base, 2x, 4x, ... up to `cap`."""
     # The exponent is capped before multiplying: 2**49 seconds overflows a timedelta.
     exponent = min(max(attempts - 1, 0), 30)
-    return min(base * (2**exponent), cap)
+    delay: timedelta = base * (2**exponent)
+    return min(delay, cap)
 
 
 def post_event(
@@ -146,12 +147,6 @@ def run_worker(
         report = deliver_due(factory, webhook)
         if report.delivered == 0:
             time.sleep(poll_seconds)
-
-
-def pending_count(session: Session) -> int:
-    """How many rows still wait for delivery."""
-    query = select(func.count()).where(OutboxEvent.delivered_at.is_(None))
-    return session.scalar(query) or 0
 
 
 def _describe(error: BaseException) -> str:

@@ -15,6 +15,7 @@ lock on the address (bot.booking.locks), so two requests for one address cannot 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,8 +25,8 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.booking.appointment_times import utc_now
 from bot.booking.locks import lock_keys
-from bot.booking.slots import utc_now
 from bot.booking.validation import email_identity
 from bot.models import Appointment, AppointmentSlot, Handoff, Lead, OutboxEvent
 
@@ -34,6 +35,10 @@ logger = logging.getLogger(__name__)
 # No 0/O, 1/I/L: a reference code is read over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 8
+# "K7QM-4XTR", "k7qm 4xtr", "K7QM4XTR": the code's own alphabet, in two halves of four.
+_REFERENCE_IN_TEXT = re.compile(
+    rf"\b([{REFERENCE_ALPHABET}]{{4}})[\s-]?([{REFERENCE_ALPHABET}]{{4}})\b", re.IGNORECASE
+)
 
 
 class BookingError(Exception):
@@ -115,6 +120,12 @@ def normalise_reference(text: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == REFERENCE_LENGTH else text.strip().upper()
 
 
+def reference_in(text: str) -> str | None:
+    """The reference code in a message ("it's k7qm 4xtr"), in its stored form; None if none."""
+    match = _REFERENCE_IN_TEXT.search(text.upper())
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
 def book(
     factory: sessionmaker[Session],
     details: LeadDetails,
@@ -161,8 +172,7 @@ def book(
     except IntegrityError:
         raise SlotTaken("That time was just taken; please pick another.") from None
     except OperationalError as error:
-        logger.warning("Booking not saved, database unavailable: %s", type(error.orig).__name__)
-        raise BookingUnavailable("I could not save the booking just now.") from None
+        raise _unavailable("Booking not saved", error) from None
     logger.info("Booked appointment %s (slot %s)", confirmation.reference, slot_id)
     return confirmation
 
@@ -182,6 +192,8 @@ def reschedule(
             confirmation = _hold(session, appointment, slot, "appointment.rescheduled", now)
     except IntegrityError:
         raise SlotTaken("That time was just taken; please pick another.") from None
+    except OperationalError as error:
+        raise _unavailable("Appointment not moved", error) from None
     logger.info("Rescheduled appointment %s to slot %s", confirmation.reference, new_slot_id)
     return confirmation
 
@@ -199,16 +211,19 @@ def cancel(
 ) -> BookingConfirmation:
     """Cancel a booked appointment and free its slot."""
     now = now or utc_now()
-    with factory() as session, session.begin():
-        appointment = _booked(session, reference)
-        slot = appointment.slot
-        assert slot is not None  # a booked appointment always holds a slot (CHECK constraint)
-        confirmation = _confirmation(appointment, slot)
-        appointment.status = "cancelled"
-        appointment.slot_id = None
-        appointment.updated_at = now
-        session.flush()
-        _add_event(session, "appointment.cancelled", appointment, now)
+    try:
+        with factory() as session, session.begin():
+            appointment = _booked(session, reference)
+            slot = appointment.slot
+            assert slot is not None  # a booked appointment always holds a slot (CHECK constraint)
+            confirmation = _confirmation(appointment, slot)
+            appointment.status = "cancelled"
+            appointment.slot_id = None
+            appointment.updated_at = now
+            session.flush()
+            _add_event(session, "appointment.cancelled", appointment, now)
+    except OperationalError as error:
+        raise _unavailable("Appointment not cancelled", error) from None
     logger.info("Cancelled appointment %s", confirmation.reference)
     return confirmation
 
@@ -343,6 +358,13 @@ def _upcoming_booking(session: Session, email: str, now: datetime) -> Appointmen
         )
         .order_by(Appointment.starts_at)
     ).first()
+
+
+def _unavailable(what: str, error: OperationalError) -> BookingUnavailable:
+    """Log that the database could not be reached, naming only the driver's error type (the
+    message carries the SQL parameters: a student's contact details)."""
+    logger.warning("%s, database unavailable: %s", what, type(error.orig).__name__)
+    return BookingUnavailable("I could not reach the appointment book just now.")
 
 
 def _future_slot(session: Session, slot_id: int, now: datetime) -> AppointmentSlot:

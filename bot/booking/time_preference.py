@@ -137,3 +137,9 @@ def _explicit(text: str, now: datetime) -> tuple[date | None, time | None]:
             # "Dec 3" said in late December means next year's.
             found_date = found_date.replace(year=year + 1)
     return found_date, found_time
+
+
+def names_a_time(text: str, now: datetime) -> bool:
+    """True when `text` names a day or a time the booking can use ("tomorrow afternoon");
+    `now` is in the school's time zone, which "tomorrow" and "2pm" are read in."""
+    return parse_time_preference(text, now) is not None

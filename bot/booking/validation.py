@@ -60,14 +60,7 @@ def normalise_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalise_optional_phone(text: str | None, region: str) -> str | None:
-    """Like `normalise_phone`, but a blank answer means "no phone" (the field is optional)."""
-    if text is None or not text.strip():
-        return None
-    return normalise_phone(text, region)
-
-
-def normalise_name(text: str) -> str:
+def normalise_full_name(text: str) -> str:
     """The full name with outer and repeated whitespace collapsed; content is kept verbatim."""
     name = " ".join(text.split())
     if not name:

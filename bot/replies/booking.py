@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.booking.appointment_times import FreeSlot
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
 from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
-from bot.booking.slots import FreeSlot
 from bot.replies.base import Button, Reply
 
 CONTACT_METHOD_NAMES = {"email": "e-mail", "phone": "phone call", "text": "text message"}
@@ -108,6 +108,26 @@ def summary(
     )
 
 
+def invalid_answer(field: str, reason: str) -> Reply:
+    """A form answer that cannot be used, with the reason (bot.booking.validation.InvalidInput);
+    the form then asks the same question again."""
+    return Reply(f"utter_invalid_{field}", {"reason": reason})
+
+
+def phone_needed() -> Reply:
+    """Call or text chosen without a phone number."""
+    return Reply("utter_phone_needed")
+
+
+def program_not_recognised() -> Reply:
+    return Reply("utter_program_not_recognised")
+
+
+def booking_stopped(in_progress: bool) -> Reply:
+    """ "Never mind": confirm nothing was saved, or, with no booking under way, move on."""
+    return Reply("utter_booking_stopped" if in_progress else "utter_anything_else")
+
+
 def what_to_change() -> Reply:
     return Reply("utter_ask_what_to_change", buttons=FIELD_BUTTONS)
 
@@ -191,6 +211,32 @@ def booking_not_saved() -> Reply:
 
 def time_taken() -> Reply:
     return Reply("utter_time_taken")
+
+
+def times_unavailable() -> Reply:
+    """The free times could not be read (database down): nothing is booked, try later."""
+    return Reply("utter_times_unavailable")
+
+
+def reference_not_found() -> Reply:
+    return Reply("utter_reference_not_found")
+
+
+def appointment_book_unavailable() -> Reply:
+    """A booking could not be looked up because the database is down (not "no such code")."""
+    return Reply("utter_appointment_book_unavailable")
+
+
+def appointment_kept() -> Reply:
+    return Reply("utter_appointment_kept")
+
+
+def change_not_saved() -> Reply:
+    return Reply("utter_change_not_saved")
+
+
+def delete_failed() -> Reply:
+    return Reply("utter_delete_failed")
 
 
 def cancel_question(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> Reply:

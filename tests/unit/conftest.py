@@ -21,14 +21,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import migrate
+from bot.booking.appointment_times import generate_slots
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
-from bot.booking.slots import generate_slots
-from bot.config import CATALOG_PATH
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
+from bot.settings import CATALOG_PATH, SmtpSettings, load_settings
+from tests.unit.smtp_double import Inbox, running_smtp_server
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-SEED_PAGE = Path(os.environ.get("SEED_PAGE", "/work/shared/seed/000_f1022f69477e8cd5.txt"))
+SEED_PAGE = load_settings().seed_page
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +113,22 @@ def booking_factory(database_url: str) -> sessionmaker[Session]:
         generate_slots(session, now=BOOKING_NOW, days=14)
         session.commit()
     return factory
+
+
+@pytest.fixture
+def booking_env(bot_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """bot_env plus the sample counselors and two weeks of slots from BOOKING_NOW, and no SMTP
+    server (so no confirmation e-mail is tried)."""
+    with session_factory(bot_env)() as session:
+        seed_counselors(session, SAMPLE_COUNSELORS_PATH)
+        generate_slots(session, now=BOOKING_NOW, days=14)
+        session.commit()
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    return bot_env
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
+    """A local SMTP server that keeps every message it receives."""
+    with running_smtp_server() as server:
+        yield server

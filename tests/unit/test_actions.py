@@ -118,7 +118,7 @@ def test_the_action_server_registers_exactly_the_domain_actions() -> None:
     base class, and must serve every custom action the domain declares."""
     from rasa_sdk.executor import ActionExecutor
 
-    from bot.config import DOMAIN_PATH
+    from bot.settings import DOMAIN_PATH
 
     executor = ActionExecutor()
     executor.register_package("actions")
@@ -247,9 +247,9 @@ def test_start_date_uses_the_school_calendar(bot_env: str) -> None:
         ("ask_other_enrollment_topic", "that topic"),
     ],
 )
-def test_uncovered_topics_are_not_guessed(intent: str, topic: str) -> None:
+def test_unknown_topics_are_not_guessed(intent: str, topic: str) -> None:
     message = _only(Conversation().say(intent)[0])
-    assert message["response"] == "utter_topic_not_covered"
+    assert message["response"] == "utter_unknown_topic"
     assert message["topic"] == topic
     assert not any(
         char.isdigit() for value in message.values() if isinstance(value, str) for char in value

@@ -13,18 +13,22 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import service
-from bot.booking.settings import load_booking_settings
-from bot.booking.slots import FreeSlot, generate_slots, next_free_slots, slots_for_preference
+from bot.booking.appointment_times import (
+    FreeSlot,
+    generate_slots,
+    next_free_slots,
+    slots_for_preference,
+)
 from bot.booking.time_preference import parse_time_preference
 from bot.booking.validation import (
     InvalidInput,
     normalise_contact_method,
     normalise_email,
-    normalise_name,
-    normalise_optional_phone,
+    normalise_full_name,
     normalise_phone,
 )
 from bot.models import Appointment, AppointmentSlot, Lead, OutboxEvent
+from bot.settings import load_settings
 from tests.unit.conftest import BOOKING_NOW
 
 SCHOOL = ZoneInfo("America/Denver")
@@ -69,8 +73,8 @@ def test_phone_is_normalised_to_e164(typed: str, expected: str) -> None:
 
 def test_phone_region_decides_numbers_without_country_code() -> None:
     assert normalise_phone("020 7946 0958", "GB") == "+442079460958"
-    assert load_booking_settings({"DEFAULT_PHONE_REGION": "gb"}).phone_region == "GB"
-    assert load_booking_settings({}).phone_region == "US"
+    assert load_settings({"DEFAULT_PHONE_REGION": "gb"}).booking.phone_region == "GB"
+    assert load_settings({}).booking.phone_region == "US"
 
 
 @pytest.mark.parametrize("typed", ["12", "call me maybe", "+1 555", "555-01234567890123"])
@@ -78,11 +82,6 @@ def test_bad_phone_is_refused_with_a_reason(typed: str) -> None:
     with pytest.raises(InvalidInput) as error:
         normalise_phone(typed, "US")
     assert error.value.field == "phone" and error.value.reason
-
-
-def test_phone_is_optional() -> None:
-    assert normalise_optional_phone("", "US") is None
-    assert normalise_optional_phone(None, "US") is None
 
 
 @pytest.mark.parametrize(
@@ -109,11 +108,11 @@ def test_email_domain_is_normalised_without_a_dns_lookup() -> None:
 
 
 def test_names_keep_their_text_and_contact_methods_are_closed() -> None:
-    assert normalise_name("  Ada   Lovelace ") == "Ada Lovelace"
+    assert normalise_full_name("  Ada   Lovelace ") == "Ada Lovelace"
     with pytest.raises(InvalidInput):
-        normalise_name("   ")
+        normalise_full_name("   ")
     with pytest.raises(InvalidInput):
-        normalise_name("x" * 201)
+        normalise_full_name("x" * 201)
     assert normalise_contact_method("E-mail") == "email"
     assert normalise_contact_method("SMS") == "text"
     with pytest.raises(InvalidInput):
@@ -348,19 +347,22 @@ def test_two_students_racing_for_one_slot_exactly_one_wins(
         return slot
 
     monkeypatch.setattr(service, "_future_slot", check_then_wait)
+
+    def attempt(email: str, slot_id: int, outcomes: list[str]) -> None:
+        try:
+            service.book(booking_factory, details(email=email), slot_id, now=NOW)
+            outcomes.append("booked")
+        except service.SlotTaken:
+            outcomes.append("taken")
+
     for slot in free(booking_factory, 3):
         outcomes: list[str] = []
-
-        def attempt(email: str, slot_id: int = slot.slot_id) -> None:
-            try:
-                service.book(booking_factory, details(email=email), slot_id, now=NOW)
-                outcomes.append("booked")
-            except service.SlotTaken:
-                outcomes.append("taken")
-
         threads = [
             # A new pair of students per slot: one address may hold only one upcoming booking.
-            threading.Thread(target=attempt, args=(f"student{i}.{slot.slot_id}@example.org",))
+            threading.Thread(
+                target=attempt,
+                args=(f"student{i}.{slot.slot_id}@example.org", slot.slot_id, outcomes),
+            )
             for i in (1, 2)
         ]
         for thread in threads:

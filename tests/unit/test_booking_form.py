@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from actions.appointments import ActionChangeAppointment, ActionDeleteMyData, reference_in
+from actions.appointments import ActionChangeAppointment, ActionDeleteMyData
 from actions.booking import (
     ActionAskAppointmentSlot,
     ActionAskBookingConfirmed,
@@ -21,27 +21,14 @@ from actions.booking import (
     ActionStopBooking,
     ValidateCounselorBookingForm,
 )
-from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
-from bot.booking.slots import generate_slots
-from bot.config import DOMAIN_PATH
+from bot.booking.service import reference_in
 from bot.db import session_factory
 from bot.models import Appointment, Lead
-from tests.unit.conftest import BOOKING_NOW
+from bot.settings import DOMAIN_PATH
 
 DOMAIN = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
 FORM_SLOTS = DOMAIN["forms"]["counselor_booking_form"]["required_slots"]
-
-
-@pytest.fixture
-def booking_env(bot_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """bot_env plus the sample counselors and two weeks of slots from BOOKING_NOW."""
-    with session_factory(bot_env)() as session:
-        seed_counselors(session, SAMPLE_COUNSELORS_PATH)
-        generate_slots(session, now=BOOKING_NOW, days=14)
-        session.commit()
-    monkeypatch.delenv("SMTP_HOST", raising=False)
-    return bot_env
 
 
 def tracker(

@@ -1,4 +1,4 @@
-"""Booking abuse controls (issue 17): one upcoming booking per e-mail address, attempt caps per
+"""Booking abuse controls: one upcoming booking per e-mail address, attempt caps per
 conversation and per client address, the confirmation e-mail throttle, and only offered slots
 can be booked. Service-level tests run on SQLite and PostgreSQL; the action tests drive the real
 actions against a seeded program database, the way rasa_sdk runs them."""
@@ -22,19 +22,17 @@ from actions.booking import ActionAskAppointmentSlot, ActionBookAppointment, cli
 from bot.booking import limits, offers, service
 from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
 from bot.booking.locks import lock_id
-from bot.booking.settings import BookingLimits, SmtpSettings, load_booking_settings
 from bot.db import session_factory
 from bot.models import Appointment, BookingAttempt, ConfirmationEmail, Lead, SlotOffer
+from bot.settings import BookingLimits, SmtpSettings, load_settings
+from tests.unit.smtp_double import Inbox
 from tests.unit.test_booking import NOW, SCHOOL, details, free
-from tests.unit.test_booking_form import (  # noqa: F401 (booking_env is a fixture)
+from tests.unit.test_booking_form import (
     DOMAIN,
     answer,
-    booking_env,
     completed_form,
-    first_free_slot_id,
     tracker,
 )
-from tests.unit.test_confirmation_email import Inbox, smtp_server  # noqa: F401 (fixture)
 
 CLIENT = "0123456789abcdef"
 
@@ -43,23 +41,23 @@ CLIENT = "0123456789abcdef"
 
 
 def test_limits_have_safe_defaults_and_read_the_environment() -> None:
-    assert load_booking_settings({}).limits == BookingLimits(5, 20, 3)
-    configured = load_booking_settings(
+    assert load_settings({}).booking.limits == BookingLimits(5, 20, 3)
+    configured = load_settings(
         {
             "BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": "2",
             "BOOKING_ATTEMPTS_PER_CLIENT_PER_HOUR": " 50 ",
             "CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY": "1",
         }
-    )
+    ).booking
     assert configured.limits == BookingLimits(2, 50, 1)
 
 
 @pytest.mark.parametrize("typed", ["0", "-3", "ten", "2.5"])
 def test_a_limit_that_is_not_a_positive_number_keeps_the_default(typed: str) -> None:
     """A typo must neither switch the limit off nor break booking."""
-    limits_read = load_booking_settings(
+    limits_read = load_settings(
         {"BOOKING_ATTEMPTS_PER_CONVERSATION_PER_HOUR": typed}
-    ).limits
+    ).booking.limits
     assert limits_read.attempts_per_conversation_per_hour == 5
 
 
@@ -279,11 +277,11 @@ def test_confirmation_emails_are_throttled_per_address_per_day(
 
 def test_the_throttle_stops_the_mail_itself(
     booking_factory: sessionmaker[Session],
-    smtp_server: tuple[Inbox, SmtpSettings],  # noqa: F811
+    smtp_server: tuple[Inbox, SmtpSettings],
 ) -> None:
     inbox, smtp = smtp_server
     settings = dataclasses.replace(
-        load_booking_settings({"CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY": "2"}), smtp=smtp
+        load_settings({"CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY": "2"}).booking, smtp=smtp
     )
     first, second, third = free(booking_factory, 3)
     outcomes = []
@@ -521,7 +519,7 @@ def test_too_many_attempts_from_one_network_are_refused_across_chats(
 def test_a_booking_after_the_daily_mails_says_no_mail_was_sent(
     booking_env: str,
     monkeypatch: pytest.MonkeyPatch,
-    smtp_server: tuple[Inbox, SmtpSettings],  # noqa: F811
+    smtp_server: tuple[Inbox, SmtpSettings],
 ) -> None:
     inbox, smtp = smtp_server
     monkeypatch.setenv("SMTP_HOST", smtp.host)
@@ -545,7 +543,8 @@ def test_database_down_still_says_booking_unavailable(
     messages, events = book_as("student-1", completed_form("5"), metadata={"client_id": CLIENT})
     assert messages[0]["response"] == "utter_booking_not_saved"
     assert events == []
+    # Free times that cannot be read are not a booking that could not be saved.
     messages, _ = run_action(
         ActionAskAppointmentSlot(), tracker({"requested_slot": "appointment_slot"})
     )
-    assert messages[0]["response"] == "utter_booking_not_saved"
+    assert messages[0]["response"] == "utter_times_unavailable"

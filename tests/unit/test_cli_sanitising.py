@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli, handoff
 from bot.booking import service
-from bot.booking.slots import next_free_slots
+from bot.booking.appointment_times import next_free_slots
 from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot.booking.confirmation_email import build_ics, send_confirmation
 from bot.booking.service import BookingConfirmation
-from bot.booking.settings import SmtpSettings, load_booking_settings
+from bot.settings import SmtpSettings, load_settings
+from tests.unit.smtp_double import Inbox
 from tests.unit.test_booking import SCHOOL
 
 BOOKING = BookingConfirmation(
@@ -26,31 +20,6 @@ BOOKING = BookingConfirmation(
     full_name='Ada "The; Student", Jr.',
     email="ada@example.org",
 )
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
-    inbox = Inbox()
-    # aiosmtpd connects to its own port to check it is up, so it needs a real one, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, SmtpSettings(host="127.0.0.1", port=port, sender="enroll@example.org")
-    finally:
-        controller.stop()
 
 
 def test_confirmation_arrives_with_an_ics_invitation(
@@ -87,12 +56,12 @@ def test_ics_is_valid_rfc5545_text() -> None:
 
 
 def test_nothing_is_sent_without_smtp_host() -> None:
-    settings = load_booking_settings({"SMTP_PORT": "2525"})
+    settings = load_settings({"SMTP_PORT": "2525"}).booking
     assert settings.smtp is None
     assert send_confirmation(settings.smtp, BOOKING, SCHOOL) is False
-    configured = load_booking_settings(
+    configured = load_settings(
         {"SMTP_HOST": "mail.example.org", "SMTP_PORT": "2525", "SMTP_FROM": "a@example.org"}
-    )
+    ).booking
     assert configured.smtp == SmtpSettings("mail.example.org", 2525, "a@example.org")
 
 

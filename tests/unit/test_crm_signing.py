@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from bot.booking import outbox
 from bot.booking.crm_webhook import (
     CrmWebhook,
     WebhookConfigError,
-    crm_webhook_from_env,
+    crm_webhook_from_settings,
     is_loopback,
 )
 from bot.booking.webhook_signing import (
@@ -32,6 +31,7 @@ from bot.booking.webhook_signing import (
     verify_signature,
 )
 from bot.models import OutboxEvent
+from bot.settings import REPO_ROOT, load_settings
 
 SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef"
 BODY = b'{"event": "appointment.booked", "email": "ada@example.org"}'
@@ -144,15 +144,19 @@ def test_loopback_names() -> None:
     assert not is_loopback("crm.localhost.example")
 
 
+def webhook_from(environ: dict[str, str]) -> CrmWebhook | None:
+    return crm_webhook_from_settings(load_settings(environ).booking)
+
+
 def test_settings_from_the_environment() -> None:
-    assert crm_webhook_from_env({}) is None
-    assert crm_webhook_from_env({"CRM_WEBHOOK_URL": "  ", "CRM_WEBHOOK_SECRET": SECRET}) is None
-    webhook = crm_webhook_from_env(
+    assert webhook_from({}) is None
+    assert webhook_from({"CRM_WEBHOOK_URL": "  ", "CRM_WEBHOOK_SECRET": SECRET}) is None
+    webhook = webhook_from(
         {"CRM_WEBHOOK_URL": "https://crm.example.edu/h", "CRM_WEBHOOK_SECRET": f" {SECRET} "}
     )
     assert webhook == CrmWebhook("https://crm.example.edu/h", SECRET)
     with pytest.raises(WebhookConfigError, match="CRM_WEBHOOK_SECRET is not set"):
-        crm_webhook_from_env({"CRM_WEBHOOK_URL": "https://crm.example.edu/h"})
+        webhook_from({"CRM_WEBHOOK_URL": "https://crm.example.edu/h"})
 
 
 @pytest.mark.parametrize(
@@ -228,14 +232,14 @@ def test_post_event_sends_a_signature_the_crm_can_verify(recording_crm: Recordin
     assert not verify_signature("another secret of the right length, 32+", headers, body)
 
 
-def test_the_readme_recipe_for_the_crm_verifies_our_requests() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+def test_the_documented_recipe_for_the_crm_verifies_our_requests() -> None:
+    readme = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     recipe = re.search(
         r"```python\n(def is_from_enrollment_assistant.*?|import hashlib.*?)```", readme, re.DOTALL
     )
-    assert recipe, "README has no CRM verification recipe"
+    assert recipe, "docs/operations.md has no CRM verification recipe"
     namespace: dict[str, Any] = {}
-    exec(recipe.group(1), namespace)  # noqa: S102 (our own README's example)
+    exec(recipe.group(1), namespace)  # noqa: S102 (our own documented example)
     check = namespace["is_from_enrollment_assistant"]
     headers = signature_headers(SECRET, BODY)
     assert check(SECRET, headers, BODY)

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli
 from bot.booking import service
+from bot.booking.appointment_times import next_free_slots
 from bot.booking.export import EXPORT_FIELDS, write_export
-from bot.booking.slots import next_free_slots
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details
 

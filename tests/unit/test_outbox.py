@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli
 from bot.booking import outbox, service
+from bot.booking.appointment_times import next_free_slots
 from bot.booking.crm_webhook import CrmWebhook
-from bot.booking.slots import next_free_slots
 from bot.booking.webhook_signing import verify_signature
 from bot.models import OutboxEvent
 from tests.unit.conftest import BOOKING_NOW

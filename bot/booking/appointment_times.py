@@ -1,4 +1,6 @@
-"""Appointment slots: made from counselors' weekly hours, and the free ones offered to students.
+"""Appointment times: made from counselors' weekly hours, and the free ones offered to students.
+
+(Named apart from Rasa's form slots: an appointment slot is a row here, a 30-minute time.)
 
 Slots are rows (not computed on the fly) because the "never booked twice" guarantee is a UNIQUE
 constraint on `appointment.slot_id`, which needs a row to point at. Generation is idempotent
