@@ -10,31 +10,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from bot.log_masking import install_log_masking
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5055
-
-
-@dataclass(frozen=True)
-class Binding:
-    host: str
-    port: int
-
-
-def binding_from_env(environ: Mapping[str, str] = os.environ) -> Binding:
-    """ACTION_SERVER_HOST and ACTION_SERVER_PORT; blank means the default. ValueError for a port
-    that is not a number from 1 to 65535."""
-    host = environ.get("ACTION_SERVER_HOST", "").strip() or DEFAULT_HOST
-    raw_port = environ.get("ACTION_SERVER_PORT", "").strip() or str(DEFAULT_PORT)
-    if not raw_port.isdigit() or not 1 <= int(raw_port) <= 65535:
-        raise ValueError(f"ACTION_SERVER_PORT must be a port number (1-65535), not {raw_port!r}")
-    return Binding(host, int(raw_port))
+from bot.settings import SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,8 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     utils.add_logging_file_arguments(parser)
     args = parser.parse_args(argv)
     try:
-        binding = binding_from_env()
-    except ValueError as error:
+        binding = load_settings().action_server
+    except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
 

@@ -38,8 +38,8 @@ INVALID_ACTION_CALL = "Invalid body request"
 def create_action_app(package: str = "actions") -> Sanic:
     """rasa-sdk's app for the actions in `package`, with the safe error handling, no CORS (only
     the Rasa server calls it) and rasa-sdk's plugins attached as `rasa_sdk.endpoint.run` does."""
-    app = create_app(package, cors_origins=None)
-    app.exception(Exception)(_answer_error)
+    app: Sanic = create_app(package, cors_origins=None)
+    app.exception(Exception)(_answer_error)  # type: ignore[no-untyped-call]  # Sanic 21.12: untyped
     app.register_middleware(_refuse_malformed_action_call, "request")
     # Sanic workers are forked from this process and keep the masking; this covers any other start.
     app.register_listener(lambda *_: install_log_masking(), "before_server_start")

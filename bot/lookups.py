@@ -5,7 +5,8 @@ bot/catalog.yml) because the actions resolve programs from them. Writing them in
 as a lookup table, with a synonym per program that maps each name to the program's code, lets
 ProgramEntityExtractor find those names (typos included) and RegexFeaturizer mark them for the
 classifier, so a nickname added to the catalog is understood at once, instead of living in two
-lists that drift apart. The file is generated (``python -m bot lookups write``) and committed, because Rasa trains
+lists that drift apart. The file is generated (``python -m bot lookups write``) and committed,
+because Rasa trains
 from files; tests/unit/test_lookups.py fails when it no longer matches the database.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.catalog import read_program_aliases, read_programs
-from bot.config import REPO_ROOT
+from bot.settings import REPO_ROOT
 
 PROGRAM_LOOKUP_PATH = REPO_ROOT / "data" / "nlu" / "lookups" / "program.yml"
 # The lookup's name is the entity's name: RegexFeaturizer then ties its feature to `program`.

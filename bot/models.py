@@ -262,7 +262,9 @@ class ProgramCertification(Base):
 
 
 class ProgramCareer(Base):
-    """A career the page says needs the program's skills (quoted in `Program.careers_note_quote`)."""
+    """A career the page says needs the program's skills.
+
+    Quoted in `Program.careers_note_quote`."""
 
     __tablename__ = "program_career"
     __table_args__ = (

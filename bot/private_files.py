@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from bot.config import REPO_ROOT
+from bot.settings import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 

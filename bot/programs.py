@@ -83,5 +83,5 @@ def _alias_matches(alias: str, phrase: str) -> bool:
         return False
     return all(
         SequenceMatcher(None, alias_word, word).ratio() >= FUZZY_WORD_CUTOFF
-        for alias_word, word in zip(alias.split(), phrase.split())
+        for alias_word, word in zip(alias.split(), phrase.split(), strict=False)
     )

@@ -5,7 +5,7 @@ A counselor answers a handed-over conversation by appending bot events to its tr
 student's open chat (the socket.io widget) exactly like the bot's own messages; a `resume` event
 hands the conversation back to the bot.
 
-The API runs in Rasa's JWT mode (`python -m deploy.rasa_server`, which `make run` starts). Each
+The API runs in Rasa's JWT mode (`python -m rasa_plugins.server`, which `make run` starts). Each
 call signs a fresh token with the shared secret (bot/rasa_api_auth.py: RASA_JWT_SECRET, or the
 file var/rasa-jwt-secret the server writes) and sends it in the `Authorization` header, never in
 the URL. The token expires within minutes and holds the role "user" for the one conversation it
@@ -31,6 +31,7 @@ from bot.rasa_api_auth import (
     read_secret,
     secret_file,
 )
+from bot.settings import load_settings
 
 TIMEOUT_SECONDS = 10.0
 # Sanic 21.12 hands Rasa the path segment without decoding it, so a conversation id is sent
@@ -49,16 +50,15 @@ class RasaApi:
 
 
 def rasa_api_from_env(environ: Mapping[str, str] = os.environ) -> RasaApi:
-    host = environ.get("RASA_HOST") or "127.0.0.1"
-    port = environ.get("RASA_PORT") or "5005"
-    url = (environ.get("RASA_URL") or f"http://{host}:{port}").rstrip("/")
+    url = load_settings(environ).rasa.url
     try:
         secret = read_secret(environ)
     except SecretError as error:
         raise RasaApiError(str(error)) from None
     if not secret:
         raise RasaApiError(
-            "No secret for the Rasa HTTP API: set RASA_JWT_SECRET or RASA_JWT_SECRET_FILE, or start "
+            "No secret for the Rasa HTTP API: set RASA_JWT_SECRET or RASA_JWT_SECRET_FILE, "
+            "or start "
             f"the bot with `make run`, which writes one to {secret_file(environ)}."
         )
     return RasaApi(url, secret)
@@ -92,7 +92,7 @@ def append_events(api: RasaApi, conversation_id: str, events: Sequence[dict[str,
         if error.code == 401:
             raise RasaApiError(
                 f"The Rasa server at {api.url} refused the token (HTTP 401): is it started with "
-                "`python -m deploy.rasa_server --enable-api` and the same secret?"
+                "`python -m rasa_plugins.server --enable-api` and the same secret?"
             ) from None
         if error.code == 403:
             raise RasaApiError(

@@ -3,7 +3,7 @@
 Rasa's plain `--auth-token` is only ever compared with a `?token=` query parameter, so it ends
 up in URLs and proxy logs, and `rasa run --auth-token` puts it on the process's command line,
 which any local user reads from /proc. Instead the server runs in Rasa's JWT mode (HS256,
-started by `python -m deploy.rasa_server`) and every client signs a token that expires within
+started by `python -m rasa_plugins.server`) and every client signs a token that expires within
 minutes and sends it in the `Authorization` header.
 
 Server and clients find the secret the same way: `RASA_JWT_SECRET`, else the file
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import jwt
 
+from bot.settings import load_settings
+
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_FILE = REPO_ROOT / "var" / "rasa-jwt-secret"
 ALGORITHM = "HS256"
 # Long enough for one request of the counselor's console, short enough that a token copied
 # from a log or a terminal is useless soon after.
@@ -42,12 +42,12 @@ class SecretError(RuntimeError):
 
 
 def secret_file(environ: Mapping[str, str] = os.environ) -> Path:
-    return Path(environ.get("RASA_JWT_SECRET_FILE") or DEFAULT_SECRET_FILE)
+    return load_settings(environ).rasa.jwt_secret_file
 
 
 def read_secret(environ: Mapping[str, str] = os.environ) -> str | None:
     """`RASA_JWT_SECRET`, else the secret file's content; None when neither holds one."""
-    if secret := (environ.get("RASA_JWT_SECRET") or "").strip():
+    if secret := load_settings(environ).rasa.jwt_secret:
         return _checked(secret, "RASA_JWT_SECRET")
     path = secret_file(environ)
     try:

@@ -26,22 +26,21 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import REPO_ROOT
 from bot.models import Appointment, Handoff, Lead, OutboxEvent
+from bot.settings import load_settings
 
-TRACKER_STORE_ENV = "TRACKER_STORE_URL"
-DEFAULT_TRACKER_STORE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'tracker.db'}"
 HANDOFF_EVENT_TYPE = "handoff.requested"
 _DELETE_CHUNK = 500
 
 _tracker_metadata = sa.MetaData()
-# Rasa's SQLTrackerStore table and tracker_store/windowed_sql.py's, reduced to what is used here.
+# Rasa's SQLTrackerStore table and rasa_plugins/tracker_store/windowed_sql.py's, reduced to what
+# is used here.
 _events = sa.Table(
     "events",
     _tracker_metadata,
@@ -119,7 +118,7 @@ def purge_tracker_store(url: str, before: datetime, dry_run: bool = False) -> Tr
 
 def tracker_store_url_from_env(environ: Mapping[str, str] = os.environ) -> str:
     """TRACKER_STORE_URL, or the SQLite file `make run` uses."""
-    return environ.get(TRACKER_STORE_ENV, "").strip() or DEFAULT_TRACKER_STORE_URL
+    return load_settings(environ).tracker_store_url
 
 
 def tracker_store_url_for_this_environment(url: str) -> URL:
@@ -183,7 +182,8 @@ def _delete_where(session: Session, model: Any, column: Any, values: Iterable[in
     deleted = 0
     for start in range(0, len(ordered), _DELETE_CHUNK):
         chunk = ordered[start : start + _DELETE_CHUNK]
-        deleted += session.execute(sa.delete(model).where(column.in_(chunk))).rowcount or 0
+        result = session.execute(sa.delete(model).where(column.in_(chunk)))
+        deleted += cast(CursorResult[Any], result).rowcount or 0
     return deleted
 
 

@@ -39,7 +39,7 @@ class CatalogFileError(ValueError):
 
 def load_catalog_file(path: Path) -> dict[str, Any]:
     """Parse catalog.yml, failing with a readable message rather than a KeyError deep in seeding."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     for section in ("sources", "career", "programs", "enrollment"):
         if not data or section not in data:
             raise CatalogFileError(f"{path}: missing top-level section {section!r}")
@@ -115,7 +115,7 @@ def _upsert_career(
         key_of_row=lambda row: (row.kind, row.name),
         key_of_entry=lambda want: (want[0], want[2]["name"]),
         create=CareerItem,
-        fill=lambda row, want: _fill_career_item(row, *want, page=page),
+        fill=lambda row, want: _fill_career_item(row, want[0], want[1], want[2], page=page),
     )
 
 

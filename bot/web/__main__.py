@@ -1,4 +1,4 @@
-"""`python -m bot.web`: serve the program page and the widget (SITE_HOST, SITE_PORT; see settings)."""
+"""`python -m bot.web`: serve the program page and the widget (SITE_HOST, SITE_PORT)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def main() -> None:
         handler_class=LoggingRequestHandler,
     ) as server:
         print(
-            f"Site on http://{settings.host}:{server.server_port} (chat widget -> {settings.widget.bot_url})",
+            f"Site on http://{settings.host}:{server.server_port} "
+            f"(chat widget -> {settings.widget.bot_url})",
             flush=True,
         )
         try:

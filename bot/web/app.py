@@ -11,6 +11,7 @@ import gzip
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.catalog import CatalogUnavailable
@@ -73,7 +74,7 @@ class SiteApp:
             ),
         }
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         route = self.routes.get(environ.get("PATH_INFO", "/"))
         if route is None:

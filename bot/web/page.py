@@ -15,6 +15,10 @@ from bot.web.content import PageContent
 from bot.web.settings import WidgetEmbed
 
 WIDGET_SRC = "/widget/chat-widget.js"
+# Phones: the page fills the screen, and the keyboard resizes it rather than covering the chat.
+VIEWPORT = (
+    "width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content"
+)
 
 
 def usd(amount: int) -> str:
@@ -129,13 +133,15 @@ def _start_dates(content: PageContent) -> str:
     return _section(
         "start-dates",
         "Next start date",
-        f'<p class="callout">Start the 1st of any month, as soon as you {escape(enrollment.prerequisite)}.</p>',
+        '<p class="callout">Start the 1st of any month, as soon as you '
+        f"{escape(enrollment.prerequisite)}.</p>",
         _paragraphs(
             enrollment.start_rule,
             enrollment.year_round,
             f"Get started by talking to an {enrollment.contact_role} today.",
         ),
-        '<p><button type="button" class="ask-assistant" data-chat-widget-open>Ask the enrollment assistant</button></p>',
+        '<p><button type="button" class="ask-assistant" data-chat-widget-open>'
+        "Ask the enrollment assistant</button></p>",
     )
 
 
@@ -171,7 +177,7 @@ def _document(title: str, main: str, widget: WidgetEmbed) -> str:
 <html lang="{escape(widget.lang)}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">
+<meta name="viewport" content="{VIEWPORT}">
 <title>{escape(title)} · Online Degrees</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/site.css">
@@ -185,7 +191,9 @@ def _document(title: str, main: str, widget: WidgetEmbed) -> str:
 <main id="main" tabindex="-1">
 {main}
 </main>
-<footer class="site-footer"><p>Facts on this page come from the school's reviewed program catalog.</p></footer>
+<footer class="site-footer">
+  <p>Facts on this page come from the school's reviewed program catalog.</p>
+</footer>
 {widget_script_tag(widget)}
 </body>
 </html>

@@ -1,4 +1,4 @@
-"""Where the site listens and how it embeds the widget, from the environment (see the Makefile)."""
+"""What the site needs from `bot.settings`: where it listens and how it embeds the widget."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import REPO_ROOT, load_settings
-
-DEFAULT_WIDGET_BUNDLE = REPO_ROOT / "widget" / "dist" / "chat-widget.js"
-# Addresses a server listens on but a browser cannot connect to.
-_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+from bot.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -35,22 +31,13 @@ class SiteSettings:
 
 
 def load_site_settings(environ: Mapping[str, str] = os.environ) -> SiteSettings:
-    """`SITE_HOST`/`SITE_PORT` for the site; `BOT_PUBLIC_URL` is the Rasa server as a browser
-    reaches it, by default built from `RASA_HOST`/`RASA_PORT` like `make run` starts it."""
+    """The site's view of `bot.settings`: where it listens, and the Rasa server's address as a
+    browser reaches it (BOT_PUBLIC_URL, else built from RASA_HOST/RASA_PORT)."""
+    settings = load_settings(environ)
     return SiteSettings(
-        host=environ.get("SITE_HOST", "").strip() or "127.0.0.1",
-        port=int(environ.get("SITE_PORT", "").strip() or 8000),
-        database_url=load_settings(environ).database_url,
-        widget_bundle=Path(environ.get("WIDGET_BUNDLE", "").strip() or DEFAULT_WIDGET_BUNDLE),
-        widget=WidgetEmbed(bot_url=_bot_public_url(environ)),
+        host=settings.site.address.host,
+        port=settings.site.address.port,
+        database_url=settings.database_url,
+        widget_bundle=settings.site.widget_bundle,
+        widget=WidgetEmbed(bot_url=settings.rasa.public_url),
     )
-
-
-def _bot_public_url(environ: Mapping[str, str]) -> str:
-    explicit = environ.get("BOT_PUBLIC_URL", "").strip()
-    if explicit:
-        return explicit.rstrip("/")
-    host = environ.get("RASA_HOST", "").strip()
-    host = "127.0.0.1" if host in _WILDCARD_HOSTS else host
-    port = environ.get("RASA_PORT", "").strip() or "5005"
-    return f"http://{host}:{port}"

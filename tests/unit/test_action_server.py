@@ -20,10 +20,9 @@ from typing import Any
 
 import pytest
 
-from actions.__main__ import Binding, binding_from_env
 from actions.server import MalformedActionCall, parse_action_call
+from bot.settings import REPO_ROOT, ServerAddress, load_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 STUDENT_TEXT = "book me, ada@example.org or 303-555-0199"
 
 
@@ -169,13 +168,17 @@ def assert_nothing_of_the_tracker(answer: Answer) -> None:
 # ---- the launcher -------------------------------------------------------------------------
 
 
+def binding_from_env(environ: dict[str, str]) -> ServerAddress:
+    return load_settings(environ).action_server
+
+
 def test_binding_defaults_to_loopback_and_port_5055() -> None:
-    assert binding_from_env({}) == Binding("127.0.0.1", 5055)
-    assert binding_from_env({"ACTION_SERVER_HOST": " ", "ACTION_SERVER_PORT": ""}) == Binding(
+    assert binding_from_env({}) == ServerAddress("127.0.0.1", 5055)
+    assert binding_from_env({"ACTION_SERVER_HOST": " ", "ACTION_SERVER_PORT": ""}) == ServerAddress(
         "127.0.0.1", 5055
     )
     assert binding_from_env({"ACTION_SERVER_HOST": "0.0.0.0", "ACTION_SERVER_PORT": "6000"}) == (
-        Binding("0.0.0.0", 6000)
+        ServerAddress("0.0.0.0", 6000)
     )
 
 

@@ -10,8 +10,8 @@ import yaml
 from sqlalchemy import inspect, select
 
 from bot import models
-from bot.config import CATALOG_PATH
 from bot.db import session_factory
+from bot.settings import CATALOG_PATH
 
 
 def _normalise(text: str) -> str:

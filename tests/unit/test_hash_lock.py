@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from bot.settings import REPO_ROOT
+
+REPO = REPO_ROOT
 
 
 def _load_hash_lock():

@@ -14,8 +14,7 @@ import pytest
 
 from bot import log_masking
 from bot.log_masking import install_log_masking, mask_personal_data
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import REPO_ROOT
 
 
 @pytest.fixture

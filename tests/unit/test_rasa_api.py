@@ -1,4 +1,5 @@
-"""The counselor console's calls to the Rasa HTTP API: signed, short-lived, scoped, never in the URL."""
+"""The counselor console's calls to the Rasa HTTP API: signed, short-lived, scoped, never in
+the URL."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli, retention
-from bot.booking.slots import utc_now
+from bot.booking.appointment_times import utc_now
 from bot.db import engine_for
 from bot.models import Appointment, AppointmentSlot, Counselor, Handoff, Lead, OutboxEvent
 
@@ -188,7 +188,7 @@ def test_a_period_under_one_day_is_refused(days: int) -> None:
 
 
 def create_tracker_store(url: str, with_snapshots: bool = True) -> sa.Table:
-    """Rasa's `events` table (all its columns) and tracker_store/windowed_sql.py's snapshots."""
+    """Rasa's `events` table (all its columns) and the windowed tracker store's snapshots."""
     metadata = sa.MetaData()
     events = sa.Table(
         "events",

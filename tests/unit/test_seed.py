@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from bot import models
 from bot.answers import ProgramMention, answer_program_question
-from bot.config import CATALOG_PATH
 from bot.db import session_factory
 from bot.seed import seed_from_file
+from bot.settings import CATALOG_PATH
 
 TABLES = (
     models.SourcePage,

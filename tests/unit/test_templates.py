@@ -11,18 +11,18 @@ import pytest
 
 from bot import answers, catalog
 from bot.answers import ProgramMention
+from bot.booking.appointment_times import FreeSlot
 from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
-from bot.booking.slots import FreeSlot
-from bot.config import DOMAIN_PATH, load_settings
 from bot.db import session_factory
 from bot.replies import Reply, enrollment, programs
 from bot.replies import booking as booking_replies
 from bot.replies import handoff as handoff_replies
+from bot.settings import DOMAIN_PATH, load_settings
 from bot.templates import load_response_texts, placeholders, render
 
-ANSWERS_MARKER = "# ---- answers filled from the program database (bot/replies.py) ----"
+ANSWERS_MARKER = "# ---- answers filled from the program database (bot/replies/) ----"
 
 
 def _all_replies(url: str) -> list[Reply]:

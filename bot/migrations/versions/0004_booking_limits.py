@@ -1,5 +1,5 @@
 """Create the booking abuse-control tables: slots offered per conversation, booking attempts,
-and confirmation e-mails sent (issue 17).
+and confirmation e-mails sent (abuse controls).
 
 Revision ID: 0004_booking_limits
 Revises: 0003_handoff
