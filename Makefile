@@ -1,56 +1,39 @@
 # Enrollment assistant: `make run` to chat, `make test` to check everything.
 # Each target sets up what it needs (environments, spaCy model, database, model).
+# Settings come from the environment; their defaults live in bot/settings.py only
+# (docs/configuration.md lists them).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 
-# ---- configuration: every value can be overridden from the environment --------
-export DATABASE_URL        ?= sqlite:///$(CURDIR)/var/program.db
-export TRACKER_STORE_URL   ?= sqlite:///$(CURDIR)/var/tracker.db
-export ACTION_SERVER_HOST  ?= 127.0.0.1
-export ACTION_SERVER_PORT  ?= 5055
-export ACTION_SERVER_URL   ?= http://$(ACTION_SERVER_HOST):$(ACTION_SERVER_PORT)/webhook
-export RASA_HOST           ?= 127.0.0.1
-export RASA_PORT           ?= 5005
-export RASA_JWT_SECRET_FILE ?= $(CURDIR)/var/rasa-jwt-secret
-export SITE_HOST           ?= 127.0.0.1
-export SITE_PORT           ?= 8000
-export RASA_CORS_ORIGINS   ?= http://localhost:$(SITE_PORT) http://127.0.0.1:$(SITE_PORT)
-export SCHOOL_TIMEZONE     ?= America/Denver
-export ENROLLMENT_CONTACT  ?=
-# Counselors and their hours (sample data until the school supplies its own file).
-export COUNSELORS_FILE     ?= $(CURDIR)/bot/booking/sample_counselors.yml
-export PRIVACY_NOTICE_URL  ?= /privacy
-export DEFAULT_PHONE_REGION ?= US
-# Where bookings are posted (an enrollment CRM); empty: `python -m bot leads export` instead.
-export CRM_WEBHOOK_URL     ?=
-# Signs every request to it; required when CRM_WEBHOOK_URL is set (README "CRM webhook signature").
-export CRM_WEBHOOK_SECRET  ?=
 # No usage data leaves the machine, and TensorFlow keeps its start-up chatter down.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL   ?= 2
-export SANIC_HOST             := $(ACTION_SERVER_HOST)
 # Rasa 3.6 pins SQLAlchemy 1.4 for its tracker store; its 2.0-migration notice is not ours to act on.
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 RASA_VENV    := .venv/rasa
 ACTIONS_VENV := .venv/actions
+LINT_VENV    := .venv/lint
 RASA         := $(RASA_VENV)/bin/rasa
 RASA_PY      := $(RASA_VENV)/bin/python
 ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
 MODEL        := models/enrollment.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup run test db train lock clean
+.PHONY: help setup run test lint db train eval bench fuzz cluster cluster-down cluster-status nginx lock clean
 
 help:
 	@echo "make run    set up everything, then start the action server, the Rasa server and the site (http://localhost:8000)"
-	@echo "make test   set up everything, then run every test (unit, data, stories, end to end)"
+	@echo "make test   set up everything, then run every check (lint, unit, data, stories, end to end, cluster, browser)"
+	@echo "make lint   ruff (lint and format) and mypy"
 	@echo "make train  train the model if data, domain or config changed"
-	@echo "make eval   measure understanding quality into reports/eval/ (hours; see README)"
-	@echo "make fuzz   send 10,000 hostile messages to freshly started servers and report (about 15 minutes; see README)"
 	@echo "make db     migrate and seed the program database (catalog, counselors, slots)"
+	@echo "make eval   measure understanding quality into reports/eval/ (about an hour; docs/evaluation.md)"
+	@echo "make bench  measure speed and memory into reports/bench/ (about 30 minutes; docs/benchmarks.md)"
+	@echo "make fuzz   send 10,000 hostile messages to fresh servers into reports/fuzz/ (about 20 minutes; docs/fuzzing.md)"
+	@echo "make cluster / cluster-down   the scaled-out set-up on this machine (docs/scale-out.md)"
 	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
 	@echo "make clean  remove environments, models and local databases"
 
@@ -60,6 +43,9 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 
 $(ACTIONS_VENV)/.installed: requirements/actions.lock
 	scripts/make-venv $(ACTIONS_VENV) $<
+
+$(LINT_VENV)/.installed: requirements/lint.lock
+	scripts/make-venv $(LINT_VENV) $<
 
 $(RASA_VENV)/.spacy-model: $(RASA_VENV)/.installed scripts/provision_spacy_model.py
 	$(RASA_PY) scripts/provision_spacy_model.py
@@ -75,10 +61,10 @@ setup: $(RASA_VENV)/.spacy-model $(RASA_VENV)/.sentence-encoder $(ACTIONS_VENV)/
 # ---- program database and model --------------------------------------------------
 db: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) -m bot db seed
-	$(ACTIONS_PY) -m bot counselors seed --file "$(COUNSELORS_FILE)"
+	$(ACTIONS_PY) -m bot counselors seed
 	$(ACTIONS_PY) -m bot slots generate
 
-$(MODEL): $(RASA_VENV)/.spacy-model $(RASA_VENV)/.sentence-encoder $(TRAINING_INPUTS) $(wildcard nlu_components/*.py)
+$(MODEL): $(RASA_VENV)/.spacy-model $(RASA_VENV)/.sentence-encoder $(TRAINING_INPUTS) $(wildcard rasa_plugins/nlu/*.py)
 	$(RASA) train --fixed-model-name enrollment --out models
 
 train: $(MODEL)
@@ -87,9 +73,9 @@ train: $(MODEL)
 run: setup db $(MODEL)
 	scripts/run-servers $(MODEL)
 
-test: setup
+test: setup lint
 	$(ACTIONS_PY) -m pytest tests/unit
-	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/tracker_store tests/nlu_components tests/channels tests/evaluation tests/deploy tests/fuzzing -rs
+	$(RASA_PY) -m pytest tests/test_spacy_model.py tests/test_training_data.py tests/rasa_plugins tests/tools -rs
 	scripts/validate-training-data
 	$(MAKE) --no-print-directory train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories --fail-on-prediction-errors
@@ -97,14 +83,56 @@ test: setup
 	scripts/install-nginx && $(RASA_PY) -m pytest tests/cluster -rs
 	scripts/test-browser
 
-include eval.mk
-include bench.mk
-include fuzz.mk
+# Each package is type-checked against the environment it runs in.
+lint: $(LINT_VENV)/.installed $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
+	$(LINT_VENV)/bin/ruff check .
+	$(LINT_VENV)/bin/ruff format --check .
+	$(LINT_VENV)/bin/mypy --python-executable $(ACTIONS_PY) bot actions
+	$(LINT_VENV)/bin/mypy --python-executable $(RASA_PY) rasa_plugins tools
+
+# ---- measurements (each under nice: the machine is shared) ---------------------------
+# make eval: understanding quality for three configs side by side, into reports/eval/.
+# It trains its own models under reports/eval/models and never touches models/.
+eval: setup
+	RASA=$(RASA) nice -n 5 $(RASA_PY) -m tools.evaluation
+
+# py-spy profiles the servers during `make bench`; a benchmark tool, so it is installed here
+# rather than locked with the project's requirements.
+PY_SPY_VERSION := 0.4.3
+PY_SPY := $(RASA_VENV)/bin/py-spy
+
+$(PY_SPY): $(RASA_VENV)/.installed
+	$(RASA_PY) -m pip install --quiet --disable-pip-version-check py-spy==$(PY_SPY_VERSION)
+	touch $@
+
+# Without nginx, PostgreSQL or Redis the scaled-out part is skipped with the reason in the report.
+bench: setup $(MODEL) $(PY_SPY)
+	-scripts/install-nginx
+	nice -n 5 $(RASA_PY) -m tools.benchmarks
+
+# The fuzz servers get their own throw-away program database, so `make db` is not needed.
+fuzz: setup $(MODEL)
+	nice -n 5 $(RASA_PY) -m tools.fuzzing
+
+# ---- the scaled-out set-up on this machine (PostgreSQL, Redis, nginx) -----------------
+# Debian's nginx (needs root or sudo the first time).
+nginx:
+	scripts/install-nginx
+
+cluster: setup $(MODEL) nginx
+	$(RASA_PY) -m tools.cluster up
+
+cluster-down:
+	$(RASA_PY) -m tools.cluster down
+
+cluster-status:
+	$(RASA_PY) -m tools.cluster status
 
 # ---- maintenance -------------------------------------------------------------------
 lock: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 	scripts/lock-requirements $(RASA_VENV) requirements/rasa.in requirements/rasa.lock
 	scripts/lock-requirements $(ACTIONS_VENV) requirements/actions.in requirements/actions.lock
+	scripts/lock-requirements $(LINT_VENV) requirements/lint.in requirements/lint.lock
 
 clean:
 	rm -rf .venv models var results widget/node_modules widget/dist
