@@ -55,7 +55,7 @@ export class Servers {
     this.siteUrl = `http://127.0.0.1:${this.sitePort}`;
     this.rasaUrl = `http://127.0.0.1:${this.rasaPort}`;
     // The catalog, plus a test counselor who is always in and their slots (as `make db` seeds them).
-    const counselors = join(REPO_ROOT, 'tests/e2e/always_open_counselors.yml');
+    const counselors = join(REPO_ROOT, 'tools/always_open_counselors.yml');
     for (const command of [['db', 'seed'], ['counselors', 'seed', '--file', counselors], ['slots', 'generate']]) {
       execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', ...command], { cwd: REPO_ROOT, env: this.env, stdio: 'pipe' });
     }
