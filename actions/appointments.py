@@ -16,7 +16,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions._support import asked, booking_desk, latest_intent, latest_text, send
-from actions.booking import LEAVE_FORM, TimeSlotAnswers
+from actions.form_reading import LEAVE_FORM, TimeSlotAnswers
 from bot.booking.service import reference_in
 
 CHANGE_SLOTS = (

@@ -1,7 +1,7 @@
 """The booking desk: everything a conversation asks of booking, behind one object.
 
-The Rasa actions (actions/booking.py, actions/appointments.py) read the tracker, call one method
-here and send the Reply it returns. The desk holds the settings and the database session factory,
+The Rasa actions (actions/booking.py, booking_form.py, appointments.py) read the tracker, call
+one method here and send the Reply it returns. The desk holds the settings and the database session factory,
 turns every failure into the reply that explains that failure (a database that cannot be reached
 is never reported as "no such booking"), and returns small results: a Reply plus what happened,
 never Rasa events. So the whole booking conversation can be tested without Rasa.
@@ -244,7 +244,7 @@ class BookingDesk:
     ) -> BookingOutcome:
         """Save the booking; the reply says "booked" only once the commit succeeded.
 
-        Before saving, the abuse controls of issue 17: the attempt caps per conversation and per
+        Before saving, the abuse controls: the attempt caps per conversation and per
         client address (`client_id`: the channel's opaque id of it, when known), and the slot
         must be one this conversation was offered. The service then refuses a second upcoming
         booking for the same e-mail address; its time and reference are shown only to the
@@ -328,7 +328,7 @@ class BookingDesk:
 
     def reschedule(self, conversation_id: str, reference: str, slot_id: int) -> ChangeOutcome:
         """Move the appointment to `slot_id`, which must have been offered to this conversation
-        (a hand-typed slot id must not take a slot nobody offered: issue 17)."""
+        (a hand-typed slot id must not take a slot nobody offered)."""
         try:
             if not self._was_offered(conversation_id, slot_id):
                 return ChangeOutcome(replies.time_not_offered())

@@ -19,7 +19,7 @@ from actions.appointments import (
     ActionStartAppointmentChange,
     ValidateAppointmentChangeForm,
 )
-from actions.booking import ActionAskInterestedProgram
+from actions.booking_form import ActionAskInterestedProgram
 from bot import migrate
 from bot.booking import offers, service
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors

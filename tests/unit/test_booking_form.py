@@ -13,12 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions.appointments import ActionChangeAppointment, ActionDeleteMyData
-from actions.booking import (
+from actions.booking import ActionBookAppointment, ActionStartBooking, ActionStopBooking
+from actions.booking_form import (
     ActionAskAppointmentSlot,
     ActionAskBookingConfirmed,
-    ActionBookAppointment,
-    ActionStartBooking,
-    ActionStopBooking,
     ValidateCounselorBookingForm,
 )
 from bot.booking.form_answers import NO_PHONE, UNDECIDED

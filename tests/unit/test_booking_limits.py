@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.appointments import ActionChangeAppointment, ActionStartAppointmentChange
-from actions.booking import ActionAskAppointmentSlot, ActionBookAppointment, client_id
+from actions.booking import ActionBookAppointment, client_id
+from actions.booking_form import ActionAskAppointmentSlot
 from bot.booking import limits, offers, service
 from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
 from bot.booking.locks import lock_id
