@@ -1,10 +1,10 @@
 """The booking desk: everything a conversation asks of booking, behind one object.
 
 The Rasa actions (actions/booking.py, booking_form.py, appointments.py) read the tracker, call
-one method here and send the Reply it returns. The desk holds the settings and the database session factory,
-turns every failure into the reply that explains that failure (a database that cannot be reached
-is never reported as "no such booking"), and returns small results: a Reply plus what happened,
-never Rasa events. So the whole booking conversation can be tested without Rasa.
+one method here and send the Reply it returns. The desk holds the settings and the database
+session factory, turns every failure into the reply that explains that failure (a database that
+cannot be reached is never reported as "no such booking"), and returns small results: a Reply
+plus what happened, never Rasa events. So the whole booking conversation can be tested without Rasa.
 
 Reads and writes are separate steps: showing free times first tops the slots up and records what
 was shown, each as its own explicit write (see bot.booking.offers).
