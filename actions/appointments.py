@@ -118,11 +118,16 @@ class ActionChangeAppointment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         desk, reference = booking_desk(), tracker.get_slot("booking_reference")
-        if tracker.get_slot("change_kind") == "cancel":
-            outcome = desk.cancel(reference, confirmed=bool(tracker.get_slot("change_confirmed")))
+        cancelling = tracker.get_slot("change_kind") == "cancel"
+        answer = tracker.get_slot("change_confirmed" if cancelling else "appointment_slot")
+        if answer is None or not (cancelling or str(answer).isdigit()):
+            # The form ended before its last answer (no free times, or the appointment book
+            # unreachable): its question already said why, so nothing changes and nothing is said.
+            return [SlotSet(slot, None) for slot in CHANGE_SLOTS]
+        if cancelling:
+            outcome = desk.cancel(reference, confirmed=bool(answer))
         else:
-            new_slot = int(tracker.get_slot("appointment_slot"))  # the form checked it is one
-            outcome = desk.reschedule(tracker.sender_id, reference, new_slot)
+            outcome = desk.reschedule(tracker.sender_id, reference, int(answer))
         send(dispatcher, outcome.reply)
         forgotten = [SlotSet("booking_reference", None)] if outcome.cancelled else []
         return [SlotSet(slot, None) for slot in CHANGE_SLOTS] + forgotten

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import booking_desk, send
+from actions._support import booking_desk, latest_intent, send
 from actions.form_reading import LEAVE_FORM
 from bot.booking.desk import BookingResult
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
@@ -62,9 +62,13 @@ class ActionBookAppointment(Action):
     ) -> list[EventType]:
         slot_id = str(tracker.get_slot("appointment_slot") or "")
         if not (tracker.get_slot("booking_confirmed") and slot_id.isdigit()):
-            # Reached without a complete form (e.g. "try again" after the details were
-            # cleared): ask for what is missing instead of booking half a lead.
-            return [FollowupAction(BOOKING_FORM)]
+            if latest_intent(tracker) == "retry_booking":
+                # "Try again" after the details were cleared: ask for what is missing instead
+                # of booking half a lead.
+                return [FollowupAction(BOOKING_FORM)]
+            # The form ended without a time (none free, or the calendar down), and its question
+            # said why; going back into it would only repeat that.
+            return []
         outcome = booking_desk().book(
             tracker.sender_id,
             lead_details(tracker),

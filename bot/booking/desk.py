@@ -52,7 +52,8 @@ class TimeChoice:
     when: str | None = None
     # Typed text naming no single free time: the times inside it are offered next.
     wish: str | None = None
-    # Why the time was not taken (not offered, just taken, calendar down), if it was not.
+    # Why the time was not taken (not offered, just taken), if it was not. None with no slot and
+    # no wish: the calendar could not be read, and the question asked again says so once.
     reply: Reply | None = None
 
 
@@ -219,7 +220,10 @@ class BookingDesk:
                 session.commit()
         except SQLAlchemyError as error:
             _log_failure("Free times unavailable", error)
-            return TimeChoice(reply=replies.times_unavailable())
+            # No reply here: the form asks for the time again, and that question either shows
+            # the times (the database is back) or apologises and ends the form. Saying it here
+            # too would send the same apology twice in a row.
+            return TimeChoice()
         return TimeChoice(slot, replies.when(slot.starts_at, self._zone))
 
     def _chosen_button(self, session: Session, conversation_id: str, slot_id: int) -> TimeChoice:

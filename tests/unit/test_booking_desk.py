@@ -19,11 +19,11 @@ from actions.appointments import (
     ActionStartAppointmentChange,
     ValidateAppointmentChangeForm,
 )
-from actions.booking_form import ActionAskInterestedProgram
+from actions.booking_form import ActionAskAppointmentSlot, ActionAskInterestedProgram
 from bot import migrate
 from bot.booking import offers, service
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
-from bot.booking.desk import BookingDesk, BookingResult
+from bot.booking.desk import BookingDesk, BookingResult, TimeChoice
 from bot.booking.form_answers import UNDECIDED, catalog_code
 from bot.booking.time_preference import names_a_time
 from bot.db import engine_for, session_factory
@@ -147,19 +147,23 @@ def test_free_times_that_cannot_be_read_say_so() -> None:
     offered = desk.offer_times("student-1", None)
     assert offered.reply.response == "utter_times_unavailable" and not offered.any_shown
     chosen = desk.choose_time("student-1", "March 5 2030 at 9am")
-    assert chosen.slot is None and chosen.reply is not None
-    assert chosen.reply.response == "utter_times_unavailable"
+    # Nothing taken and nothing to say: the time question asked again apologises, once.
+    assert chosen == TimeChoice()
 
 
-def test_a_typed_time_during_an_outage_gets_the_calendar_reply(
+def test_a_chosen_time_during_an_outage_is_asked_again_with_one_apology(
     booking_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
     messages, slots = answer(
         {}, "appointment_slot", "7", entities=[{"entity": "slot_id", "value": "7"}]
     )
-    assert messages[0]["response"] == "utter_times_unavailable"
-    assert slots["appointment_slot"] is None
+    assert messages == [] and slots["appointment_slot"] is None
+    asked_again, left = run(
+        ActionAskAppointmentSlot(), tracker({"requested_slot": "appointment_slot"})
+    )
+    assert [m["response"] for m in asked_again] == ["utter_times_unavailable"]
+    assert left == {"requested_slot": None}  # and the form ends
 
 
 def test_reschedule_and_cancel_report_an_unreachable_database_as_unavailable() -> None:

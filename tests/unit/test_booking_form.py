@@ -323,3 +323,38 @@ def test_thanks_is_not_taken_as_a_name(booking_env: str) -> None:
 def test_no_skips_the_optional_phone(booking_env: str) -> None:
     _, slots = answer({}, "phone", "no thanks", intent="deny")
     assert slots["phone"] == NO_PHONE
+
+
+@pytest.mark.parametrize(
+    "left_early",
+    [
+        {"change_kind": "reschedule", "appointment_slot": None},  # no free times to offer
+        {"change_kind": "cancel", "change_confirmed": None},  # the appointment book unreachable
+    ],
+)
+def test_a_change_form_that_ended_early_changes_nothing_and_says_nothing_more(
+    booking_env: str, left_early: dict[str, Any]
+) -> None:
+    # The question that ended the form already apologised; before, a reschedule with no time
+    # chosen crashed the action (int(None)) and the change slots were never reset.
+    state = tracker({"booking_reference": "K7QM-4XTR", **left_early}, active_loop="")
+    messages, slots = run(ActionChangeAppointment(), state)
+    assert messages == []
+    assert slots["change_kind"] is None and slots["appointment_slot"] is None
+
+
+def test_a_booking_form_left_without_a_time_is_not_reopened(booking_env: str) -> None:
+    # No free time (or the calendar down) ends the form with an apology; going back into the
+    # form from here would repeat the apology until Rasa's prediction limit.
+    incomplete = {**completed_form(first_free_slot_id()), "appointment_slot": None}
+    dispatcher = CollectingDispatcher()
+    assert (
+        ActionBookAppointment().run(dispatcher, tracker(incomplete, active_loop=""), DOMAIN) == []
+    )
+    assert dispatcher.messages == []
+
+
+def test_try_again_with_missing_details_reopens_the_form(booking_env: str) -> None:
+    state = tracker({}, intent="retry_booking", active_loop="")
+    events = ActionBookAppointment().run(CollectingDispatcher(), state, DOMAIN)
+    assert events == [{"event": "followup", "name": "counselor_booking_form", "timestamp": None}]
