@@ -29,7 +29,7 @@ from bot.booking import appointment_times, counselors, export, outbox
 from bot.booking.crm_webhook import WebhookConfigError, crm_webhook_from_settings
 from bot.db import engine_for, session_factory
 from bot.seed import seed_from_file
-from bot.settings import CATALOG_PATH, DOMAIN_PATH, load_settings
+from bot.settings import CATALOG_PATH, DOMAIN_PATH, SettingsError, load_settings
 from bot.templates import load_response_texts, render_reply
 from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 
@@ -41,7 +41,11 @@ HANDBACK_MESSAGE = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except SettingsError as error:  # a mistyped port: say which variable, not a traceback
+        print(f"python -m bot: {error}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -101,8 +101,13 @@ def configure_sanic(environ: MutableMapping[str, str]) -> None:
     and the two URLs endpoints.yml reads, which YAML cannot take from `bot.settings` itself."""
     settings = load_settings(environ)
     environ["SANIC_REQUEST_MAX_SIZE"] = str(settings.rasa.max_request_bytes)
-    environ.setdefault("ACTION_SERVER_URL", settings.action_server_url)
-    environ.setdefault("TRACKER_STORE_URL", settings.tracker_store_url)
+    # Blank counts as unset, as everywhere in bot.settings.
+    for name, value in (
+        ("ACTION_SERVER_URL", settings.action_server_url),
+        ("TRACKER_STORE_URL", settings.tracker_store_url),
+    ):
+        if not (environ.get(name) or "").strip():
+            environ[name] = value
     # Sanic strips the prefix, leaving app.config.SANIC_JWT_LEEWAY, which sanic-jwt reads.
     environ.setdefault("SANIC_SANIC_JWT_LEEWAY", str(JWT_LEEWAY_SECONDS))
 

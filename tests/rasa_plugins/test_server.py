@@ -233,3 +233,18 @@ def test_the_request_size_limit_comes_from_max_request_bytes(
         caplog.clear()
         assert rasa_server.max_request_bytes({"MAX_REQUEST_BYTES": bad}) == 65536
         assert "MAX_REQUEST_BYTES" in caplog.text
+
+
+def test_endpoints_yml_gets_the_urls_from_bot_settings_unless_they_are_set() -> None:
+    # endpoints.yml reads ${ACTION_SERVER_URL} and ${TRACKER_STORE_URL}; YAML cannot import the
+    # settings, so the launcher fills them, treating a blank value as unset.
+    environ: dict[str, str] = {"ACTION_SERVER_PORT": "6055", "TRACKER_STORE_URL": "  "}
+    rasa_server.configure_sanic(environ)
+    assert environ["ACTION_SERVER_URL"] == "http://127.0.0.1:6055/webhook"
+    assert (
+        environ["TRACKER_STORE_URL"].startswith("sqlite:///")
+        and "tracker.db" in environ["TRACKER_STORE_URL"]
+    )
+    chosen = {"ACTION_SERVER_URL": "http://actions:5055/webhook"}
+    rasa_server.configure_sanic(chosen)
+    assert chosen["ACTION_SERVER_URL"] == "http://actions:5055/webhook"

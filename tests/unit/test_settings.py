@@ -119,3 +119,14 @@ def test_repo_root_is_defined_once() -> None:
         if re.search(r"^REPO_ROOT\s*=", path.read_text("utf-8"), flags=re.M)
     ]
     assert definitions == ["bot/settings.py"]
+
+
+def test_the_cli_names_a_bad_port_instead_of_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+
+    monkeypatch.setenv("SITE_PORT", "eighty")
+    assert cli.main(["handoffs", "list"]) == 2
+    error = capsys.readouterr().err
+    assert "SITE_PORT" in error and "Traceback" not in error
