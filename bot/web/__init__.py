@@ -2,6 +2,7 @@
 browser tests.
 
 The page is built from the program database through `bot.catalog` (the same read API the
-answers use), so the page and the assistant can never disagree about a figure. The server is a
-plain WSGI application on the standard library: a few static routes do not need a framework.
+answers use), so the page and the assistant can never disagree about a figure. The server is an
+ASGI application on Starlette, served by uvicorn (`python -m bot.web`), the stack the staff
+console will share.
 """

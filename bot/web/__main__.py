@@ -1,53 +1,44 @@
-"""`python -m bot.web`: serve the program page and the widget (SITE_HOST, SITE_PORT)."""
+"""`python -m bot.web`: serve the program page and the widget with uvicorn (SITE_HOST:SITE_PORT)."""
 
 from __future__ import annotations
 
 import logging
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from bot.web.app import SiteApp
+import uvicorn
+
+from bot.log_masking import install_log_masking
+from bot.web.app import create_site
 from bot.web.settings import load_site_settings
 
 logger = logging.getLogger("bot.web")
 
 
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """One thread per request, so a slow client cannot hold up the page for everyone else."""
-
-    daemon_threads = True
-
-
-class LoggingRequestHandler(WSGIRequestHandler):
-    """Request lines through `logging` instead of raw stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
-        logger.info("%s %s", self.address_string(), format % args)
-
-
 def main() -> None:
+    # Before any logging: request lines and errors may carry what a student typed.
+    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = load_site_settings()
     if not settings.widget_bundle.exists():
         logger.warning(
             "%s is missing: build the widget (npm run build in widget/)", settings.widget_bundle
         )
-    with make_server(
-        settings.host,
-        settings.port,
-        SiteApp(settings),
-        server_class=ThreadingWSGIServer,
-        handler_class=LoggingRequestHandler,
-    ) as server:
-        print(
-            f"Site on http://{settings.host}:{server.server_port} "
-            f"(chat widget -> {settings.widget.bot_url})",
-            flush=True,
-        )
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    print(
+        f"Site on http://{settings.host}:{settings.port} "
+        f"(chat widget -> {settings.widget.bot_url})",
+        flush=True,
+    )
+    # Logging stays ours (log_config=None), so the masking covers uvicorn's records too.
+    uvicorn.run(
+        create_site(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        server_header=False,
+        proxy_headers=False,
+        # The site speaks plain HTTP; the `websockets` in this environment is rasa-sdk's old
+        # pin, which uvicorn's WebSocket support cannot import.
+        ws="none",
+    )
 
 
 if __name__ == "__main__":

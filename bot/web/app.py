@@ -1,4 +1,4 @@
-"""The site as a WSGI application: the program page, its stylesheet and the widget bundle.
+"""The site as an ASGI application (Starlette): the program page, its stylesheet and the widget.
 
 Every response carries a Content-Security-Policy that lets the page load nothing from any
 other host and talk to nothing but the bot server, so a mistake in the page (or a compromised
@@ -7,12 +7,19 @@ dependency in the bundle) cannot pull in third-party content or send data elsewh
 
 from __future__ import annotations
 
-import gzip
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalog import CatalogUnavailable
 from bot.web.content import PageContent, read_page_content
@@ -22,11 +29,6 @@ from bot.web.settings import SiteSettings
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-StartResponse = Callable[[str, list[tuple[str, str]]], object]
-Response = tuple[str, str, bytes]  # status, content type, body
-
-HTML = "text/html; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
 
 
 def content_security_policy(bot_url: str) -> str:
@@ -48,75 +50,96 @@ def content_security_policy(bot_url: str) -> str:
     )
 
 
-class SiteApp:
-    """Routes: `/` (the program page), `/privacy`, `/site.css`, `/widget/chat-widget.js`."""
+class SecurityHeaders:
+    """Adds the security headers to every response, errors included (pure ASGI, so streamed
+    and gzipped responses are covered as well)."""
 
-    def __init__(
-        self,
-        settings: SiteSettings,
-        read_content: Callable[[], PageContent] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.read_content = read_content or (lambda: read_page_content(settings.database_url))
-        self.security_headers = [
-            ("Content-Security-Policy", content_security_policy(settings.widget.bot_url)),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "same-origin"),
-        ]
-        self.routes: dict[str, Callable[[], Response]] = {
-            "/": self.program_page,
-            "/privacy": lambda: ("200 OK", HTML, render_privacy_page(settings.widget).encode()),
-            "/site.css": lambda: self.file(STATIC_DIR / "site.css", "text/css; charset=utf-8"),
-            "/widget/chat-widget.js": lambda: self.file(
-                settings.widget_bundle,
-                "text/javascript; charset=utf-8",
-                missing="The widget is not built: run `npm ci && npm run build` in widget/.\n",
-            ),
+    def __init__(self, app: ASGIApp, bot_url: str) -> None:
+        self.app = app
+        self.headers = {
+            "Content-Security-Policy": content_security_policy(bot_url),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "Cache-Control": "no-cache",
         }
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD", "GET")
-        route = self.routes.get(environ.get("PATH_INFO", "/"))
-        if route is None:
-            status, content_type, body = "404 Not Found", TEXT, b"Not found.\n"
-        elif method not in ("GET", "HEAD"):
-            status, content_type, body = "405 Method Not Allowed", TEXT, b"Method not allowed.\n"
-        else:
-            status, content_type, body = route()
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
 
-        headers = [
-            ("Content-Type", content_type),
-            ("Cache-Control", "no-cache"),
-            *self.security_headers,
-        ]
-        if route is not None and method not in ("GET", "HEAD"):
-            headers.append(("Allow", "GET, HEAD"))
-        if content_type != HTML:
-            # The bundle may be embedded by the school's other sites.
-            headers.append(("Cross-Origin-Resource-Policy", "cross-origin"))
-        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 1024:
-            body = gzip.compress(body, compresslevel=6)
-            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
-        headers.append(("Content-Length", str(len(body))))
-        start_response(status, headers)
-        return [] if method == "HEAD" else [body]
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+                if not headers.get("content-type", "").startswith("text/html"):
+                    # The bundle may be embedded by the school's other sites.
+                    headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
+            await send(message)
 
-    def program_page(self) -> Response:
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_site(
+    settings: SiteSettings, read_content: Callable[[], PageContent] | None = None
+) -> Starlette:
+    """Routes: `/` (the program page), `/privacy`, `/site.css`, `/widget/chat-widget.js`.
+
+    `read_content` replaces the database read in tests."""
+    read = read_content or (lambda: read_page_content(settings.database_url))
+
+    def program_page(request: Request) -> Response:
+        # A plain function: Starlette runs it in its thread pool, so the database read never
+        # blocks the event loop.
         try:
-            content = self.read_content()
+            content = read()
         except CatalogUnavailable as error:
-            # The first line names the problem ("no such table: career"); the SQL after it is noise.
+            # The first line names the problem ("no such table: career"); the SQL is noise.
             logger.error("program page: the catalog cannot be read: %s", str(error).splitlines()[0])
-            return (
-                "503 Service Unavailable",
-                HTML,
-                render_unavailable_page(self.settings.widget).encode(),
-            )
-        return "200 OK", HTML, render_program_page(content, self.settings.widget).encode()
+            return HTMLResponse(render_unavailable_page(settings.widget), status_code=503)
+        return HTMLResponse(render_program_page(content, settings.widget))
 
-    @staticmethod
-    def file(path: Path, content_type: str, missing: str = "Not found.\n") -> Response:
-        try:
-            return "200 OK", content_type, path.read_bytes()
-        except FileNotFoundError:
-            return "404 Not Found", TEXT, missing.encode()
+    def privacy_page(request: Request) -> Response:
+        return HTMLResponse(render_privacy_page(settings.widget))
+
+    def stylesheet(request: Request) -> Response:
+        return _file(STATIC_DIR / "site.css", "text/css; charset=utf-8")
+
+    def widget_bundle(request: Request) -> Response:
+        return _file(
+            settings.widget_bundle,
+            "text/javascript; charset=utf-8",
+            missing="The widget is not built: run `npm ci && npm run build` in widget/.\n",
+        )
+
+    return Starlette(
+        routes=[
+            Route("/", program_page),
+            Route("/privacy", privacy_page),
+            Route("/site.css", stylesheet),
+            Route("/widget/chat-widget.js", widget_bundle),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders, bot_url=settings.widget.bot_url),
+            Middleware(GZipMiddleware, minimum_size=1024),
+        ],
+        exception_handlers={404: _not_found, 405: _method_not_allowed},
+    )
+
+
+def _file(path: Path, content_type: str, missing: str = "Not found.\n") -> Response:
+    try:
+        return Response(path.read_bytes(), media_type=content_type)
+    except FileNotFoundError:
+        return PlainTextResponse(missing, status_code=404)
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    return PlainTextResponse("Not found.\n", status_code=404)
+
+
+async def _method_not_allowed(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(
+        "Method not allowed.\n", status_code=405, headers={"Allow": "GET, HEAD"}
+    )

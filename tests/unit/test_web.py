@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 from sqlalchemy import update
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from bot import models
 from bot.catalog import CatalogUnavailable
 from bot.db import session_factory
-from bot.web.app import SiteApp, content_security_policy
+from bot.settings import REPO_ROOT
+from bot.web.app import content_security_policy, create_site
 from bot.web.content import PageContent, read_page_content
 from bot.web.page import render_program_page
 from bot.web.settings import SiteSettings, WidgetEmbed, load_site_settings
@@ -34,22 +40,19 @@ def site_settings(database_url: str = "sqlite://", bundle: Path | None = None) -
 
 
 def get(
-    app: Callable[..., Any], path: str, method: str = "GET", **headers: str
-) -> tuple[str, dict[str, str], bytes]:
-    environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method}
-    environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
-    setup_testing_defaults(environ)
-    captured: dict[str, Any] = {}
-
-    def start_response(status: str, header_list: list[tuple[str, str]]) -> None:
-        captured["status"], captured["headers"] = status, dict(header_list)
-
-    body = b"".join(app(environ, start_response))
-    return captured["status"], captured["headers"], body
+    app: Starlette, path: str, method: str = "GET", **headers: str
+) -> tuple[str, Mapping[str, str], bytes]:
+    """Status line, headers (any case) and decoded body of one request to the site."""
+    sent = {"accept-encoding": "identity"}
+    sent.update({name.replace("_", "-").lower(): value for name, value in headers.items()})
+    with TestClient(app) as client:
+        response = client.request(method, path, headers=sent)
+    status = f"{response.status_code} {response.reason_phrase}"
+    return status, response.headers, response.content
 
 
 def test_program_page_shows_the_catalog_figures_as_the_page_words_them(seeded_url: str) -> None:
-    status, headers, body = get(SiteApp(site_settings(seeded_url)), "/")
+    status, headers, body = get(create_site(site_settings(seeded_url)), "/")
     page = body.decode()
 
     assert status == "200 OK"
@@ -72,7 +75,7 @@ def test_program_page_shows_the_catalog_figures_as_the_page_words_them(seeded_ur
 
 
 def test_page_embeds_the_widget_with_one_script_tag_and_its_configuration(seeded_url: str) -> None:
-    page = get(SiteApp(site_settings(seeded_url)), "/")[2].decode()
+    page = get(create_site(site_settings(seeded_url)), "/")[2].decode()
 
     assert page.count("<script") == 1
     assert '<script src="/widget/chat-widget.js" defer' in page
@@ -82,7 +85,7 @@ def test_page_embeds_the_widget_with_one_script_tag_and_its_configuration(seeded
 
 
 def test_a_reseeded_figure_shows_on_the_next_page_load(seeded_url: str) -> None:
-    app = SiteApp(site_settings(seeded_url))
+    app = create_site(site_settings(seeded_url))
     with session_factory(seeded_url)() as session, session.begin():
         session.execute(update(models.Program).values(tuition_per_term_usd=4100))
 
@@ -108,7 +111,7 @@ def test_unreadable_catalog_gives_503_page_that_still_has_the_widget() -> None:
     def unavailable() -> PageContent:
         raise CatalogUnavailable("no programs in the database; run the seed")
 
-    status, _, body = get(SiteApp(site_settings(), read_content=unavailable), "/")
+    status, _, body = get(create_site(site_settings(), read_content=unavailable), "/")
 
     assert status == "503 Service Unavailable"
     assert "not available right now" in body.decode()
@@ -116,7 +119,7 @@ def test_unreadable_catalog_gives_503_page_that_still_has_the_widget() -> None:
 
 
 def test_every_response_forbids_other_hosts_except_the_bot(seeded_url: str) -> None:
-    _, headers, _ = get(SiteApp(site_settings(seeded_url)), "/")
+    _, headers, _ = get(create_site(site_settings(seeded_url)), "/")
 
     policy = headers["Content-Security-Policy"]
     assert policy == content_security_policy(BOT_URL)
@@ -135,7 +138,7 @@ def test_https_bot_is_reached_over_wss() -> None:
 def test_widget_bundle_is_served_as_javascript_and_gzipped_when_accepted(tmp_path: Path) -> None:
     bundle = tmp_path / "chat-widget.js"
     bundle.write_text("console.log('widget');" * 100)
-    app = SiteApp(site_settings(bundle=bundle))
+    app = create_site(site_settings(bundle=bundle))
 
     status, headers, body = get(app, "/widget/chat-widget.js")
     assert (status, headers["Content-Type"]) == ("200 OK", "text/javascript; charset=utf-8")
@@ -143,19 +146,19 @@ def test_widget_bundle_is_served_as_javascript_and_gzipped_when_accepted(tmp_pat
     assert headers["Cross-Origin-Resource-Policy"] == "cross-origin"
 
     _, headers, body = get(app, "/widget/chat-widget.js", accept_encoding="gzip, br")
-    assert headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(body) == bundle.read_bytes()
+    assert headers["content-encoding"] == "gzip"
+    assert body == bundle.read_bytes()  # as the browser sees it, once decompressed
 
 
 def test_missing_bundle_says_how_to_build_it() -> None:
-    status, _, body = get(SiteApp(site_settings()), "/widget/chat-widget.js")
+    status, _, body = get(create_site(site_settings()), "/widget/chat-widget.js")
 
     assert status == "404 Not Found"
     assert b"npm run build" in body
 
 
 def test_stylesheet_unknown_paths_and_methods() -> None:
-    app = SiteApp(site_settings())
+    app = create_site(site_settings())
 
     assert get(app, "/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
     assert get(app, "/nope")[0] == "404 Not Found"
@@ -183,9 +186,42 @@ def test_site_port_defaults_to_8000_and_follows_site_port() -> None:
 
 
 def test_privacy_notice_says_what_is_kept_and_how_to_delete_it() -> None:
-    status, headers, body = get(SiteApp(site_settings()), "/privacy", ACCEPT_ENCODING="identity")
+    status, headers, body = get(
+        create_site(site_settings()), "/privacy", ACCEPT_ENCODING="identity"
+    )
     text = body.decode()
     assert status == "200 OK"
     assert "e-mail address" in text and "delete my data" in text
     assert "/widget/chat-widget.js" in text
     assert "Content-Security-Policy" in headers
+
+
+def test_python_m_bot_web_serves_the_site_with_uvicorn(tmp_path: Path) -> None:
+    # The launcher itself: uvicorn's WebSocket support cannot import this environment's old
+    # `websockets` (rasa-sdk's pin), so a launcher that left it on failed at start.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SITE_HOST": "127.0.0.1", "SITE_PORT": str(port)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'missing.db'}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/site.css", timeout=2) as r:
+                    assert r.status == 200 and "nosniff" in r.headers["X-Content-Type-Options"]
+                    break
+            except OSError:
+                assert server.poll() is None, server.communicate()[0].decode()
+                assert time.monotonic() < deadline, "the site did not answer within 20 s"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
