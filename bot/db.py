@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.private_files import private_directory, private_file
@@ -38,3 +38,12 @@ def engine_for(database_url: str) -> Engine:
 def session_factory(database_url: str) -> sessionmaker[Session]:
     """The shared session factory for `database_url`."""
     return sessionmaker(bind=engine_for(database_url), expire_on_commit=False)
+
+
+def sqlite_file_missing(url: URL) -> bool:
+    """True when `url` names a SQLite file that does not exist: a store nobody has written to
+    yet, which readers report (or skip) rather than create by connecting."""
+    database: str | None = url.database
+    if url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return False
+    return not Path(database).exists()

@@ -25,12 +25,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.rasa_api_auth import (
-    SecretError,
     authorization_header,
     mint_token,
     read_secret,
     secret_file,
 )
+from bot.secret_files import SecretError
 from bot.settings import load_settings
 
 TIMEOUT_SECONDS = 10.0

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jwt
 
+from bot.secret_files import SharedSecret
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -33,55 +32,26 @@ ALGORITHM = "HS256"
 # Long enough for one request of the counselor's console, short enough that a token copied
 # from a log or a terminal is useless soon after.
 DEFAULT_LIFETIME = timedelta(minutes=5)
-# HS256 needs a key at least as long as its digest (RFC 7518, 3.2).
-MINIMUM_SECRET_BYTES = 32
 
 
-class SecretError(RuntimeError):
-    """The secret is missing or unusable; the message says where it was looked for."""
+def jwt_secret(environ: Mapping[str, str] = os.environ) -> SharedSecret:
+    """RASA_JWT_SECRET, else the file RASA_JWT_SECRET_FILE (var/rasa-jwt-secret)."""
+    rasa = load_settings(environ).rasa
+    return SharedSecret("Rasa API secret", "RASA_JWT_SECRET", rasa.jwt_secret, rasa.jwt_secret_file)
 
 
 def secret_file(environ: Mapping[str, str] = os.environ) -> Path:
-    return load_settings(environ).rasa.jwt_secret_file
+    return jwt_secret(environ).path
 
 
 def read_secret(environ: Mapping[str, str] = os.environ) -> str | None:
     """`RASA_JWT_SECRET`, else the secret file's content; None when neither holds one."""
-    if secret := load_settings(environ).rasa.jwt_secret:
-        return _checked(secret, "RASA_JWT_SECRET")
-    path = secret_file(environ)
-    try:
-        secret = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if path.stat().st_mode & 0o077:
-        logger.warning("%s is readable by other users; make it mode 600 (chmod 600 %s)", path, path)
-    return _checked(secret, str(path)) if secret else None
+    return jwt_secret(environ).read()
 
 
 def ensure_secret(environ: Mapping[str, str] = os.environ) -> str:
-    """The secret as `read_secret` finds it, or a new random one in the secret file.
-
-    The file is written complete under a temporary name created with mode 600 and then linked
-    into place, so it is never readable by others, and two servers starting at once agree on
-    one secret (the second link fails and that server reads the first one's).
-    """
-    if secret := read_secret(environ):
-        return secret
-    path = secret_file(environ)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rasa-jwt-secret-")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(MINIMUM_SECRET_BYTES) + "\n")
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)
-    if secret := read_secret(environ):
-        return secret
-    raise SecretError(f"{path} exists but is empty: delete it, or put a secret in it")
+    """The secret as `read_secret` finds it, or a new random one in the secret file."""
+    return jwt_secret(environ).ensure()
 
 
 def mint_token(
@@ -111,13 +81,3 @@ def admin_header(secret: str, lifetime: timedelta = DEFAULT_LIFETIME) -> dict[st
     return authorization_header(
         mint_token(secret, username="admin", role="admin", lifetime=lifetime)
     )
-
-
-def _checked(secret: str, source: str) -> str:
-    if len(secret.encode("utf-8")) < MINIMUM_SECRET_BYTES:
-        raise SecretError(
-            f"the Rasa API secret from {source} is shorter than {MINIMUM_SECRET_BYTES} "
-            "bytes; make a longer one, e.g. `python -c 'import secrets; "
-            "print(secrets.token_urlsafe(32))'`"
-        )
-    return secret

@@ -32,28 +32,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import tracker_tables
+from bot.db import sqlite_file_missing
 from bot.models import Appointment, Handoff, Lead, OutboxEvent
 from bot.settings import load_settings
 
 HANDOFF_EVENT_TYPE = "handoff.requested"
 _DELETE_CHUNK = 500
-
-_tracker_metadata = sa.MetaData()
-# Rasa's SQLTrackerStore table and rasa_plugins/tracker_store/windowed_sql.py's, reduced to what
-# is used here.
-_events = sa.Table(
-    "events",
-    _tracker_metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255)),
-    sa.Column("timestamp", sa.Float),
-)
-_snapshots = sa.Table(
-    "tracker_snapshots",
-    _tracker_metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255)),
-)
 
 
 @dataclass(frozen=True)
@@ -106,7 +91,7 @@ def purge_tracker_store(url: str, before: datetime, dry_run: bool = False) -> Tr
     """Delete the conversations of the tracker store at `url` whose last event is older than
     `before`. A SQLite file that does not exist (no conversation yet) is left uncreated."""
     database_url = tracker_store_url_for_this_environment(url)
-    if _missing_sqlite_file(database_url):
+    if sqlite_file_missing(database_url):
         return TrackerStorePurge(0, 0, 0)
     engine = sa.create_engine(database_url)
     try:
@@ -189,31 +174,31 @@ def _delete_where(session: Session, model: Any, column: Any, values: Iterable[in
 
 def _purge_tracker_store(connection: Connection, before: float) -> TrackerStorePurge:
     inspector = sa.inspect(connection)
-    if not inspector.has_table(_events.name):
+    if not inspector.has_table(tracker_tables.events.name):
         return TrackerStorePurge(0, 0, 0)
     stale = (
-        sa.select(_events.c.sender_id)
-        .group_by(_events.c.sender_id)
-        .having(sa.func.max(_events.c.timestamp) < before)
+        sa.select(tracker_tables.events.c.sender_id)
+        .group_by(tracker_tables.events.c.sender_id)
+        .having(sa.func.max(tracker_tables.events.c.timestamp) < before)
     )
     count = sa.select(sa.func.count()).select_from(stale.subquery())
     conversations = connection.scalar(count) or 0
-    snapshots = 0
-    if inspector.has_table(_snapshots.name):
-        snapshots = (
+    deleted_snapshots = 0
+    if inspector.has_table(tracker_tables.snapshots.name):
+        deleted_snapshots = (
             connection.execute(
-                sa.delete(_snapshots).where(_snapshots.c.sender_id.in_(stale))
+                sa.delete(tracker_tables.snapshots).where(
+                    tracker_tables.snapshots.c.sender_id.in_(stale)
+                )
             ).rowcount
             or 0
         )
-    events = (
-        connection.execute(sa.delete(_events).where(_events.c.sender_id.in_(stale))).rowcount or 0
+    deleted_events = (
+        connection.execute(
+            sa.delete(tracker_tables.events).where(tracker_tables.events.c.sender_id.in_(stale))
+        ).rowcount
+        or 0
     )
-    return TrackerStorePurge(conversations=conversations, events=events, snapshots=snapshots)
-
-
-def _missing_sqlite_file(url: URL) -> bool:
-    database: str | None = url.database
-    if url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
-        return False
-    return not os.path.exists(database)
+    return TrackerStorePurge(
+        conversations=conversations, events=deleted_events, snapshots=deleted_snapshots
+    )

@@ -25,7 +25,8 @@ import sys
 from collections.abc import Mapping, MutableMapping
 
 from bot.log_masking import install_log_masking
-from bot.rasa_api_auth import ALGORITHM, SecretError, ensure_secret
+from bot.rasa_api_auth import ALGORITHM, ensure_secret
+from bot.secret_files import SecretError
 from bot.settings import load_settings
 
 JWT_LEEWAY_SECONDS = 10

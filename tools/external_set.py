@@ -15,44 +15,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.intents import UNKNOWN_TOPIC_INTENTS
+from bot.reply_kinds import CATALOG_FACT_ACTIONS, REPLY_KINDS, ReplyKind
+from bot.reply_kinds import reply_kind as kinds_of_reply
 from bot.settings import SHARED_DIR
 from tools.servers import Servers, bot_actions, text_of, uttered_responses
 
 EXTERNAL_DIR = SHARED_DIR / "eval" / "external"
-
-# What a reply was. Only "answer" answers; the other three are the kinds of not answering,
-# counted apart because they are not equally good: for a question the assistant is not for,
-# "out_of_scope" is the right reply, the counselor offer is honest but suggests the school can
-# help with it, and "did_you_mean" asks the student to pick a topic and states nothing.
-ReplyKind = Literal["answer", "out_of_scope", "counselor_offer", "did_you_mean"]
-REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "out_of_scope", "counselor_offer", "did_you_mean")
-
-# The actions and responses (a bot message's ``utter_action``) that mark each way of not
-# answering, checked in this order:
-# - out_of_scope: the decline that says what the bot can help with, the request to rephrase
-#   (also the two-stage fallback's first step when no topic is likely enough to offer), and
-#   utter_default (the fallback giving up, or action_default_fallback, which utters it);
-# - counselor_offer: "the catalog doesn't cover that; an Enrollment Counselor can help";
-# - did_you_mean: the two-stage fallback's "Did you mean ...?" topic buttons. The fallback loop
-#   runs as one action, so action_two_stage_fallback is what the tracker records for it.
-NOT_ANSWERING: dict[ReplyKind, frozenset[str]] = {
-    "out_of_scope": frozenset({"utter_out_of_scope", "utter_ask_rephrase", "utter_default"}),
-    "counselor_offer": frozenset({"action_answer_unknown_topic"}),
-    "did_you_mean": frozenset({"action_two_stage_fallback", "action_default_ask_affirmation"}),
-}
-
-# Replies that state a fact from the catalog: the worst reply to a question we are not for.
-CATALOG_FACT_ACTIONS = frozenset(
-    {
-        "action_answer_career_question",
-        "action_answer_program_question",
-        "action_compare_programs",
-        "action_answer_start_date",
-    }
-)
 
 # Labels whose right answer is the counselor offer, so not answering there is no mistake: the
 # topics the catalog does not cover (bot.intents), the same ones the bot apologises for.
@@ -60,9 +30,8 @@ COUNSELOR_LABELS = frozenset(UNKNOWN_TOPIC_INTENTS)
 
 
 def reply_kind(actions: tuple[str, ...], responses: tuple[str, ...] = ()) -> ReplyKind:
-    """Which kind of reply a turn's actions and uttered responses make (see NOT_ANSWERING)."""
-    names = set(actions) | set(responses)
-    return next((kind for kind, marks in NOT_ANSWERING.items() if marks & names), "answer")
+    """Which kind of reply a turn's actions and uttered responses make (bot.reply_kinds)."""
+    return kinds_of_reply((*actions, *responses))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, outerjoin
 
 from bot.models import Appointment, Counselor, Lead
+from bot.spreadsheet import text_cell
 
 EXPORT_FIELDS = (
     "reference",
@@ -35,7 +36,6 @@ EXPORT_FIELDS = (
 )
 FORMATS = ("csv", "json")
 _FREE_TEXT = ("full_name", "conversation_id", "source_page")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(session: Session) -> Iterator[dict[str, Any]]:
@@ -88,8 +88,8 @@ def write_export(session: Session, fmt: str, out: TextSink) -> int:
 
 
 def _csv_cell(key: str, value: Any) -> Any:
-    if key in _FREE_TEXT and isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if key in _FREE_TEXT and isinstance(value, str):
+        return text_cell(value)
     return "" if value is None else value
 
 

@@ -15,7 +15,8 @@ import jwt
 import pytest
 
 from bot import rasa_api
-from bot.rasa_api_auth import DEFAULT_LIFETIME, SecretError, ensure_secret, mint_token, read_secret
+from bot.rasa_api_auth import DEFAULT_LIFETIME, ensure_secret, mint_token, read_secret
+from bot.secret_files import SecretError
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 

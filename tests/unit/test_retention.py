@@ -17,6 +17,7 @@ from bot import cli, retention
 from bot.booking.appointment_times import utc_now
 from bot.db import engine_for
 from bot.models import Appointment, AppointmentSlot, Counselor, Handoff, Lead, OutboxEvent
+from tests.unit.tracker_store_double import create_tracker_store
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=timezone.utc)
 DAYS = 30
@@ -185,34 +186,6 @@ def test_a_period_under_one_day_is_refused(days: int) -> None:
 
 
 # ---- tracker store -----------------------------------------------------------------------------
-
-
-def create_tracker_store(url: str, with_snapshots: bool = True) -> sa.Table:
-    """Rasa's `events` table (all its columns) and the windowed tracker store's snapshots."""
-    metadata = sa.MetaData()
-    events = sa.Table(
-        "events",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-        sa.Column("type_name", sa.String(255), nullable=False),
-        sa.Column("timestamp", sa.Float),
-        sa.Column("intent_name", sa.String(255)),
-        sa.Column("action_name", sa.String(255)),
-        sa.Column("data", sa.Text),
-    )
-    if with_snapshots:
-        sa.Table(
-            "tracker_snapshots",
-            metadata,
-            sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("sender_id", sa.String(255), nullable=False),
-            sa.Column("event_id", sa.Integer, nullable=False),
-            sa.Column("timestamp", sa.Float, nullable=False),
-            sa.Column("state", sa.Text, nullable=False),
-        )
-    metadata.create_all(engine_for(url))
-    return events
 
 
 def add_conversation(url: str, sender: str, *times: datetime, snapshot: bool = True) -> None:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.reply_kinds import ReplyKind
 from tools.external_set import (
     COUNSELOR_LABELS,
     EXTERNAL_DIR,
     RIGHT_CONTENT,
     Outcome,
-    ReplyKind,
     ask,
     kind_counts,
     read_lines,

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from conftest import ALLOWED_ORIGIN, FakeRasa
-
+from tests.tools.fuzzing.conftest import ALLOWED_ORIGIN, FakeRasa
 from tools.fuzzing import driver, rest_client, visitor
 from tools.fuzzing.cases import Plan, RestCase, SocketCase
 from tools.fuzzing.outcome import Outcome
