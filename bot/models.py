@@ -65,8 +65,9 @@ CAREER_ITEM_KINDS = (
 # How a student wants to be contacted; a CHECK keeps the set closed.
 CONTACT_METHODS = ("email", "phone", "text")
 
-# An appointment is either booked or cancelled; a cancelled one releases its slot.
-APPOINTMENT_STATUSES = ("booked", "cancelled")
+# An appointment is booked, then cancelled (which releases its slot) or, once the counselor has
+# called, marked contacted or no_show (the slot stays with it: see migration 0005).
+APPOINTMENT_STATUSES = ("booked", "cancelled", "contacted", "no_show")
 # A handoff waits for a counselor, then goes back to the bot when the counselor closes it.
 HANDOFF_STATUSES = ("waiting", "closed")
 
@@ -419,7 +420,8 @@ class Appointment(Base):
 
     `slot_id` is UNIQUE, so the database itself refuses a second booking of the same slot, also
     when two students commit at the same moment. Cancelling sets it to NULL (several NULLs are
-    allowed) so the slot is free again; `starts_at` keeps the booked time for the record.
+    allowed) so the slot is free again; `starts_at` keeps the booked time for the record. A call's
+    outcome (contacted, no_show) keeps the slot: recording what happened never reopens a time.
     """
 
     __tablename__ = "appointment"
@@ -428,7 +430,7 @@ class Appointment(Base):
             "status IN (" + ", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES) + ")",
             name="known_status",
         ),
-        CheckConstraint("(status = 'booked') = (slot_id IS NOT NULL)", name="booked_iff_slot"),
+        CheckConstraint("(status = 'cancelled') = (slot_id IS NULL)", name="slot_unless_cancelled"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -548,3 +550,47 @@ class Handoff(Base):
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# Who may use the staff console: a counselor sees their own calls, the office sees everyone's.
+STAFF_ROLES = ("counselor", "office")
+
+
+class StaffAccount(Base):
+    """A person who signs in to the staff console (bot.accounts; managed with `python -m bot
+    staff`). Only an Argon2id hash of the password is kept. `counselor_id` links a counselor's
+    account to their calendar, set when the account's e-mail is a counselor's e-mail."""
+
+    __tablename__ = "staff_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{r}'" for r in STAFF_ROLES) + ")", name="known_role"
+        ),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+    counselor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counselor.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    counselor: Mapped[Counselor | None] = relationship()
+
+
+class LoginFailure(Base):
+    """A failed console sign-in for an e-mail address (an account or not), counted to refuse
+    guessing; rows older than a day are pruned."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_email_time", "email", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -141,6 +141,17 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class ConsoleSettings:
+    """The staff console at /console (bot.console): what signs its session cookies and whether
+    the cookies are sent over HTTPS only."""
+
+    session_secret: str | None = field(default=None, repr=False)
+    session_secret_file: Path = VAR_DIR / "console-session-secret"
+    # Off by default so http://localhost works; on for any deployment behind HTTPS.
+    secure_cookies: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{VAR_DIR / 'program.db'}"
     tracker_store_url: str = f"sqlite:///{VAR_DIR / 'tracker.db'}"
@@ -154,6 +165,7 @@ class Settings:
     rasa: RasaSettings = RasaSettings()
     channels: ChannelLimits = ChannelLimits()
     site: SiteSettings = SiteSettings()
+    console: ConsoleSettings = ConsoleSettings()
     # The career-guide page the catalog quotes (tests check every figure against it).
     seed_page: Path = SHARED_DIR / "seed" / "000_f1022f69477e8cd5.txt"
 
@@ -195,6 +207,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             client_id_salt=read.text("CLIENT_ID_SALT") or "",
         ),
         site=site,
+        console=_console(read),
         seed_page=read.path("SEED_PAGE") or default.seed_page,
     )
 
@@ -257,6 +270,28 @@ def _rasa(read: EnvReader, site: SiteSettings) -> RasaSettings:
         max_request_bytes=read.positive("MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
         tracker_window_events=read.whole("TRACKER_WINDOW_EVENTS", default.tracker_window_events),
     )
+
+
+def _console(read: EnvReader) -> ConsoleSettings:
+    default = ConsoleSettings()
+    secure = read.text("CONSOLE_SECURE_COOKIES")
+    return ConsoleSettings(
+        session_secret=read.text("CONSOLE_SESSION_SECRET"),
+        session_secret_file=read.path("CONSOLE_SESSION_SECRET_FILE") or default.session_secret_file,
+        secure_cookies=default.secure_cookies
+        if secure is None
+        else _switch("CONSOLE_SECURE_COOKIES", secure),
+    )
+
+
+def _switch(name: str, value: str) -> bool:
+    """On or off. A typo raises: silently sending the console's cookie over plain HTTP would be
+    worse than a console that does not start."""
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be on or off (1/0, true/false, yes/no), not {value!r}")
 
 
 def _reachable(host: str) -> str:

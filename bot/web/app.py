@@ -18,10 +18,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalog import CatalogUnavailable
+from bot.console import console_app
 from bot.web.content import PageContent, read_page_content
 from bot.web.page import render_privacy_page, render_program_page, render_unavailable_page
 from bot.web.settings import SiteSettings
@@ -84,7 +85,8 @@ class SecurityHeaders:
 def create_site(
     settings: SiteSettings, read_content: Callable[[], PageContent] | None = None
 ) -> Starlette:
-    """Routes: `/` (the program page), `/privacy`, `/site.css`, `/widget/chat-widget.js`.
+    """Routes: `/` (the program page), `/privacy`, `/site.css`, `/widget/chat-widget.js`, and
+    the staff console under `/console` (bot/console).
 
     `read_content` replaces the database read in tests."""
     read = read_content or (lambda: read_page_content(settings.database_url))
@@ -119,6 +121,7 @@ def create_site(
             Route("/privacy", privacy_page),
             Route("/site.css", stylesheet),
             Route("/widget/chat-widget.js", widget_bundle),
+            Mount("/console", app=console_app(database_url=settings.database_url)),
         ],
         middleware=[
             Middleware(SecurityHeaders, bot_url=settings.widget.bot_url),
