@@ -40,11 +40,6 @@ from bot.settings import CATALOG_PATH, DOMAIN_PATH, SettingsError, load_settings
 from bot.templates import load_response_texts, render_reply
 from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 
-HANDBACK_MESSAGE = (
-    "The counselor has handed you back to the virtual assistant. "
-    'Ask me anything about the programs, or say "talk to a person" again.'
-)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -244,7 +239,10 @@ def _list_handoffs(args: argparse.Namespace) -> None:
             # The conversation id and the transcript are typed by the student: no control
             # characters may reach the counselor's terminal (bot/terminal_text.py).
             conversation = terminal_safe(item.conversation_id)
-            print(f"== {conversation}  (waiting since {item.requested_at:%Y-%m-%d %H:%M} UTC)")
+            since = f"waiting since {item.requested_at:%Y-%m-%d %H:%M} UTC"
+            if item.claimer is not None:
+                since += f", claimed by {terminal_safe(item.claimer.display_name)}"
+            print(f"== {conversation}  ({since})")
             for line in item.transcript:
                 first, *more = terminal_lines(str(line.get("text", "")))
                 print(f"  {terminal_safe(str(line.get('from', ''))):>7}: {first}")
@@ -253,26 +251,22 @@ def _list_handoffs(args: argparse.Namespace) -> None:
 
 
 def _reply_handoff(args: argparse.Namespace) -> int:
-    return _to_rasa(args.conversation, [rasa_api.counselor_message(args.text)])
-
-
-def _close_handoff(args: argparse.Namespace) -> int:
-    status = _to_rasa(
-        args.conversation,
-        [*rasa_api.resume_bot(), rasa_api.counselor_message(HANDBACK_MESSAGE)],
-    )
-    if status == 0:
-        handoff.close_handoff(session_factory(load_settings().database_url), args.conversation)
-        print(f"{args.conversation} is back with the assistant.")
-    return status
-
-
-def _to_rasa(conversation: str, events: list[dict[str, object]]) -> int:
     try:
-        rasa_api.append_events(rasa_api.rasa_api_from_env(), conversation, events)
+        handoff.send_reply(args.conversation, args.text)
     except rasa_api.RasaApiError as error:
         print(error, file=sys.stderr)
         return 1
+    return 0
+
+
+def _close_handoff(args: argparse.Namespace) -> int:
+    factory = session_factory(load_settings().database_url)
+    try:
+        handoff.hand_back(factory, args.conversation)
+    except rasa_api.RasaApiError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{args.conversation} is back with the assistant.")
     return 0
 
 

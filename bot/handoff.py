@@ -2,10 +2,12 @@
 
 When a student asks for a person inside counselors' hours, the bot records a handoff with the
 conversation so far and goes quiet in that conversation; a counselor picks it up from the queue
-(`python -m bot handoffs list`), answers through the Rasa HTTP API, and hands the conversation back
-to the bot (`python -m bot handoffs close`). Outside hours the bot says when counselors are in and
-offers to book a call instead. The same transaction queues a `handoff.requested` message for the
-CRM, so the enrollment office hears of it even if nobody watches the queue.
+(the console's live inbox, bot/console/inbox.py, or `python -m bot handoffs list`), answers through
+the Rasa HTTP API (`send_reply`), and hands the conversation back to the bot (`hand_back`); both
+clients call the same functions, so the student sees the same messages whichever is used.
+Outside hours the bot says when counselors are in and offers to book a call instead. The same
+transaction queues a `handoff.requested` message for the CRM, so the enrollment office hears of
+it even if nobody watches the queue.
 
 `HandoffDesk` is what actions/handoff.py calls, in the style of `bot.booking.desk.BookingDesk`.
 """
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import rasa_api
 from bot.booking.appointment_times import utc_now
 from bot.booking.service import outbox_event
 from bot.db import session_factory
@@ -37,6 +40,11 @@ logger = logging.getLogger(__name__)
 TRANSCRIPT_TURNS = 40
 # Look this far ahead for the next opening (a week of hours repeats).
 LOOKAHEAD_DAYS = 8
+# What the student reads when a counselor hands the conversation back.
+HANDBACK_MESSAGE = (
+    "The counselor has handed you back to the virtual assistant. "
+    'Ask me anything about the programs, or say "talk to a person" again.'
+)
 
 
 class HandoffUnavailable(Exception):
@@ -192,3 +200,25 @@ def close_handoff(
             handoff.status = "closed"
             handoff.closed_at = now
     return bool(waiting)
+
+
+def send_reply(conversation_id: str, text: str, api: rasa_api.RasaApi | None = None) -> None:
+    """Deliver a counselor's message to the student's chat; RasaApiError when Rasa refuses or
+    cannot be reached (nothing was sent then)."""
+    api = api or rasa_api.rasa_api_from_env()
+    rasa_api.append_events(api, conversation_id, [rasa_api.counselor_message(text)])
+
+
+def hand_back(
+    factory: sessionmaker[Session],
+    conversation_id: str,
+    api: rasa_api.RasaApi | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Resume the bot in the conversation, tell the student, then close its handoff (False when
+    none was waiting). Rasa first: when it cannot be reached (RasaApiError) the handoff stays
+    waiting, so the student is never left with neither a counselor nor the bot."""
+    api = api or rasa_api.rasa_api_from_env()
+    events = [*rasa_api.resume_bot(), rasa_api.counselor_message(HANDBACK_MESSAGE)]
+    rasa_api.append_events(api, conversation_id, events)
+    return close_handoff(factory, conversation_id, now)

@@ -550,6 +550,14 @@ class Handoff(Base):
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The counselor answering it in the console's live inbox (bot.console.inbox), so no second
+    # counselor answers the same student; None while nobody has taken it.
+    claimed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    claimer: Mapped[StaffAccount | None] = relationship()
 
 
 # Who may use the staff console: a counselor sees their own calls, the office sees everyone's.
@@ -594,3 +602,30 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class FactChange(Base):
+    """One edit of a catalog fact in the staff console (bot.facts): who, when, the value, quote and
+    source page before and after. A revert is a new row that writes back a change's old values and
+    names it in `reverted_change_id`, so the history is only ever appended to. `fact_key` is the
+    registry key ("program:computer_science:tuition_per_term_usd"), not a foreign key: the history
+    outlives a fact the catalog drops. Pages are kept as the page's key or address."""
+
+    __tablename__ = "fact_change"
+    __table_args__ = (Index("ix_fact_change_key_time", "fact_key", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fact_key: Mapped[str] = mapped_column(String(200))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    old_quote: Mapped[str | None] = mapped_column(Text)
+    new_quote: Mapped[str | None] = mapped_column(Text)
+    old_page: Mapped[str | None] = mapped_column(String(300))
+    new_page: Mapped[str | None] = mapped_column(String(300))
+    changed_by: Mapped[int] = mapped_column(ForeignKey("staff_account.id", ondelete="RESTRICT"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reverted_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("fact_change.id", ondelete="RESTRICT")
+    )
+
+    account: Mapped[StaffAccount] = relationship()

@@ -31,7 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot import accounts
 from bot.booking.appointment_times import utc_now
 from bot.booking.service import BookingUnavailable
-from bot.console import appointments, pages
+from bot.console import appointments, inbox, insights_pages, pages
+from bot.console import facts as facts_console
 from bot.console.auth import (
     SESSION_LIFETIME_SECONDS,
     CsrfRejected,
@@ -272,6 +273,9 @@ def _build(config: ConsoleConfig) -> Starlette:
             Route("/appointments/{reference}/outcome", record_outcome, methods=["POST"]),
             Route("/accounts", account_list),
             Route("/console.css", stylesheet),
+            *inbox.routes(factory, config),
+            *facts_console.routes(factory, config),
+            *insights_pages.routes(factory, config),
         ],
         middleware=[
             Middleware(_NoStore),

@@ -178,8 +178,11 @@ def _document(
     nav = ""
     if user is not None:
         links = [f'<a href="{escape(base)}/appointments">Appointments</a>']
+        links.append(f'<a href="{escape(base)}/inbox">Live inbox</a>')
         if user.role == "office":
             links.append(f'<a href="{escape(base)}/accounts">Staff accounts</a>')
+            links.append(f'<a href="{escape(base)}/facts">Facts</a>')
+            links.append(f'<a href="{escape(base)}/insights">Insights</a>')
         who = f"{user.display_name} ({ROLE_LABELS.get(user.role, user.role)})"
         nav = f"""<nav aria-label="Console">{" ".join(links)}</nav>
 <form method="post" action="{escape(base)}/logout" class="logout">
@@ -204,3 +207,7 @@ def _document(
 </body>
 </html>
 """
+
+
+# The page frame for the page modules of other console pages (facts_pages...).
+document = _document
