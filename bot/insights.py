@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
@@ -255,16 +255,28 @@ def build_report(
     period: Period,
     unanswered_limit: int | None = DEFAULT_UNANSWERED_LIMIT,
 ) -> Report:
-    """Every section for `period`; InsightsError, naming the source, when one cannot be read."""
+    """Every section for `period`; InsightsError, naming the source, when one cannot be read.
+
+    Each question is asked of the tracker store once: the sections share what they have in
+    common (who wrote when, and how each turn was judged) instead of each re-reading it, as the
+    events table has no index on its timestamp and every query scans the range."""
     with tracker_store(tracker_url) as tracker:
-        per_day = conversations_per_day(tracker, period)
-        reached = _steps_in_conversations(tracker, period)
-        topics = top_topics(tracker, period)
-        unanswered = unanswered_messages(tracker, period, unanswered_limit)
+        wrote = _writers_by_quarter_hour(tracker, period)
+        reached = (set(wrote), *_senders_reaching_steps(tracker, period))
+        unanswered, clarified = _judged_turns(tracker, period)
+        topics = _topics(tracker, period, clarified, None)
+        unanswered_list = _unanswered(tracker, period, unanswered, unanswered_limit)
     with program_database(database_url) as program:
         bookings = _bookings_by_conversation(program, period)
         programs = bookings_by_program(program, period)
-    return Report(period, per_day, _funnel(reached, bookings), topics, unanswered, programs)
+    return Report(
+        period,
+        _per_day(wrote, period),
+        _funnel(reached, bookings),
+        topics,
+        unanswered_list,
+        programs,
+    )
 
 
 # ---- the sections -------------------------------------------------------------------------------
@@ -273,17 +285,7 @@ def build_report(
 def conversations_per_day(tracker: Connection, period: Period) -> tuple[DayCount, ...]:
     """For every day of `period`, the conversations in which a student wrote that day (one that
     goes on past midnight counts on both days)."""
-    start = period.start.timestamp()
-    bucket = _whole_quarter_hours(tracker, events.c.timestamp - start).label("bucket")
-    query = (
-        sa.select(events.c.sender_id, bucket)
-        .where(events.c.type_name == _USER, *_within(period))
-        .group_by(events.c.sender_id, bucket)
-    )
-    senders_by_day: dict[date, set[str]] = defaultdict(set)
-    for sender, quarter in tracker.execute(query):
-        senders_by_day[period.day_of(start + int(quarter) * _QUARTER_HOUR)].add(sender)
-    return tuple(DayCount(day, len(senders_by_day.get(day, ()))) for day in period.days())
+    return _per_day(_writers_by_quarter_hour(tracker, period), period)
 
 
 def funnel(tracker: Connection, program: Session, period: Period) -> Funnel:
@@ -299,41 +301,8 @@ def top_topics(
 ) -> tuple[TopicCount, ...]:
     """The question intents (bot.intents) of the students' messages in `period`, by their
     titles, most asked first."""
-    query = (
-        sa.select(
-            events.c.intent_name,
-            sa.func.count(),
-            sa.func.count(sa.distinct(events.c.sender_id)),
-        )
-        .where(
-            events.c.type_name == _USER,
-            events.c.intent_name.in_(QUESTION_INTENTS),
-            *_within(period),
-        )
-        .group_by(events.c.intent_name)
-    )
-    counts = {
-        intent: (messages, conversations)
-        for intent, messages, conversations in tracker.execute(query)
-    }
     _, clarified = _judged_turns(tracker, period)
-    asked_twice: Counter[str] = Counter()
-    for chunk in _chunks(sorted(clarified)):
-        asked_twice.update(
-            tracker.scalars(
-                sa.select(events.c.intent_name).where(
-                    events.c.id.in_(chunk),
-                    events.c.intent_name.in_(QUESTION_INTENTS),
-                    *_within(period),
-                )
-            )
-        )
-    topics = [
-        TopicCount(intent, _title(intent), messages - asked_twice[intent], conversations)
-        for intent, (messages, conversations) in counts.items()
-    ]
-    topics.sort(key=lambda topic: (-topic.messages, -topic.conversations, topic.title))
-    return tuple(topics[:limit] if limit is not None else topics)
+    return _topics(tracker, period, clarified, limit)
 
 
 def unanswered_messages(
@@ -344,22 +313,7 @@ def unanswered_messages(
     by text and reply, most frequent first (at most `limit`). Button payloads ("/ask_tuition")
     are left out: the student chose them, they did not write them."""
     unanswered, _ = _judged_turns(tracker, period)
-    grouped: Counter[tuple[str, ReplyKind]] = Counter()
-    for chunk in _chunks(sorted(unanswered)):
-        rows = tracker.execute(
-            sa.select(events.c.id, events.c.data).where(
-                events.c.id.in_(chunk), events.c.type_name == _USER, *_within(period)
-            )
-        )
-        for message_id, data in rows:
-            text = normalised(_message_text(data))
-            if text and not text.startswith("/"):
-                grouped[(text, unanswered[message_id])] += 1
-    ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
-    return tuple(
-        UnansweredMessage(text, reply, count)
-        for (text, reply), count in (ordered[:limit] if limit is not None else ordered)
-    )
+    return _unanswered(tracker, period, unanswered, limit)
 
 
 def bookings_by_program(program: Session, period: Period) -> tuple[ProgramBookings, ...]:
@@ -448,11 +402,10 @@ CSV_FILES = (
 )
 
 
-def write_csv(report: Report, directory: Path) -> list[Path]:
-    """One CSV per section in `directory` (created 0700 if missing), each file 0600 like the
-    leads export: the messages are students' words, even masked."""
-    private_directory(directory)
-    sections: Sequence[tuple[Sequence[str], Iterable[Sequence[object]]]] = (
+def csv_tables(report: Report) -> dict[str, tuple[Sequence[str], list[Sequence[object]]]]:
+    """Each section as a CSV table (header, rows), by its file name in CSV_FILES; the messages
+    go through bot.spreadsheet.text_cell, so a spreadsheet never runs one as a formula."""
+    tables: Sequence[tuple[Sequence[str], Iterable[Sequence[object]]]] = (
         (
             ("day", "conversations"),
             ((row.day.isoformat(), row.conversations) for row in report.per_day),
@@ -463,7 +416,10 @@ def write_csv(report: Report, directory: Path) -> list[Path]:
         ),
         (
             ("intent", "topic", "messages", "conversations"),
-            ((t.intent, t.title, t.messages, t.conversations) for t in report.topics),
+            (
+                (text_cell(t.intent), text_cell(t.title), t.messages, t.conversations)
+                for t in report.topics
+            ),
         ),
         (
             ("message", "reply", "count"),
@@ -472,18 +428,39 @@ def write_csv(report: Report, directory: Path) -> list[Path]:
         (
             ("program_code", "program", "bookings", "cancelled", "contacted"),
             (
-                (p.program_code or "", p.program, p.bookings, p.cancelled, p.contacted)
+                (
+                    text_cell(p.program_code or ""),
+                    text_cell(p.program),
+                    p.bookings,
+                    p.cancelled,
+                    p.contacted,
+                )
                 for p in report.programs
             ),
         ),
     )
+    return {
+        name: (header, list(rows)) for name, (header, rows) in zip(CSV_FILES, tables, strict=True)
+    }
+
+
+def write_csv_table(out: TextIO, table: tuple[Sequence[str], Iterable[Sequence[object]]]) -> None:
+    """One table of `csv_tables` written as CSV to `out` (opened with newline="")."""
+    header, rows = table
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def write_csv(report: Report, directory: Path) -> list[Path]:
+    """One CSV per section in `directory` (created 0700 if missing), each file 0600 like the
+    leads export: the messages are students' words, even masked."""
+    private_directory(directory)
     written = []
-    for name, (header, rows) in zip(CSV_FILES, sections, strict=True):
+    for name, table in csv_tables(report).items():
         path = private_file(directory / name)
         with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows(rows)
+            write_csv_table(out, table)
         written.append(path)
     return written
 
@@ -496,13 +473,18 @@ def _judged_turns(tracker: Connection, period: Period) -> tuple[dict[int, ReplyK
     answered, with how, and of those that cleared up a "Did you mean ...?" (see the module
     docstring). Only the marking events are read, each with the id of the message before it."""
     message = events.alias("message")
+    # The latest message before the mark, found by walking the conversation's events back from
+    # it (Rasa indexes sender_id; the message is a few events back) rather than taking the
+    # maximum over all of the conversation's earlier events.
     previous_message = (
-        sa.select(sa.func.max(message.c.id))
+        sa.select(message.c.id)
         .where(
             message.c.sender_id == events.c.sender_id,
             message.c.type_name == _USER,
             message.c.id < events.c.id,
         )
+        .order_by(message.c.id.desc())
+        .limit(1)
         .correlate(events)
         .scalar_subquery()
     )
@@ -534,9 +516,16 @@ def _judged_turns(tracker: Connection, period: Period) -> tuple[dict[int, ReplyK
         marks[message_id].add(_REWIND if type_name == _REWIND else action_name or "")
     unanswered: dict[int, ReplyKind] = {}
     clarified: set[int] = set()
+    # A handful of distinct combinations of marks recur: each is judged once.
+    judged: dict[frozenset[str], tuple[ReplyKind, bool]] = {}
     for message_id, names in marks.items():
-        kind = reply_kind(names)
-        if _REWIND in names and kind in ("answer", "did_you_mean"):
+        key = frozenset(names)
+        verdict = judged.get(key)
+        if verdict is None:
+            kind = reply_kind(key)
+            verdict = judged[key] = (kind, _REWIND in key and kind in ("answer", "did_you_mean"))
+        kind, cleared_up = verdict
+        if cleared_up:
             clarified.add(message_id)
         elif kind != "answer":
             unanswered[message_id] = kind
@@ -546,24 +535,129 @@ def _judged_turns(tracker: Connection, period: Period) -> tuple[dict[int, ReplyK
 def _steps_in_conversations(tracker: Connection, period: Period) -> tuple[set[str], ...]:
     """The conversations in which, during `period`, a student wrote; the assistant gave a
     catalog answer; a booking was started."""
-    return (
-        _senders(tracker, period, events.c.type_name == _USER),
-        _senders(
-            tracker,
-            period,
-            events.c.type_name == _ACTION,
-            events.c.action_name.in_(sorted(CATALOG_FACT_ACTIONS)),
-        ),
-        _senders(
-            tracker,
-            period,
-            sa.or_(
-                sa.and_(events.c.type_name == _ACTIVE_LOOP, events.c.action_name == BOOKING_FORM),
-                sa.and_(
-                    events.c.type_name == _ACTION, events.c.action_name == START_BOOKING_ACTION
-                ),
-            ),
-        ),
+    wrote = _writers_by_quarter_hour(tracker, period)
+    return (set(wrote), *_senders_reaching_steps(tracker, period))
+
+
+def _writers_by_quarter_hour(tracker: Connection, period: Period) -> dict[str, set[int]]:
+    """The conversations in which a student wrote during `period`, each with the quarter hours
+    (since the range's start) in which they did: one scan serves the days and the funnel."""
+    start = period.start.timestamp()
+    bucket = _whole_quarter_hours(tracker, events.c.timestamp - start).label("bucket")
+    query = (
+        sa.select(events.c.sender_id, bucket)
+        .where(events.c.type_name == _USER, *_within(period))
+        .group_by(events.c.sender_id, bucket)
+    )
+    quarters: dict[str, set[int]] = defaultdict(set)
+    for sender, quarter in tracker.execute(query):
+        quarters[sender].add(int(quarter))
+    return quarters
+
+
+def _per_day(wrote: Mapping[str, set[int]], period: Period) -> tuple[DayCount, ...]:
+    start = period.start.timestamp()
+    day_of_quarter: dict[int, date] = {}
+    senders_by_day: dict[date, set[str]] = defaultdict(set)
+    for sender, quarters in wrote.items():
+        for quarter in quarters:
+            day = day_of_quarter.get(quarter)
+            if day is None:
+                day = day_of_quarter[quarter] = period.day_of(start + quarter * _QUARTER_HOUR)
+            senders_by_day[day].add(sender)
+    return tuple(DayCount(day, len(senders_by_day.get(day, ()))) for day in period.days())
+
+
+def _senders_reaching_steps(tracker: Connection, period: Period) -> tuple[set[str], set[str]]:
+    """The conversations in which, during `period`, the assistant gave a catalog answer; and
+    those in which a booking was started: one scan for both."""
+    catalog = sa.and_(
+        events.c.type_name == _ACTION, events.c.action_name.in_(sorted(CATALOG_FACT_ACTIONS))
+    )
+    booking = sa.or_(
+        sa.and_(events.c.type_name == _ACTIVE_LOOP, events.c.action_name == BOOKING_FORM),
+        sa.and_(events.c.type_name == _ACTION, events.c.action_name == START_BOOKING_ACTION),
+    )
+    query = (
+        sa.select(events.c.sender_id, _count_if(catalog), _count_if(booking))
+        .where(sa.or_(catalog, booking), *_within(period))
+        .group_by(events.c.sender_id)
+    )
+    answered: set[str] = set()
+    started: set[str] = set()
+    for sender, catalog_answers, bookings_started in tracker.execute(query):
+        if catalog_answers:
+            answered.add(sender)
+        if bookings_started:
+            started.add(sender)
+    return answered, started
+
+
+def _topics(
+    tracker: Connection, period: Period, clarified: set[int], limit: int | None
+) -> tuple[TopicCount, ...]:
+    query = (
+        sa.select(
+            events.c.intent_name,
+            sa.func.count(),
+            sa.func.count(sa.distinct(events.c.sender_id)),
+        )
+        .where(
+            events.c.type_name == _USER,
+            events.c.intent_name.in_(QUESTION_INTENTS),
+            *_within(period),
+        )
+        .group_by(events.c.intent_name)
+    )
+    counts = {
+        intent: (messages, conversations)
+        for intent, messages, conversations in tracker.execute(query)
+    }
+    asked_twice: Counter[str] = Counter()
+    for chunk in _chunks(sorted(clarified)):
+        asked_twice.update(
+            tracker.scalars(
+                sa.select(events.c.intent_name).where(
+                    events.c.id.in_(chunk),
+                    events.c.intent_name.in_(QUESTION_INTENTS),
+                    *_within(period),
+                )
+            )
+        )
+    topics = [
+        TopicCount(intent, _title(intent), messages - asked_twice[intent], conversations)
+        for intent, (messages, conversations) in counts.items()
+    ]
+    topics.sort(key=lambda topic: (-topic.messages, -topic.conversations, topic.title))
+    return tuple(topics[:limit] if limit is not None else topics)
+
+
+def _unanswered(
+    tracker: Connection,
+    period: Period,
+    unanswered: Mapping[int, ReplyKind],
+    limit: int | None,
+) -> tuple[UnansweredMessage, ...]:
+    grouped: Counter[tuple[str, ReplyKind]] = Counter()
+    # The same words come back often: each distinct text is masked once.
+    shown: dict[str, str] = {}
+    for chunk in _chunks(sorted(unanswered)):
+        rows = tracker.execute(
+            sa.select(events.c.id, events.c.data).where(
+                events.c.id.in_(chunk), events.c.type_name == _USER, *_within(period)
+            )
+        )
+        for message_id, data in rows:
+            typed = _message_text(data)
+            text = shown.get(typed)
+            if text is None:
+                text = shown[typed] = normalised(typed)
+            if text and not text.startswith("/"):
+                grouped[(text, unanswered[message_id])] += 1
+    ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        UnansweredMessage(text, reply, count)
+        for (text, reply), count in (ordered[:limit] if limit is not None else ordered)
     )
 
 
@@ -589,11 +683,6 @@ def _funnel(reached: Sequence[set[str]], bookings: Mapping[str, set[str]]) -> Fu
     return Funnel(
         len(conversations), len(answered), len(booking_started), len(booked), len(contacted)
     )
-
-
-def _senders(tracker: Connection, period: Period, *conditions: Any) -> set[str]:
-    query = sa.select(events.c.sender_id).where(*conditions, *_within(period)).distinct()
-    return set(tracker.scalars(query))
 
 
 def _within(period: Period) -> tuple[Any, ...]:
