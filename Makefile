@@ -22,7 +22,7 @@ ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
 MODEL        := models/enrollment.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup run test lint db train eval bench fuzz cluster cluster-down cluster-status nginx lock clean
+.PHONY: help setup run test lint db train eval bench bench-console fuzz cluster cluster-down cluster-status nginx lock clean
 
 help:
 	@echo "make run    set up everything, then start the action server, the Rasa server and the site (http://localhost:8000)"
@@ -32,6 +32,7 @@ help:
 	@echo "make db     migrate and seed the program database (catalog, counselors, slots)"
 	@echo "make eval   measure understanding quality into reports/eval/ (about an hour; docs/evaluation.md)"
 	@echo "make bench  measure speed and memory into reports/bench/ (about 30 minutes; docs/benchmarks.md)"
+	@echo "make bench-console  time the staff console's pages on 10,000 conversations into reports/bench/ (about 2 minutes)"
 	@echo "make fuzz   send 10,000 hostile messages to fresh servers into reports/fuzz/ (about 20 minutes; docs/fuzzing.md)"
 	@echo "make cluster / cluster-down   the scaled-out set-up on this machine (docs/scale-out.md)"
 	@echo "make lock   re-pin requirements/*.lock from requirements/*.in"
@@ -109,6 +110,11 @@ $(PY_SPY): $(RASA_VENV)/.installed
 bench: setup $(MODEL) $(PY_SPY)
 	-scripts/install-nginx
 	nice -n 5 $(RASA_PY) -m tools.benchmarks
+
+# The staff console on 10,000 generated conversations and 2,000 bookings (its own throw-away
+# databases and site, no model): every page against 300 ms, the inbox's live update against 2 s.
+bench-console: $(ACTIONS_VENV)/.installed
+	nice -n 5 $(ACTIONS_PY) -m tools.console_bench
 
 # The fuzz servers get their own throw-away program database, so `make db` is not needed.
 fuzz: setup $(MODEL)

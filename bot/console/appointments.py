@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, sessionmaker
 
 from bot.accounts import StaffUser
 from bot.booking import service
@@ -170,6 +170,9 @@ def _visible(user: StaffUser) -> _Rows:
         .join(Counselor, Counselor.id == Appointment.counselor_id)
         .join(Lead, Lead.id == Appointment.lead_id)
         .outerjoin(Program, Program.code == Lead.program_code)
+        # The lead comes with its appointment in the same row: one query for the whole list,
+        # not one more per appointment (2,000 of them took the office's CSV over a second).
+        .options(contains_eager(Appointment.lead))
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if user.role != "office":
