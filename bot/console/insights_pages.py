@@ -325,7 +325,11 @@ def _table(
         for row in rows
     )
     css = "figures wide-first" if wide_first else "figures"
-    return f"""<div class="table-scroll"><table class="{css}">
+    # A table wider than a phone scrolls inside its box: the box takes focus (and has a name,
+    # not the same as its section's) so keyboard users can scroll it too.
+    label = escape(f"Table: {caption}")
+    return f"""<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">
+<table class="{css}">
 <caption>{escape(caption)}</caption>
 <thead><tr>{heads}</tr></thead>
 <tbody>{body}</tbody>

@@ -375,6 +375,14 @@ def test_unknown_page_and_stylesheet(console: Console) -> None:
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
 
 
+def test_navigation_wraps_on_a_phone(console: Console) -> None:
+    # The office's five links are wider than a 375-px phone: on one line they scrolled sideways
+    # (found by tests/browser/console.test.mjs).
+    css = console.client().get("/console/console.css").text
+    nav_rule = re.search(r"\.console-header nav \{([^}]*)\}", css)
+    assert nav_rule is not None and "flex-wrap: wrap" in nav_rule.group(1)
+
+
 # --- database down, and the mount in the site ------------------------------------------------
 
 

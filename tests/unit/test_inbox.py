@@ -25,6 +25,7 @@ from starlette.testclient import TestClient
 
 from bot import accounts, cli, handoff, rasa_api
 from bot.console import ConsoleConfig, console_app, inbox
+from bot.console.app import STYLESHEET
 from bot.db import engine_for
 from bot.models import Handoff
 from tests.unit.conftest import BOOKING_NOW
@@ -375,6 +376,13 @@ def test_every_post_needs_the_csrf_token(box: Inbox) -> None:
         wrong = client.post(f"/console/inbox/{FIRST}/{action}", data={**data, "csrf_token": "x"})
         assert wrong.status_code == 403
     assert box.handoff(FIRST).claimed_by is None and box.sent == []
+
+
+def test_an_open_conversations_long_id_wraps_on_a_phone() -> None:
+    # The heading "Conversation <32 hex digits>" made the page 447 px wide on a 375-px phone
+    # (found by tests/browser/console.test.mjs).
+    css = STYLESHEET.read_text(encoding="utf-8")
+    assert re.search(r"#inbox-conversation h2 \{[^}]*overflow-wrap: anywhere", css)
 
 
 def test_conversation_ids_with_any_characters(box: Inbox) -> None:

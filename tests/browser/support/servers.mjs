@@ -45,8 +45,14 @@ export function missingPrerequisites() {
 export class Servers {
   constructor() {
     this.workdir = mkdtempSync(join(tmpdir(), 'browser-tests-'));
-    // The HTTP API's JWT secret: in the Rasa server's environment only, never on its command line.
+    // The HTTP API's JWT secret: in the Rasa server's and the site's environment only, never on a
+    // command line.
     this.jwtSecret = randomBytes(32).toString('base64url');
+    // The staff console's accounts (created after the seed), with throw-away passwords.
+    this.staff = {
+      counselor: { email: 'counselor-test@example.org', name: 'Test Counselor', role: 'counselor', password: randomBytes(12).toString('base64url') },
+      office: { email: 'office-test@example.org', name: 'Test Office', role: 'office', password: randomBytes(12).toString('base64url') },
+    };
     this.processes = new Map();
   }
 
@@ -59,10 +65,23 @@ export class Servers {
     for (const command of [['db', 'seed'], ['counselors', 'seed', '--file', counselors], ['slots', 'generate']]) {
       execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', ...command], { cwd: REPO_ROOT, env: this.env, stdio: 'pipe' });
     }
+    // Two staff console accounts; the counselor's e-mail is the test counselor's, so it links to
+    // that calendar. The password goes on standard input, never on the command line.
+    for (const { email, name, role, password } of Object.values(this.staff)) {
+      execFileSync(join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot', 'staff', 'add', email, '--name', name, '--role', role, '--password-stdin'],
+        { cwd: REPO_ROOT, env: this.env, input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+    }
 
     this.spawn('actions', join(ACTIONS_VENV, 'bin/python'), ['-m', 'actions'],
       { ACTION_SERVER_HOST: '127.0.0.1', ACTION_SERVER_PORT: String(this.actionPort) });
-    this.spawn('site', join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot.web']);
+    // The site's console answers handed-over students through the Rasa HTTP API (so it needs the
+    // API's address and secret) and reads their messages from the Rasa server's tracker store
+    // (TRACKER_STORE_URL, in `env` for every process).
+    this.spawn('site', join(ACTIONS_VENV, 'bin/python'), ['-m', 'bot.web'], {
+      RASA_URL: this.rasaUrl,
+      RASA_JWT_SECRET: this.jwtSecret,
+      CONSOLE_SESSION_SECRET_FILE: join(this.workdir, 'console-session-secret'),
+    });
     this.spawn('rasa', join(RASA_VENV, 'bin/python'), [
       '-m', 'rasa_plugins.server', '--model', MODEL, '--endpoints', ENDPOINTS, '--credentials', CREDENTIALS,
       '--interface', '127.0.0.1', '--port', String(this.rasaPort), '--cors', this.siteUrl,
