@@ -1,6 +1,6 @@
 """What students ask, for the enrollment office (`python -m bot insights`).
 
-Issue 14: the office wants to see how many conversations there are, how far they get (a catalog
+The enrollment office wants to see how many conversations there are, how far they get (a catalog
 answer, a booking started, booked, contacted), what students ask about most, and which of their
 messages the assistant did not answer; that last list is what the team improves the training
 data and the catalog from. Everything is counted over a range of whole days in the school's
