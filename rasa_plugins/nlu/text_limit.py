@@ -3,9 +3,9 @@
 The public channels already refuse messages over MAX_MESSAGE_CHARS before they are parsed
 (`rasa_plugins.channels.guard`). This is the second line of defence for every other way a text
 reaches the pipeline (the HTTP API's `/model/parse` and `/conversations/<id>/messages`, a
-channel added later): spaCy, the count vectors and the regexes cost time and memory that grow
-with the length, and faster than it (a 32,000-character message once took 8.4 s and 1.9 GB). No
-question a student asks needs more than the first 2,000 characters to be understood.
+channel added later): the tokenizer, the count vectors and the regexes cost time and memory
+that grow with the length, and faster than it (a 32,000-character message once took 8.4 s and
+1.9 GB). No question a student asks needs more than the first 2,000 characters to be understood.
 
 Only the text that understanding reads is cut: the conversation keeps what the student wrote.
 It must be the first component of the pipeline. Used from config.yml as

@@ -1,16 +1,16 @@
 """Choose the intent classifier's settings and the fallback thresholds on our own data only.
 
 ``python -m tools.evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone,
-a logistic regression over the features config.yml gives it: word and character counts,
-spaCy's mean word vector and the sentence encoder's vector, each scaled to unit length, the
-dense ones weighed by ``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
+a logistic regression over the features config.yml gives it: word and character counts and
+the sentence encoder's vector, each scaled to unit length, the encoder's weighed by
+``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
 small grid, the most confused intent pairs, and, for the best setting, what each fallback
 threshold would do to the out-of-fold predictions. It writes docs/nlu-settings.md.
 
 Why not `rasa test nlu --cross-validation` for this: it trains the whole pipeline per fold
 and per setting (an hour for a grid), and it reports predictions after the FallbackClassifier,
 so the thresholds cannot be swept afterwards. The features here are computed by the same
-encoder and spaCy model, and by scikit-learn's CountVectorizer with Rasa's settings for
+encoder, and by scikit-learn's CountVectorizer with Rasa's settings for
 CountVectorsFeaturizer; the numbers `make eval` reports come from Rasa itself.
 
 The external evaluation set is never read here: thresholds tuned on it would not carry
@@ -24,7 +24,6 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -50,12 +49,10 @@ class Examples:
     texts: NDArray[np.object_]
     intents: NDArray[np.str_]
     encoder: NDArray[np.float32]
-    spacy: NDArray[np.floating[Any]]
 
 
 def load_examples(nlu_dir: Path) -> Examples:
-    """Every intent example of data/nlu with its dense features (encoder, spaCy mean vector)."""
-    import spacy
+    """Every intent example of data/nlu with its sentence encoder vector."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     from rasa_plugins.nlu.sentence_encoder import shared_encoder
@@ -63,13 +60,10 @@ def load_examples(nlu_dir: Path) -> Examples:
     data = load_data(str(nlu_dir))
     pairs = [(m.get("text"), m.get("intent")) for m in data.intent_examples if m.get("text")]
     texts = [text for text, _ in pairs]
-    nlp = spacy.load("en_core_web_md")
-    spacy_vectors = np.array([doc.vector for doc in nlp.pipe(texts)])
     return Examples(
         np.array(texts, dtype=object),
         np.array([i for _, i in pairs]),
         shared_encoder().encode(texts),
-        normalize(spacy_vectors),
     )
 
 
@@ -82,11 +76,8 @@ def _matrix(
 ) -> scipy.sparse.csr_matrix:
     texts = examples.texts[rows]
     sparse = [normalize(v.fit_transform(texts) if fit else v.transform(texts)) for v in vectorizers]
-    dense = [
-        scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight),
-        scipy.sparse.csr_matrix(examples.spacy[rows] * dense_weight),
-    ]
-    return scipy.sparse.hstack(sparse + dense).tocsr()
+    dense = scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight)
+    return scipy.sparse.hstack([*sparse, dense]).tocsr()
 
 
 def out_of_fold(
@@ -166,7 +157,7 @@ def confusions(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--c", type=float, nargs="+", default=[10.0, 30.0])
-    parser.add_argument("--dense-weight", type=float, nargs="+", default=[1.0, 2.0])
+    parser.add_argument("--dense-weight", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "nlu-settings.md")

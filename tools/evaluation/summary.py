@@ -296,10 +296,16 @@ def header(settings: dict[str, Any], runtime_minutes: float) -> list[str]:
         f"runtime {runtime_minutes:.0f} min. Targets: docs/evaluation.md. "
         "Configs: ours (config.yml), "
         "previous (tools/evaluation/previous_config.yml, "
-        "the pipeline before the sentence encoder), "
-        "default (tools/evaluation/default_config.yml, Rasa's default).",
+        "the pipeline before spaCy and TED were taken out), "
+        "default (tools/evaluation/default_config.yml, Rasa's default)." + _left_out(settings),
         "",
     ]
+
+
+def _left_out(settings: dict[str, Any]) -> str:
+    """Configs EVAL_CONFIGS left out of the run: their columns read "n/a"."""
+    left_out = [name for name in CONFIG_NAMES if name not in settings.get("configs", CONFIG_NAMES)]
+    return f" Not run (EVAL_CONFIGS): {', '.join(left_out)}." if left_out else ""
 
 
 def ours_details(ours: dict[str, Any]) -> list[str]:

@@ -215,3 +215,14 @@ def test_a_smoke_run_with_steps_skipped_renders_without_numbers() -> None:
     ]
     assert row(summary, "Held-out split: intent macro-F1") == ["-", "n/a", "-", "n/a", "n/a", "n/a"]
     assert "- not run" in summary
+
+
+def test_a_config_left_out_reads_not_measured(results: dict[str, Any]) -> None:
+    """EVAL_CONFIGS=ours,previous: the default column is "n/a" and the header says why."""
+    without_default = {**results, "default": {}}
+    settings = {**SETTINGS, "configs": ("ours", "previous")}
+    summary = render(without_default, settings, 40)
+    assert "Not run (EVAL_CONFIGS): default." in summary
+    cells = row(summary, "Held-out split: intent macro-F1")
+    assert cells[4] == "n/a" and cells[5] == "n/a"
+    assert "Not run" not in render(results, SETTINGS, 75)
