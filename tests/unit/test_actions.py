@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,8 +123,42 @@ def test_the_action_server_registers_exactly_the_domain_actions() -> None:
 
     executor = ActionExecutor()
     executor.register_package("actions")
-    declared = set(yaml.safe_load(DOMAIN_PATH.read_text())["actions"])
+    declared = set(_domain_actions(DOMAIN_PATH))
     assert set(executor.actions) == declared
+
+
+def _domain_actions(domain_path: Path) -> dict[str, dict[str, Any]]:
+    """domain.yml's actions with their options (`- name` or `- name: {send_domain: true}`)."""
+    actions: dict[str, dict[str, Any]] = {}
+    for entry in yaml.safe_load(domain_path.read_text())["actions"]:
+        if isinstance(entry, str):
+            actions[entry] = {}
+        else:
+            ((name, options),) = entry.items()
+            actions[name] = options or {}
+    return actions
+
+
+def test_form_validation_actions_are_sent_the_domain() -> None:
+    """endpoints.yml enables selective domain: an action gets the domain only when domain.yml
+    says `send_domain: true`, and rasa-sdk's FormValidationAction reads the form's required
+    slots from it (without it a form would validate nothing)."""
+    from rasa_sdk.executor import ActionExecutor
+    from rasa_sdk.forms import FormValidationAction
+
+    from bot.settings import DOMAIN_PATH, REPO_ROOT
+
+    assert "enable_selective_domain: true" in (REPO_ROOT / "endpoints.yml").read_text()
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    validations = {
+        name
+        for name, action in executor.actions.items()
+        if isinstance(getattr(action, "__self__", None), FormValidationAction)
+    }
+    assert validations == {"validate_counselor_booking_form", "validate_appointment_change_form"}
+    declared = _domain_actions(DOMAIN_PATH)
+    assert {name for name in validations if declared[name].get("send_domain")} == validations
 
 
 @pytest.mark.parametrize(
