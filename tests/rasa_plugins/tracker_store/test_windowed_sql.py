@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy.exc
+import sqlalchemy.pool
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
@@ -44,7 +45,7 @@ from rasa_plugins.tracker_store.windowed_sql import (
 REPO = REPO_ROOT
 DOMAIN = Domain.load(REPO / "domain.yml")
 WINDOW = 12
-# config.yml's policies look at 5 past states (TED and memoization max_history); 30 events
+# config.yml's policies look at 5 past states (memoization's max_history); 30 events
 # mostly hold more than that in this conversation, 12 never do.
 POLICY_HISTORY = 5
 WINDOW_FOR_POLICIES = 30
@@ -275,6 +276,39 @@ def test_a_window_of_zero_is_rasas_own_store(database_url: str) -> None:
 )
 def test_the_window_comes_from_the_environment(value: str, expected: int) -> None:
     assert window_from_env({"TRACKER_WINDOW_EVENTS": value}) == expected
+
+
+def test_a_sqlite_file_keeps_its_connection_and_writes_ahead(tmp_path: Path) -> None:
+    """The embedded default: one kept connection, write-ahead log, no sync on every commit, and
+    a store opened later on the same file reads every turn the first one saved."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = store_for(url)
+    sender_id = f"window-{uuid.uuid4()}"
+    history = play(store, sender_id, conversation()[:6])
+
+    assert isinstance(store.engine.pool, sqlalchemy.pool.QueuePool)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert stored_count(store_for(url), sender_id) == len(history)
+
+
+def test_events_are_read_as_rasas_own_lookup_reads_them() -> None:
+    """The store's map of event types picks the class Rasa's `resolve_by_type` would."""
+    from rasa.shared.core.events import Event
+
+    from rasa_plugins.tracker_store import windowed_sql
+
+    assert windowed_sql._EVENT_CLASSES  # every Rasa event type, built at import
+    for name, event_class in windowed_sql._EVENT_CLASSES.items():
+        assert Event.resolve_by_type(name) is event_class
+
+
+def test_an_in_memory_sqlite_store_is_left_as_rasa_makes_it() -> None:
+    """`sqlite://` is one database per connection: a pool of several would lose turns."""
+    store = store_for("sqlite://")
+    assert not isinstance(store.engine.pool, sqlalchemy.pool.QueuePool)
+    play(store, f"window-{uuid.uuid4()}", conversation()[:3])
 
 
 def test_processes_racing_to_create_the_snapshot_table_all_start(
