@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from bot.settings import (
@@ -38,6 +37,7 @@ from bot.settings import (
     DEFAULT_RATE_LIMIT_STORAGE_URL,
     load_settings,
 )
+from rasa_plugins.channels.rate_counts import rate_storage
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class MessageGuard:
     def __init__(self, settings: GuardSettings | None = None) -> None:
         self.settings = settings or GuardSettings.from_env()
         # The limiter holds its storage only through a weak reference: keep the strong one here.
-        self._storage = storage_from_string(self.settings.storage_url)
+        self._storage = rate_storage(self.settings.storage_url)
         self._limiter = MovingWindowRateLimiter(self._storage)
 
     def client_id(self, address: str | None) -> str | None:
