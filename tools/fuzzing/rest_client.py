@@ -50,7 +50,15 @@ async def send(client: aiohttp.ClientSession, base_url: str, case: RestCase) -> 
                 sender=case.sender,
                 retry_after=response.headers.get("Retry-After"),
             )
-    except (aiohttp.ClientError, asyncio.TimeoutError, UnicodeError, ValueError) as error:
+    # ConnectionError: the server answered (413 to an oversized body) and closed the connection
+    # while aiohttp was still writing the body; aiohttp then raises the built-in error.
+    except (
+        aiohttp.ClientError,
+        asyncio.TimeoutError,
+        ConnectionError,
+        UnicodeError,
+        ValueError,
+    ) as error:
         return Outcome(
             case.kind,
             "rest",
