@@ -16,7 +16,8 @@ with the same argument names), and before that:
 - sanic-jwt's leeway for expired tokens drops from 3 minutes to 10 seconds, so a token's lifetime
   is what its signer chose (clock skew between two machines is the only allowance left);
 - calls to the action server keep their connection alive and check responses with a validator
-  built once (rasa_plugins/action_calls.py), which more than halves a database answer's cost.
+  built once (rasa_plugins/action_calls.py), and models run their graphs without dask's
+  scheduler (rasa_plugins/graph_runner.py): docs/serving.md has what each saved.
 """
 
 from __future__ import annotations
@@ -150,9 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     import rasa.cli.run
     import rasa.cli.utils  # rasa.cli.run uses it without importing it (`rasa` imports it first)
 
-    from rasa_plugins import action_calls
+    from rasa_plugins import action_calls, graph_runner
 
     action_calls.install()
+    graph_runner.install()
     rasa.cli.run.run(arguments)
     return 0
 
