@@ -31,6 +31,7 @@ from bot.log_masking import install_log_masking
 from bot.rasa_api_auth import ALGORITHM, ensure_secret
 from bot.secret_files import SecretError
 from bot.settings import load_settings
+from rasa_plugins import lean_imports
 
 JWT_LEEWAY_SECONDS = 10
 
@@ -139,6 +140,7 @@ def configure_logging(log_level: int | None, logging_config_file: str | None) ->
 def main(argv: list[str] | None = None) -> int:
     # First: the masking wraps the making of log records, so no record of this process escapes it.
     install_log_masking()
+    lean_imports.install()  # before anything imports TensorFlow
     parser = build_parser()
     options = parser.parse_args(argv)
     try:
@@ -151,10 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     import rasa.cli.run
     import rasa.cli.utils  # rasa.cli.run uses it without importing it (`rasa` imports it first)
 
-    from rasa_plugins import action_calls, graph_runner
+    from rasa_plugins import action_calls, graph_runner, understanding_thread
 
     action_calls.install()
     graph_runner.install()
+    understanding_thread.install()
     rasa.cli.run.run(arguments)
     return 0
 

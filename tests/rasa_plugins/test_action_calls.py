@@ -96,7 +96,7 @@ def test_calls_reuse_one_connection_and_keep_rasas_request_behaviour() -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]
         endpoint = action_calls.KeepAliveEndpointConfig.like(
             EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "kept"})
         )
