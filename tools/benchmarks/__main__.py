@@ -2,7 +2,8 @@
 
 Order matters on a 2-core machine: the single-process measurements run first on a warm
 server with nothing else of ours running, the scaled-out set-up after that one is stopped,
-and training last, with no server running.
+then the two peers (their models trained or taken from the cache first, then each served
+alone), and training last, with no server running.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.benchmarks import flatness, latency, load, profiling, training
+from tools.benchmarks import flatness, latency, load, peers, profiling, training
 from tools.benchmarks.config import BenchConfig
 from tools.benchmarks.harness import (
     MODEL,
@@ -29,59 +30,19 @@ from tools.benchmarks.harness import (
 from tools.benchmarks.memory import rss_mb
 from tools.benchmarks.plot import plot
 from tools.benchmarks.report import table, verdicts, write
-from tools.benchmarks.stats import ratio, summary
+from tools.benchmarks.stats import ratio
 from tools.cluster.nginx import FrontLimits
 from tools.cluster.settings import ClusterSettings
 
 SINGLE_SETUP = "1 Rasa + 1 action server, SQLite, in-memory lock (as make run)"
+# The steps measured on one Rasa process with our model, and all that serve our model (the
+# peers and training need no models/enrollment.tar.gz).
+SINGLE_PROCESS = ("latency", "flatness", "profile", "throughput", "soak")
+SERVING_OURS = (*SINGLE_PROCESS, "cluster")
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def latency_rows(
-    results: list[latency.KindResult],
-) -> tuple[dict[str, Any], dict[str, dict[str, list[float]]]]:
-    rows, samples = {}, {}
-    for result in results:
-        pairs = list(zip(result.turns, result.parse_ms, strict=True))  # parse_ms: one per turn
-        note = ""
-        if result.kind == "form":
-            inside = [(turn, parse) for turn, parse in pairs if turn.in_form]
-            if inside:
-                note = (
-                    f"{len(inside)} of {len(pairs)} turns were answered inside the form; "
-                    "measured on those"
-                )
-                pairs = inside
-            else:
-                note = (
-                    "no turn was inside a form (no active_loop in the tracker): the booking form "
-                    "is not in this model, so these are the bot's replies to the form's messages, "
-                    "e.g. "
-                    f"{result.turns[1].reply!r}"
-                    if len(result.turns) > 1
-                    else "no form"
-                )
-        turn_ms = [turn.ms for turn, _ in pairs if turn.ok]
-        parse_ms = [parse for turn, parse in pairs if turn.ok]
-        turn, parse = summary(turn_ms), summary(parse_ms)
-        rows[result.kind] = {
-            "turn": turn,
-            "parse": parse,
-            "ratio_p50": ratio(turn["p50_ms"], parse["p50_ms"]),
-            "ratio_p95": ratio(turn["p95_ms"], parse["p95_ms"]),
-            "errors": sum(not turn.ok for turn, _ in pairs),
-            "silent_turns": sum(turn.ok and not turn.reply for turn, _ in pairs),
-            "failed_examples": [
-                {"message": t.message, "reply": t.reply} for t, _ in pairs if not t.ok
-            ][:5],
-            "actions_first_conversation": result.actions,
-            "note": note,
-        }
-        samples[result.kind] = {"turn": turn_ms, "parse": parse_ms}
-    return rows, samples
 
 
 def run_profile(servers: Servers, config: BenchConfig, out: Path) -> dict[str, Any]:
@@ -137,7 +98,7 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
                 f"sequential latency: {config.turns} turns per kind, "
                 "then /model/parse for the same messages"
             )
-            rows, kind_samples = latency_rows(
+            rows, kind_samples = latency.latency_rows(
                 latency.measure(servers, config.turns, config.conversation_turns)
             )
             results["latency"], samples["latency"] = rows, kind_samples
@@ -161,6 +122,8 @@ def single_process(config: BenchConfig, results: dict[str, Any], samples: dict[s
                 config.p95_limit_ms,
                 config.conversation_turns,
             )
+            # The Rasa server's RSS after its throughput run, read where each peer's is read.
+            run["rasa_rss_mb"] = rss_mb(servers.processes["rasa"].pid)
             results.setdefault("throughput", {})["single"] = {"setup": SINGLE_SETUP, **run}
         if "soak" in config.steps:
             log(
@@ -216,20 +179,25 @@ def scaled_out(config: BenchConfig) -> dict[str, Any]:
 def main() -> int:
     config = BenchConfig.from_env()
     config.out.mkdir(parents=True, exist_ok=True)
-    if not MODEL.exists():
+    serves_ours = bool(set(SERVING_OURS) & set(config.steps))
+    if serves_ours and not MODEL.exists():
         print(f"{MODEL} is missing: `make bench` trains it first", file=sys.stderr)
         return 1
     results: dict[str, Any] = {
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "config": {**dataclasses.asdict(config), "is_default": config.is_default},
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
-        "model": {"path": str(MODEL), "modified": time.ctime(MODEL.stat().st_mtime)},
     }
+    if MODEL.exists():
+        results["model"] = {"path": str(MODEL), "modified": time.ctime(MODEL.stat().st_mtime)}
     samples: dict[str, Any] = {}
-    if {"latency", "flatness", "profile", "throughput", "soak"} & set(config.steps):
+    if set(SINGLE_PROCESS) & set(config.steps):
         single_process(config, results, samples)
     if "cluster" in config.steps:
         results.setdefault("throughput", {})["cluster"] = scaled_out(config)
+    if "peers" in config.steps:
+        log("peers: Rasa's default config on our data, and the rasa init assistant")
+        results["peers"] = peers.measure_all(config, log)
     if "training" in config.steps:
         log(
             "training: full rasa train, "

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.settings import REPO_ROOT
 from tools.settings import env_setting, values_from_env
 
-STEPS = ("latency", "flatness", "profile", "throughput", "soak", "cluster", "training")
+STEPS = ("latency", "flatness", "profile", "throughput", "soak", "cluster", "peers", "training")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ class BenchConfig:
         "BENCH_CLUSTER_ACTIONS", 2, "action servers in the scaled-out run"
     )
     profile_turns: int = env_setting("BENCH_PROFILE_TURNS", 300, "DB answers sampled by py-spy")
+    peer_turns: int = env_setting(
+        "BENCH_PEER_TURNS", 300, "sequential answer turns measured on each peer"
+    )
+    peer_epochs_scale: float = env_setting(
+        "BENCH_PEER_EPOCHS_SCALE", 1.0, "peers' training epochs x this; below 1 is a smoke run"
+    )
     skip_training: bool = env_setting(
         "BENCH_SKIP_TRAINING", False, "1: leave out training (minutes)"
     )
@@ -58,6 +64,8 @@ class BenchConfig:
             raise SystemExit(
                 f"BENCH_STEPS: unknown step(s) {sorted(unknown)}; known: {', '.join(STEPS)}"
             )
+        if config.peer_epochs_scale <= 0:
+            raise SystemExit("BENCH_PEER_EPOCHS_SCALE must be above 0 (1 is the protocol)")
         if config.skip_training:
             config = dataclasses.replace(
                 config, steps=tuple(s for s in config.steps if s != "training")
@@ -67,4 +75,10 @@ class BenchConfig:
     @property
     def is_default(self) -> bool:
         """Whether these are the protocol's numbers (the report says so when they are not)."""
-        return (self.turns, self.flat_turn, self.soak_messages) == (1000, 200, 10_000)
+        return (
+            self.turns,
+            self.flat_turn,
+            self.soak_messages,
+            self.peer_turns,
+            self.peer_epochs_scale,
+        ) == (1000, 200, 10_000, 300, 1.0)

@@ -1,13 +1,15 @@
-"""What the simulated students say: three kinds of turn, and the mix used under load.
+"""What the simulated students say: our three kinds of turn, the mood bot's, and the load mixes.
 
 Each kind is a 10-turn script; a benchmark conversation plays a script from the start under a
-fresh sender id, as a new visitor of the widget would.
+fresh sender id, as a new visitor of the widget would. A `Scripts` is everything said to one
+assistant, so the same latency and load machinery measures ours and the peers beside it.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 # Answered by a custom action from the program database (action_answer_*).
 DB_ANSWERS = (
@@ -54,16 +56,47 @@ FALLBACK = (
     "plib plob plub",
 )
 
-KINDS = {"db_answer": DB_ANSWERS, "form": FORM, "fallback": FALLBACK}
+# The `rasa init` assistant (the mood bot): a conversation through its stories and rules, as
+# long as ours. Every reply is a response from its domain; nothing calls an action server.
+MOOD = (
+    "hello",
+    "I am feeling sad",
+    "yes",
+    "great, thanks",
+    "are you a bot?",
+    "I'm happy",
+    "hey there",
+    "I am very sad",
+    "no",
+    "bye",
+)
 
 
-def script(kind: str, length: int) -> list[str]:
-    """The kind's messages for one conversation of ``length`` turns (cycled if longer than 10)."""
-    return list(itertools.islice(itertools.cycle(KINDS[kind]), length))
+@dataclass(frozen=True)
+class Scripts:
+    """What simulated students say to one assistant: its kinds of turn and the load mix."""
+
+    kinds: Mapping[str, tuple[str, ...]]
+    # Kinds in the order conversations under load play them (cycled).
+    mix: tuple[str, ...]
+
+    def script(self, kind: str, length: int) -> list[str]:
+        """The kind's messages for one conversation of ``length`` turns (cycled if longer)."""
+        return list(itertools.islice(itertools.cycle(self.kinds[kind]), length))
+
+    def load_scripts(self, length: int) -> Iterator[tuple[str, list[str]]]:
+        """Endless conversations for load tests, in the order of the mix."""
+        for kind in itertools.cycle(self.mix):
+            yield kind, self.script(kind, length)
+
+    def only(self, *kinds: str) -> Scripts:
+        """The same assistant's scripts with only ``kinds`` (for sequential latency)."""
+        return Scripts({kind: self.kinds[kind] for kind in kinds}, kinds)
 
 
-def load_scripts(length: int) -> Iterator[tuple[str, list[str]]]:
-    """Endless conversations for load tests: mostly questions, some form, some gibberish."""
-    mix = ("db_answer", "db_answer", "form", "db_answer", "fallback")
-    for kind in itertools.cycle(mix):
-        yield kind, script(kind, length)
+# Ours under load: mostly questions, some form, some gibberish.
+OURS = Scripts(
+    {"db_answer": DB_ANSWERS, "form": FORM, "fallback": FALLBACK},
+    ("db_answer", "db_answer", "form", "db_answer", "fallback"),
+)
+MOOD_BOT = Scripts({"mood": MOOD}, ("mood",))

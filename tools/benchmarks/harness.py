@@ -17,13 +17,14 @@ from tools.servers import MODEL, Servers, free_port
 __all__ = ["MODEL", "Cluster", "Servers", "free_port", "missing_services", "start_single"]
 
 
-def start_single(workdir: Path) -> tuple[Servers, float]:
+def start_single(workdir: Path, model: Path = MODEL) -> tuple[Servers, float]:
     """Start the pair on a throw-away database; return it and the cold start to first answer (s).
 
     Cold start is timed from spawning the Rasa process (the action server already runs, as
-    after a deploy of the Rasa server alone) to the first REST answer.
+    after a deploy of the Rasa server alone) to the first REST answer. ``model`` is ours unless
+    a peer is served the same way, with the same launcher, endpoints and channels.
     """
-    servers = Servers(workdir=workdir)
+    servers = Servers(workdir=workdir, model=model)
     servers.seed_database()
     servers.start_action_server()
     started = time.perf_counter()

@@ -15,7 +15,8 @@ from typing import Any
 
 import requests
 
-from tools.benchmarks.conversations import KINDS, script
+from tools.benchmarks.conversations import OURS, Scripts
+from tools.benchmarks.stats import ratio, summary
 
 
 @dataclass
@@ -92,7 +93,9 @@ def actions_run(tracker: dict[str, Any]) -> list[str]:
     ]
 
 
-def run_conversations(servers: Any, kind: str, turns: int, conversation_turns: int) -> KindResult:
+def run_conversations(
+    servers: Any, kind: str, turns: int, conversation_turns: int, scripts: Scripts = OURS
+) -> KindResult:
     """``turns`` turns of one kind, in fresh conversations of ``conversation_turns`` turns."""
     result = KindResult(kind)
     url = f"{servers.rasa_url}/webhooks/rest/webhook"
@@ -100,7 +103,7 @@ def run_conversations(servers: Any, kind: str, turns: int, conversation_turns: i
         while len(result.turns) < turns:
             sender = f"bench-{kind}-{uuid.uuid4().hex[:12]}"
             played = []
-            for position, message in enumerate(script(kind, conversation_turns), start=1):
+            for position, message in enumerate(scripts.script(kind, conversation_turns), start=1):
                 if len(result.turns) >= turns:
                     break
                 ms, response = timed_post(session, url, {"sender": sender, "message": message})
@@ -131,18 +134,69 @@ def parse_floor(servers: Any, messages: list[str]) -> list[float]:
     return samples
 
 
-def warm_up(servers: Any, turns: int) -> None:
+def warm_up(servers: Any, turns: int, scripts: Scripts = OURS) -> None:
     """Load every code path once (TensorFlow graphs, database connections) before measuring."""
-    kinds = list(KINDS)
+    kinds = list(scripts.kinds)
     for index in range(turns):
         kind = kinds[index % len(kinds)]
-        run_conversations(servers, kind, 1, 1)
-        parse_floor(servers, script(kind, 1))
+        run_conversations(servers, kind, 1, 1, scripts)
+        parse_floor(servers, scripts.script(kind, 1))
 
 
-def measure(servers: Any, turns: int, conversation_turns: int) -> list[KindResult]:
+def measure(
+    servers: Any, turns: int, conversation_turns: int, scripts: Scripts = OURS
+) -> list[KindResult]:
     """Each kind's turns, then the floor for exactly the messages those turns sent."""
-    results = [run_conversations(servers, kind, turns, conversation_turns) for kind in KINDS]
+    results = [
+        run_conversations(servers, kind, turns, conversation_turns, scripts)
+        for kind in scripts.kinds
+    ]
     for result in results:
         result.parse_ms = parse_floor(servers, [turn.message for turn in result.turns])
     return results
+
+
+def latency_rows(
+    results: list[KindResult],
+) -> tuple[dict[str, Any], dict[str, dict[str, list[float]]]]:
+    """The report's row for each kind (turn and floor percentiles, errors, the form's note),
+    and the raw samples for the plot."""
+    rows, samples = {}, {}
+    for result in results:
+        pairs = list(zip(result.turns, result.parse_ms, strict=True))  # parse_ms: one per turn
+        note = ""
+        if result.kind == "form":
+            inside = [(turn, parse) for turn, parse in pairs if turn.in_form]
+            if inside:
+                note = (
+                    f"{len(inside)} of {len(pairs)} turns were answered inside the form; "
+                    "measured on those"
+                )
+                pairs = inside
+            else:
+                note = (
+                    "no turn was inside a form (no active_loop in the tracker): the booking form "
+                    "is not in this model, so these are the bot's replies to the form's messages, "
+                    "e.g. "
+                    f"{result.turns[1].reply!r}"
+                    if len(result.turns) > 1
+                    else "no form"
+                )
+        turn_ms = [turn.ms for turn, _ in pairs if turn.ok]
+        parse_ms = [parse for turn, parse in pairs if turn.ok]
+        turn, parse = summary(turn_ms), summary(parse_ms)
+        rows[result.kind] = {
+            "turn": turn,
+            "parse": parse,
+            "ratio_p50": ratio(turn["p50_ms"], parse["p50_ms"]),
+            "ratio_p95": ratio(turn["p95_ms"], parse["p95_ms"]),
+            "errors": sum(not turn.ok for turn, _ in pairs),
+            "silent_turns": sum(turn.ok and not turn.reply for turn, _ in pairs),
+            "failed_examples": [
+                {"message": t.message, "reply": t.reply} for t, _ in pairs if not t.ok
+            ][:5],
+            "actions_first_conversation": result.actions,
+            "note": note,
+        }
+        samples[result.kind] = {"turn": turn_ms, "parse": parse_ms}
+    return rows, samples

@@ -42,7 +42,8 @@ def plot(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], ou
         title="Per-turn latency, sequential (CDF)",
     )
     latency.grid(True, which="both", alpha=0.3)
-    latency.legend(fontsize=8)
+    if samples:  # a run without the latency step (e.g. the peers alone) has nothing to label
+        latency.legend(fontsize=8)
 
     rate_axis = throughput
     p95_axis = throughput.twinx()

@@ -24,19 +24,21 @@ from bot.settings import REPO_ROOT
 PY_SPY = REPO_ROOT / ".venv" / "rasa" / "bin" / "py-spy"
 
 # The parts of a turn. A sample belongs to the first part in the list that any frame of its
-# stack names, so work is charged to the component that asked for it (TED's TensorFlow calls
-# are policies; SQL run by the tracker store is the tracker store).
+# stack names, so work is charged to the component that asked for it (SQL run by the tracker
+# store is the tracker store; the graph runner's own work is what is left of it once the NLU
+# components and policies it runs are counted).
 RASA_PARTS = (
     ("tracker store: load and save (SQL, events from JSON)", ("tracker_store.py",)),
     ("lock store", ("lock_store.py",)),
-    (
-        "NLU: spaCy, featurizers, classifiers",
-        ("rasa/nlu/", "rasa_plugins/nlu/", "spacy/", "thinc/"),
-    ),
-    ("policies: TED, rules, memoization", ("rasa/core/policies/", "rasa/core/featurizers/")),
+    # py-spy names our own components by their path inside the repository ("nlu/noise.py").
+    ("NLU: tokens, featurizers, sentence encoder, classifiers", ("nlu/", "spacy/", "thinc/")),
+    ("policies: rules, memoization", ("rasa/core/policies/", "rasa/core/featurizers/")),
     ("custom action call: tracker to JSON, HTTP, response check", ("rasa/core/actions/action.py",)),
     ("tracker updates and events", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),
-    ("web server (sanic) and REST channel", ("sanic/", "rasa/core/channels/")),
+    ("Rasa's graph runner (dask) around NLU and policies", ("dask/", "rasa/engine/")),
+    ("rate limits (limits)", ("limits/",)),
+    ("channel and message handling (Rasa's processor, our channels)", ("rasa/core/", "channels/")),
+    ("web server (sanic)", ("sanic/",)),
 )
 ACTION_PARTS = (
     ("program database (SQLAlchemy, driver)", ("sqlalchemy/", "sqlite3", "psycopg")),
