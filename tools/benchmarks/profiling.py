@@ -46,14 +46,22 @@ ACTION_PARTS = (
     ("rasa_sdk (tracker from JSON, dispatch)", ("rasa_sdk/",)),
     ("web server (sanic), JSON", ("sanic/", "json/", "ujson")),
 )
-# Innermost frames that mean "the event loop is waiting": uvloop waits inside sanic's serve().
-IDLE = ("select", "epoll", "_run_once", "run_forever", "serve (sanic/server/runners.py)")
+# Innermost frames that mean "waiting": uvloop waits inside sanic's serve(), and the
+# understanding threads (rasa_plugins/understanding_thread.py) wait for work in `_worker`.
+IDLE = (
+    "select",
+    "epoll",
+    "_run_once",
+    "run_forever",
+    "serve (sanic/server/runners.py)",
+    "_worker (concurrent/futures/thread.py)",
+)
 
 
 def available() -> str | None:
     """None when py-spy can run here, else why not."""
     if not PY_SPY.exists() and not shutil.which("py-spy"):
-        return "py-spy is not installed (bench.mk installs it into .venv/rasa)"
+        return "py-spy is not installed (`make bench` installs it into .venv/rasa)"
     return None
 
 
