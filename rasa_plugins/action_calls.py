@@ -105,7 +105,8 @@ _SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SessionsByEndpo
 
 
 async def close_sessions() -> None:
-    """Close this loop's kept sessions (the server calls it when it stops)."""
+    """Close this loop's kept sessions. The server's own close with its process (its sockets
+    are the operating system's to close); a test that starts its own loop calls this."""
     for session in _SESSIONS.pop(asyncio.get_running_loop(), {}).values():
         await session.close()
 

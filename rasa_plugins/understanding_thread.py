@@ -23,6 +23,7 @@ import copy
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import rasa.core.processor
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -53,7 +54,7 @@ async def parse_message(
         _pool, self._parse_message_with_graph, message, tracker, only_output_properties
     )
     self._update_full_retrieval_intent(parse_data)
-    rasa_structlogger().debug(
+    rasa.core.processor.structlogger.debug(
         "processor.message.parse",
         parse_data_text=copy.deepcopy(parse_data["text"]),
         parse_data_intent=parse_data["intent"],
@@ -61,12 +62,6 @@ async def parse_message(
     )
     self._check_for_unseen_features(parse_data)
     return parse_data
-
-
-def rasa_structlogger() -> Any:  # structlog's bound loggers are untyped
-    import rasa.core.processor
-
-    return rasa.core.processor.structlogger
 
 
 def install() -> None:
