@@ -15,9 +15,11 @@ with the same argument names), and before that:
   any handler runs (Sanic reads `SANIC_REQUEST_MAX_SIZE` from the environment);
 - sanic-jwt's leeway for expired tokens drops from 3 minutes to 10 seconds, so a token's lifetime
   is what its signer chose (clock skew between two machines is the only allowance left);
+- jax, which TensorFlow would import for nothing, is kept out (rasa_plugins/lean_imports.py);
 - calls to the action server keep their connection alive and check responses with a validator
-  built once (rasa_plugins/action_calls.py), and models run their graphs without dask's
-  scheduler (rasa_plugins/graph_runner.py): docs/serving.md has what each saved.
+  built once (rasa_plugins/action_calls.py), models run their graphs without dask's scheduler
+  (rasa_plugins/graph_runner.py), and messages are understood on a small thread pool beside
+  the event loop (rasa_plugins/understanding_thread.py): docs/serving.md has what each saved.
 """
 
 from __future__ import annotations
