@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
-import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.settings import REPO_ROOT
-from tools.benchmarks.training import RASA
+from tools.benchmarks.training import run_rasa
 from tools.evaluation.rasa_steps import CONFIGS, scaled_config
 
 CACHE = REPO_ROOT / "var" / "cache" / "bench" / "peers"
@@ -101,34 +99,13 @@ def cached_model(
     return PeerModel(target, key, seconds)
 
 
-def _rasa(arguments: list[str | Path], cwd: Path, cache: Path, log: Path) -> None:
-    """One `rasa` command under nice, with its own training cache, its output in ``log``."""
-    env = {
-        **os.environ,
-        "RASA_CACHE_DIRECTORY": str(cache),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as output:
-        subprocess.run(
-            ["nice", "-n", "10", str(RASA), *map(str, arguments)],
-            cwd=cwd,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            check=True,
-        )
-
-
 def default_config_model(epochs_scale: float, log: Path) -> PeerModel:
     """tools/evaluation/default_config.yml trained on our domain.yml and data/."""
     key = fingerprint(DEFAULT_CONFIG, DOMAIN, DATA, epochs_scale, rasa_version())
 
     def train(workdir: Path) -> Path:
         config = scaled_config(DEFAULT_CONFIG, epochs_scale, workdir / "config.yml")
-        _rasa(
+        run_rasa(
             [
                 "train",
                 "--config",
@@ -165,7 +142,7 @@ def rasa_init_model(epochs_scale: float, log: Path) -> PeerModel:
         project = workdir / "project"
         if epochs_scale == 1.0:
             project.mkdir()
-            _rasa(
+            run_rasa(
                 ["init", "--no-prompt", "--init-dir", project],
                 cwd=workdir,
                 cache=workdir / "cache",
@@ -183,7 +160,7 @@ def rasa_init_model(epochs_scale: float, log: Path) -> PeerModel:
                 epochs_scale,
                 project / "config.yml",
             )
-            _rasa(
+            run_rasa(
                 ["train", "--out", "models", "--fixed-model-name", "rasa-init"],
                 cwd=project,
                 cache=workdir / "cache",

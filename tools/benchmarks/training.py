@@ -30,35 +30,47 @@ nlu:
 """
 
 
-def _train(workdir: Path, log: Path) -> float:
-    command = [
-        "nice",
-        "-n",
-        "10",
-        str(RASA),
-        "train",
-        "--config",
-        "config.yml",
-        "--domain",
-        "domain.yml",
-        "--data",
-        "data",
-        "--out",
-        "models",
-        "--fixed-model-name",
-        "bench",
-    ]
+def run_rasa(arguments: list[str | Path], cwd: Path, cache: Path, log: Path) -> None:
+    """One `rasa` command under nice, with its own training cache, its output in ``log``."""
     env = {
         **os.environ,
-        "RASA_CACHE_DIRECTORY": str(workdir / "cache"),
+        "RASA_CACHE_DIRECTORY": str(cache),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
-    started = time.perf_counter()
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
         subprocess.run(
-            command, cwd=workdir, env=env, stdout=output, stderr=subprocess.STDOUT, check=True
+            ["nice", "-n", "10", str(RASA), *map(str, arguments)],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=True,
         )
+
+
+def _train(workdir: Path, log: Path) -> float:
+    started = time.perf_counter()
+    run_rasa(
+        [
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "bench",
+        ],
+        cwd=workdir,
+        cache=workdir / "cache",
+        log=log,
+    )
     return time.perf_counter() - started
 
 
