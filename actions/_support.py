@@ -4,6 +4,7 @@ the booking desk."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,19 +16,21 @@ from bot.settings import Settings, load_settings
 
 
 class ReplyAction(Action, ABC):
-    """An action that sends one Reply and sets no slots: subclasses only say which Reply.
+    """An action that sends its Replies and sets no slots: subclasses only say which.
 
     Abstract (ABC) so that rasa_sdk's executor, which registers every Action subclass it finds,
     skips this base class instead of failing to start."""
 
     @abstractmethod
-    def reply(self, tracker: Tracker) -> Reply:
-        """The reply to the latest message."""
+    def reply(self, tracker: Tracker) -> Reply | Sequence[Reply]:
+        """The reply, or replies in order, to the latest message."""
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        send(dispatcher, self.reply(tracker))
+        replies = self.reply(tracker)
+        for reply in (replies,) if isinstance(replies, Reply) else replies:
+            send(dispatcher, reply)
         return []
 
 

@@ -9,7 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._support import ReplyAction, entity_values, latest_intent, latest_text, send, settings
-from bot.answers import ProgramMention, answer_comparison, answer_program_question
+from bot.answers import (
+    ProgramMention,
+    answer_comparison,
+    answer_online_delivery,
+    answer_program_question,
+)
 from bot.replies import Reply
 
 
@@ -29,7 +34,8 @@ class ActionAnswerProgramQuestion(Action):
             _program_mention(tracker),
             previous_topic=tracker.get_slot("program_topic"),
         )
-        send(dispatcher, answer.reply)
+        for reply in answer.replies:
+            send(dispatcher, reply)
         events = [SlotSet("program_topic", answer.topic)]
         if answer.program:
             events.append(SlotSet("program", answer.program))
@@ -42,6 +48,14 @@ class ActionComparePrograms(ReplyAction):
 
     def reply(self, tracker: Tracker) -> Reply:
         return answer_comparison(settings().database_url, latest_intent(tracker))
+
+
+class ActionAnswerOnlineDelivery(ReplyAction):
+    def name(self) -> str:
+        return "action_answer_online_delivery"
+
+    def reply(self, tracker: Tracker) -> Reply:
+        return answer_online_delivery(settings().database_url)
 
 
 def _program_mention(tracker: Tracker) -> ProgramMention:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
 
-from actions._support import ReplyAction, settings
+from actions._support import ReplyAction, latest_text, settings
 from bot.answers import answer_start_date
 from bot.replies import Reply
 from bot.start_dates import school_today
@@ -24,7 +24,7 @@ class ActionAnswerStartDate(ReplyAction):
     def name(self) -> str:
         return "action_answer_start_date"
 
-    def reply(self, tracker: Tracker) -> Reply:
+    def reply(self, tracker: Tracker) -> Sequence[Reply]:
         config = settings()
         today = school_today(config.school_timezone, self.clock())
-        return answer_start_date(config.database_url, today)
+        return answer_start_date(config.database_url, today, latest_text(tracker))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rasa_sdk import Tracker
 
-from actions._support import ReplyAction, latest_intent
+from actions._support import ReplyAction, latest_intent, latest_text, settings
 from bot.answers import answer_unknown_topic
 from bot.replies import Reply
 
@@ -13,5 +15,7 @@ class ActionAnswerUnknownTopic(ReplyAction):
     def name(self) -> str:
         return "action_answer_unknown_topic"
 
-    def reply(self, tracker: Tracker) -> Reply:
-        return answer_unknown_topic(latest_intent(tracker))
+    def reply(self, tracker: Tracker) -> Sequence[Reply]:
+        return answer_unknown_topic(
+            latest_intent(tracker), settings().database_url, latest_text(tracker)
+        )

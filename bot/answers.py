@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot import catalog, intents
 from bot.catalog import Career, CatalogUnavailable, Program
 from bot.db import session_factory
+from bot.not_offered import find_not_offered
 from bot.programs import resolve_program
 from bot.replies import Reply, career, enrollment, programs
 from bot.settings import Settings
@@ -75,6 +76,7 @@ INFORM_PROGRAM_INTENT = "inform_program"
 RECOMMENDATION_INTENT = "ask_program_recommendation"
 COMPARISON_INTENTS = ("compare_programs", RECOMMENDATION_INTENT)
 START_DATE_INTENT = "ask_start_date"
+ONLINE_DELIVERY_INTENT = "ask_online_delivery"
 HANDOFF_INTENT = "request_human"
 # Every unknown topic gets the same honest apology, so these come straight from the registry.
 UNKNOWN_TOPIC_INTENTS = intents.UNKNOWN_TOPIC_INTENTS
@@ -101,6 +103,18 @@ class ProgramAnswer:
     reply: Reply
     program: str | None  # the canonical code answered for; None = all programs
     topic: str
+    # "We don't offer a program in nursing", when the question named one (bot.not_offered).
+    not_offered: Reply | None = None
+
+    @property
+    def replies(self) -> tuple[Reply, ...]:
+        """What to send: the not-offered reply first; it names our programs itself, so an
+        overview of all of them would only repeat it."""
+        if self.not_offered is None:
+            return (self.reply,)
+        if self.program is None and self.topic == DEFAULT_PROGRAM_TOPIC:
+            return (self.not_offered,)
+        return (self.not_offered, self.reply)
 
 
 def answer_career_question(database_url: str, intent: str) -> Reply:
@@ -130,11 +144,14 @@ def answer_program_question(
             aliases=catalog.read_program_aliases(session),
         )
         chosen = next((p for p in every if p.code == code), None)
+        # A transfer question names what the student studied before, not what they want.
+        asked = None if topic == "transfer" else find_not_offered(mention.text)
+        not_offered = programs.not_offered(asked, every) if asked else None
         if intent == LIST_PROGRAMS_INTENT:
-            return ProgramAnswer(programs.program_list(every), code, topic)
+            return ProgramAnswer(programs.program_list(every), code, topic, not_offered)
         answer_kind = PROGRAM_TOPICS[topic]
         reply = answer_kind.one(chosen) if chosen else answer_kind.every(every)
-        return ProgramAnswer(reply, code, topic)
+        return ProgramAnswer(reply, code, topic, not_offered)
 
     return _from_catalog(
         database_url,
@@ -162,19 +179,51 @@ def answer_comparison(database_url: str, intent: str) -> Reply:
     return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
 
 
-def answer_start_date(database_url: str, today: date) -> Reply:
-    """The next two start dates after `today` (the school's calendar date)."""
+def answer_start_date(database_url: str, today: date, text: str = "") -> tuple[Reply, ...]:
+    """The next two start dates after `today` (the school's calendar date), after "we don't
+    offer that" when the student asked when a program we do not have starts."""
 
-    def build(session: Session) -> Reply:
+    def build(session: Session) -> tuple[Reply, ...]:
         policy = catalog.read_enrollment_policy(session)
         upcoming = next_start_dates(today, day_of_month=policy.start_day_of_month, count=2)
-        return enrollment.start_dates(policy, upcoming)
+        return (*_not_offered(session, text), enrollment.start_dates(policy, upcoming))
 
-    return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
+    return _from_catalog(database_url, build, fallback=lambda: (enrollment.catalog_unavailable(),))
 
 
-def answer_unknown_topic(intent: str) -> Reply:
-    return enrollment.unknown_topic(intent)
+def answer_online_delivery(database_url: str) -> Reply:
+    """Whether the programs are taught online (and so where a student can study from)."""
+    return _from_catalog(
+        database_url,
+        lambda session: enrollment.online_delivery(catalog.read_enrollment_policy(session)),
+        fallback=enrollment.catalog_unavailable,
+    )
+
+
+def answer_unknown_topic(intent: str, database_url: str = "", text: str = "") -> tuple[Reply, ...]:
+    """The honest counselor offer; "what are the admission requirements for nursing?" first
+    hears that nursing is not one of our programs. Only a subject framed as a program counts
+    here ("the nursing program"), since the message was not known to be about programs."""
+    offer = enrollment.unknown_topic(intent)
+    if not database_url or find_not_offered(text, framed_only=True) is None:
+        return (offer,)
+    found = _from_catalog(
+        database_url,
+        lambda session: _not_offered(session, text, framed_only=True),
+        fallback=_no_replies,
+    )
+    return (*found, offer)
+
+
+def _no_replies() -> tuple[Reply, ...]:
+    return ()
+
+
+def _not_offered(session: Session, text: str, *, framed_only: bool = False) -> tuple[Reply, ...]:
+    asked = find_not_offered(text, framed_only=framed_only)
+    if asked is None:
+        return ()
+    return (programs.not_offered(asked, catalog.read_programs(session)),)
 
 
 def offer_counselor(contact: str | None) -> Reply:
@@ -198,11 +247,13 @@ def answer_intent(
     if intent in COMPARISON_INTENTS:
         return answer_comparison(url, intent)
     if intent == START_DATE_INTENT:
-        return answer_start_date(url, today or school_today(settings.school_timezone))
+        return answer_start_date(url, today or school_today(settings.school_timezone))[-1]
+    if intent == ONLINE_DELIVERY_INTENT:
+        return answer_online_delivery(url)
     if intent == HANDOFF_INTENT:
         return offer_counselor(settings.enrollment_contact)
     if intent in UNKNOWN_TOPIC_INTENTS:
-        return answer_unknown_topic(intent)
+        return answer_unknown_topic(intent)[-1]
     raise ValueError(f"{intent!r} is not answered by a custom action")
 
 

@@ -107,6 +107,7 @@ class EnrollmentPolicy:
     prerequisite: str
     year_round: str
     contact_role: str
+    delivery: str
 
 
 @contextmanager
@@ -198,6 +199,7 @@ def read_enrollment_policy(session: Session) -> EnrollmentPolicy:
         prerequisite=row.prerequisite,
         year_round=row.year_round,
         contact_role=row.contact_role,
+        delivery=row.delivery,
     )
 
 

@@ -164,6 +164,7 @@ FIELDS: tuple[FactField, ...] = (
     FactField(_E, "prerequisite", "prerequisite_quote", "What comes first", Words(1000)),
     FactField(_E, "year_round", "year_round_quote", "Year-round starts", Words(1000)),
     FactField(_E, "contact_role", "contact_role_quote", "Who to contact", Words(200)),
+    FactField(_E, "delivery", "delivery_quote", "How programs are taught", Words(1000)),
 )
 # Help shown under a field's input, by column.
 HINTS = {

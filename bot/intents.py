@@ -116,6 +116,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("inform_program", Kind.FOLLOW_UP),
     Intent("compare_programs", Kind.PROGRAM, "Comparing the two programs"),
     Intent("ask_program_recommendation", Kind.PROGRAM, "Which program suits me"),
+    Intent("ask_online_delivery", Kind.PROGRAM, "Studying online"),
     # enrollment
     Intent("ask_start_date", Kind.START_DATE, "Start dates"),
     # topics the catalog does not cover: answered honestly, never guessed

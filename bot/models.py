@@ -315,6 +315,9 @@ class EnrollmentPolicy(Base):
     prerequisite_quote: Mapped[str] = mapped_column(Text)
     year_round: Mapped[str] = mapped_column(Text)
     year_round_quote: Mapped[str] = mapped_column(Text)
+    # How the programs are taught ("online"): what a student asking about campus needs first.
+    delivery: Mapped[str] = mapped_column(Text)
+    delivery_quote: Mapped[str] = mapped_column(Text)
     contact_role: Mapped[str] = mapped_column(String(200))
     contact_role_quote: Mapped[str] = mapped_column(Text)
 

@@ -10,12 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-# Only "answer" answers; the other three are the kinds of not answering, counted apart because
-# they are not equally good: for a question the assistant is not for, "out_of_scope" is the
-# right reply, the counselor offer is honest but suggests the school can help with it, and
-# "did_you_mean" asks the student to pick a topic and states nothing.
-ReplyKind = Literal["answer", "out_of_scope", "counselor_offer", "did_you_mean"]
-REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "out_of_scope", "counselor_offer", "did_you_mean")
+# "answer" and "not_offered" answer; the other three are the kinds of not answering, counted
+# apart because they are not equally good: for a question the assistant is not for,
+# "out_of_scope" is the right reply, the counselor offer is honest but suggests the school can
+# help with it, and "did_you_mean" asks the student to pick a topic and states nothing.
+ReplyKind = Literal["answer", "not_offered", "out_of_scope", "counselor_offer", "did_you_mean"]
+REPLY_KINDS: tuple[ReplyKind, ...] = (
+    "answer",
+    "not_offered",
+    "out_of_scope",
+    "counselor_offer",
+    "did_you_mean",
+)
+# The two kinds that answer: a catalog answer, and "we don't offer that" naming the programs
+# the school has (bot.not_offered), counted apart so the evaluation shows how often it is said.
+ANSWERING_KINDS: frozenset[ReplyKind] = frozenset({"answer", "not_offered"})
+NOT_OFFERED_RESPONSE = "utter_not_offered"
 
 # The actions and responses (a bot message's ``utter_action``) that mark each way of not
 # answering, checked in this order:
@@ -36,6 +46,7 @@ CATALOG_FACT_ACTIONS = frozenset(
     {
         "action_answer_career_question",
         "action_answer_program_question",
+        "action_answer_online_delivery",
         "action_compare_programs",
         "action_answer_start_date",
     }
@@ -45,4 +56,7 @@ CATALOG_FACT_ACTIONS = frozenset(
 def reply_kind(names: Iterable[str]) -> ReplyKind:
     """Which kind of reply a turn makes, from its actions and uttered responses."""
     seen = set(names)
-    return next((kind for kind, marks in NOT_ANSWERING.items() if marks & seen), "answer")
+    declined = next((kind for kind, marks in NOT_ANSWERING.items() if marks & seen), None)
+    if declined is not None:
+        return declined
+    return "not_offered" if NOT_OFFERED_RESPONSE in seen else "answer"

@@ -212,7 +212,7 @@ def _upsert_enrollment_policy(
     policy = _get_or_add(session, EnrollmentPolicy, key=DEFAULT_ENROLLMENT_POLICY_KEY)
     policy.source_page = _page(pages, entry["source"])
     policy.start_day_of_month = int(entry["start_day_of_month"])
-    for field in ("start_rule", "prerequisite", "year_round"):
+    for field in ("start_rule", "prerequisite", "year_round", "delivery"):
         setattr(policy, field, entry[field]["text"])
         setattr(policy, f"{field}_quote", _quote(entry[field]))
     policy.contact_role = entry["contact_role"]["text"]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.intents import UNKNOWN_TOPIC_INTENTS
-from bot.reply_kinds import CATALOG_FACT_ACTIONS, REPLY_KINDS, ReplyKind
+from bot.reply_kinds import ANSWERING_KINDS, CATALOG_FACT_ACTIONS, REPLY_KINDS, ReplyKind
 from bot.reply_kinds import reply_kind as kinds_of_reply
 from bot.settings import SHARED_DIR
 from tools.servers import Servers, bot_actions, text_of, uttered_responses
@@ -69,8 +69,8 @@ class Outcome:
 
     @property
     def declined(self) -> bool:
-        """Not answered, in any of the three ways."""
-        return self.kind != "answer"
+        """Not answered, in any of the three ways ("we don't offer that" answers)."""
+        return self.kind not in ANSWERING_KINDS
 
     @property
     def catalog_fact(self) -> bool:

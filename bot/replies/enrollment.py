@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.catalog import EnrollmentPolicy
 from bot.intents import UNKNOWN_TOPIC_NAMES
-from bot.replies.base import Button, Reply, long_date
+from bot.replies.base import Button, Reply, long_date, sentence
 
 TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
 OFFER_A_CALL = (Button("Yes, book a call", "/book_counselor"), Button("No thanks", "/deny"))
@@ -23,8 +23,22 @@ def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
             "next_start": long_date(next_start),
             "following_start": long_date(following_start),
             "start_rule": policy.start_rule,
+            "year_round": sentence(policy.year_round),
             "prerequisite": policy.prerequisite,
             "contact_role": policy.contact_role,
+        },
+    )
+
+
+def online_delivery(policy: EnrollmentPolicy) -> Reply:
+    """How the programs are taught, with when they start: the two things a student asking
+    "do I have to move / come to campus?" is weighing."""
+    return Reply(
+        "utter_online_delivery",
+        {
+            "delivery": sentence(policy.delivery),
+            "start_rule": sentence(policy.start_rule),
+            "year_round": sentence(policy.year_round),
         },
     )
 

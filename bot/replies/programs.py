@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from bot.catalog import Career, Program
+from bot.not_offered import NotOffered
 from bot.programs import normalise_name
 from bot.replies.base import Button, Reply, bullet_list, join_words, sentence, usd
 
@@ -28,6 +29,22 @@ def program_list(programs: Sequence[Program]) -> Reply:
     return Reply(
         "utter_programs_list",
         {"programs": bullet_list(f"**{p.display_name}** — {p.tagline}" for p in programs)},
+        buttons=tuple(
+            Button(f"About the {p.display_name}", _payload("ask_program_overview", p))
+            for p in programs
+        ),
+    )
+
+
+def not_offered(asked: NotOffered, programs: Sequence[Program]) -> Reply:
+    """ "We don't offer a program in nursing": said first, then the programs there are, so a
+    student is never left to guess whether our tuition or start dates were about their subject."""
+    return Reply(
+        "utter_not_offered",
+        {
+            "asked": asked.phrase,
+            "programs": join_words([f"**{p.display_name}**" for p in programs]),
+        },
         buttons=tuple(
             Button(f"About the {p.display_name}", _payload("ask_program_overview", p))
             for p in programs

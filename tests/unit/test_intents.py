@@ -63,7 +63,11 @@ def test_every_intent_with_training_examples_is_in_the_registry() -> None:
 def test_the_answer_routes_are_the_registrys_answered_intents() -> None:
     """answers.py keeps its intent -> reply mappings; their keys must be the registry's."""
     assert set(answers.CAREER_REPLIES) == set(intents.names_of(Kind.CAREER))
-    program_routes = set(answers.PROGRAM_TOPIC_BY_INTENT) | set(answers.COMPARISON_INTENTS)
+    program_routes = (
+        set(answers.PROGRAM_TOPIC_BY_INTENT)
+        | set(answers.COMPARISON_INTENTS)
+        | {answers.ONLINE_DELIVERY_INTENT}
+    )
     assert program_routes == set(intents.names_of(Kind.PROGRAM))
     assert {answers.START_DATE_INTENT} == set(intents.names_of(Kind.START_DATE))
     assert {answers.INFORM_PROGRAM_INTENT} == set(intents.names_of(Kind.FOLLOW_UP))

@@ -47,3 +47,13 @@ def test_school_date_not_server_date() -> None:
 def test_naive_time_is_rejected() -> None:
     with pytest.raises(ValueError):
         school_today(DENVER, datetime(2026, 12, 1, 3, 0))
+
+
+def test_online_delivery_is_answered_from_the_enrollment_policy(seeded_url: str) -> None:
+    from bot.answers import answer_online_delivery
+
+    reply = answer_online_delivery(seeded_url)
+    assert reply.response == "utter_online_delivery"
+    assert reply.variables["delivery"] == "Our degree programs are online."
+    assert "1st of every month" in reply.variables["start_rule"]
+    assert "spring or fall semester" in reply.variables["year_round"]

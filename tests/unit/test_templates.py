@@ -16,6 +16,7 @@ from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
 from bot.db import session_factory
+from bot.not_offered import NotOffered
 from bot.replies import Reply, enrollment, programs
 from bot.replies import booking as booking_replies
 from bot.replies import handoff as handoff_replies
@@ -107,6 +108,7 @@ def _replies_for_other_catalogs(url: str) -> list[Reply]:
         programs.transfer_for_all([dataclasses.replace(p, transfer_text="Yes.") for p in every]),
         programs.recommendation_for_ml_engineer([cs], career),
         programs.recommendation_for_ml_engineer([sd], career),
+        programs.not_offered(NotOffered("a program in nursing"), every),
     ]
 
 

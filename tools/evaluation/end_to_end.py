@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.reply_kinds import ReplyKind
+from bot.reply_kinds import ANSWERING_KINDS, ReplyKind
 from tools.external_set import (
     COUNSELOR_LABELS,
     EXTERNAL_DIR,
@@ -125,7 +125,7 @@ def ambiguous_decision(servers: Servers, text: str, candidates: list[str]) -> di
     ]
     if served:
         decision = "answered as " + " + ".join(served)
-    elif reply.kind != "answer":
+    elif reply.kind not in ANSWERING_KINDS:
         decision = f"declined ({reply.kind})"
     else:
         decision = "other"

@@ -338,8 +338,9 @@ def render(results: dict[str, Any], settings: dict[str, Any], runtime_minutes: f
         "",
         "## Kinds of reply on the external set",
         "",
-        'Only "answer" answers; the counselor offer is the right answer for the in-scope '
-        "labels ask_admission_requirements and ask_financial_aid.",
+        '"answer" and "not_offered" (we don\'t offer that, here are our programs) answer; the '
+        "counselor offer is the right answer for the in-scope labels ask_admission_requirements "
+        "and ask_financial_aid.",
         "",
         *kind_rows(results),
         "",
