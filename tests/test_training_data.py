@@ -30,6 +30,7 @@ REPO = REPO_ROOT
 DATA = REPO / "data"
 DOMAIN_FILE = REPO / "domain.yml"
 TEST_STORIES = REPO / "tests" / "stories"
+COVERAGE_TABLE = REPO / "tests" / "coverage" / "statements.yml"
 EXTERNAL = SHARED_DIR / "eval" / "external"
 EXTERNAL_FILES = ("heldout.tsv", "heldout_ambiguous.tsv", "oos.tsv")
 
@@ -178,6 +179,16 @@ def test_no_close_paraphrase_of_a_heldout_line_in_training_data(external_lines, 
                 f"{text!r} ~ {held_out[nearest]!r} (meaning {similarity[row, nearest]:.2f})"
             )
     assert not close, "training lines paraphrase held-out lines:\n" + "\n".join(close)
+
+
+def test_no_answer_coverage_question_in_training_data(nlu_data):
+    """The coverage questions (tests/coverage/statements.yml) test generalisation: a question
+    copied into data/ would reach its statement by memory alone."""
+    table = rasa.shared.utils.io.read_yaml_file(COVERAGE_TABLE)
+    questions = {normalise(q["text"]) for row in table["statements"] for q in row["questions"]}
+    trained = {normalise(m.get("text")) for m in nlu_data.training_examples if m.get("text")}
+    copied = sorted(questions & trained)
+    assert not copied, "coverage questions found in data/nlu:\n" + "\n".join(copied)
 
 
 def test_no_heldout_line_in_test_stories(external_lines, test_story_turns):

@@ -140,6 +140,7 @@ def test_external_results_count_each_kind_of_not_answering_apart() -> None:
         outcome("ask_tuition", "did_you_mean"),  # declined by mistake
         outcome("ask_start_date", "out_of_scope"),  # declined by mistake
         outcome("ask_financial_aid", "counselor_offer", correct=True),  # the right answer there
+        outcome("ask_programs", "not_offered", correct=True),  # an answer, not a decline
         outcome("out_of_scope", "out_of_scope", correct=True),
         outcome("out_of_scope", "counselor_offer"),
     ]
@@ -151,10 +152,10 @@ def test_external_results_count_each_kind_of_not_answering_apart() -> None:
         outcome("out_of_scope", "answer"),
     ]
     results = external_results(heldout, oos)
-    assert results["in_scope_total"] == 5
-    assert results["in_scope_right"] == pytest.approx(2 / 5)
-    # Four in-scope lines outside the counselor labels, two of them not answered.
-    assert results["declined_by_mistake"] == pytest.approx(2 / 4)
+    assert results["in_scope_total"] == 6
+    assert results["in_scope_right"] == pytest.approx(3 / 6)
+    # Five in-scope lines outside the counselor labels, two of them not answered.
+    assert results["declined_by_mistake"] == pytest.approx(2 / 5)
     assert results["heldout_oos_out_of_scope"] == pytest.approx(1 / 2)
     assert results["oos_total"] == 10
     assert results["oos_out_of_scope"] == pytest.approx(0.5)
@@ -166,12 +167,14 @@ def test_external_results_count_each_kind_of_not_answering_apart() -> None:
         "out_of_scope": 5,
         "counselor_offer": 1,
         "did_you_mean": 2,
+        "not_offered": 0,
     }
     assert results["in_scope_kinds"] == {
         "answer": 2,
         "out_of_scope": 1,
         "counselor_offer": 1,
         "did_you_mean": 1,
+        "not_offered": 1,
     }
     assert results["per_label"]["ask_tuition"] == {"right": 1, "total": 3}
     assert results["per_label"]["out_of_scope"] == {"right": 1, "total": 2}
@@ -187,6 +190,7 @@ def test_external_results_with_nothing_to_count_are_none_not_zero() -> None:
         "out_of_scope": 0,
         "counselor_offer": 0,
         "did_you_mean": 0,
+        "not_offered": 0,
     }
 
 
