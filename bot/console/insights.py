@@ -1,138 +1,352 @@
-"""The data behind the console's Insights page (office only): bot.insights' report for a date
-range, kept a minute, and its sections as CSV.
+"""The console's Insights page (office only): `GET /insights?from=&to=` and its CSV export
+`GET /insights.csv?section=...&from=&to=`.
 
-The report reads every event of the range from the tracker store (Rasa's `events` table has no
-index on its timestamp), so building it costs a few hundred milliseconds on a busy store. The
-office reloads and switches ranges and downloads sections one after another: a report is kept
-in this process for CACHE_SECONDS per range, and the page says how old its figures are.
+Everything on it is a count, or a student's message with e-mail addresses and phone numbers
+masked (bot.insights does the masking): no name, contact detail or conversation id. Charts are
+inline SVG (bot.console.svg_charts), each followed by a table of the same numbers. A tracker
+store or program database that cannot be read gives the page with bot.insights' one-line reason
+and status 503, not an error page without the form.
 """
 
 from __future__ import annotations
 
-import io
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import escape
+from typing import TYPE_CHECKING
 
-from bot import insights
-from bot.insights import Period, Report
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
 
-CACHE_SECONDS = 60.0
-# Ranges kept at once; the oldest goes first.
-CACHE_SIZE = 16
-# Longest range the page draws (a bar per day).
-MAX_DAYS = 366
-# Unanswered messages listed on the page; the CSV has them all.
-SHOWN_UNANSWERED = insights.DEFAULT_UNANSWERED_LIMIT
+from bot.accounts import StaffUser
+from bot.console import insights as data
+from bot.console.auth import csrf_token, require_role
+from bot.console.pages import clock, document
+from bot.console.svg_charts import Bar, bar_chart, column_chart
+from bot.insights import REPLY_TITLES, InsightsError, Period, Report, today_in
+from bot.settings import load_settings
 
-# The CSV export's sections: the `section` parameter, and the file bot.insights names them.
-SECTIONS: Mapping[str, str] = {
-    "per_day": "conversations_per_day.csv",
-    "funnel": "funnel.csv",
-    "topics": "top_topics.csv",
-    "unanswered": "unanswered_messages.csv",
-    "programs": "bookings_by_program.csv",
+if TYPE_CHECKING:
+    from bot.console.app import ConsoleConfig
+
+SECTION_TITLES = {
+    "per_day": "Conversations per day",
+    "funnel": "Funnel",
+    "topics": "Most asked topics",
+    "unanswered": "Not answered",
+    "programs": "Bookings by program",
 }
 
 
-@dataclass(frozen=True)
-class Range:
-    """The range asked for (or the default one), and why a request's dates were not used."""
+def routes(factory: sessionmaker[Session], config: ConsoleConfig) -> list[Route]:
+    zone = config.school_timezone
+    cache = data.ReportCache()
 
-    period: Period
-    problem: str = ""
+    def base(request: Request) -> str:
+        return str(request.scope.get("root_path", "")).rstrip("/")
 
+    def chosen(request: Request) -> data.Range:
+        today = today_in(zone, config.clock())
+        params = request.query_params
+        return data.requested_range(params.get("from"), params.get("to"), today, zone)
 
-def requested_range(first: str | None, last: str | None, today: date, zone: tzinfo) -> Range:
-    """The period of `?from=&to=` as the command reads --from/--to: `to` defaults to today,
-    `from` to 30 days up to `to`. Dates that cannot be read, a reversed range or one longer than
-    MAX_DAYS give the default range with a sentence saying what was wrong."""
-    default = Period.last_days(insights.DEFAULT_DAYS, today, zone)
-    first_text, last_text = (first or "").strip(), (last or "").strip()
-    try:
-        end = date.fromisoformat(last_text) if last_text else today
-        start = (
-            date.fromisoformat(first_text)
-            if first_text
-            else end - timedelta(days=insights.DEFAULT_DAYS - 1)
+    async def figures(period: Period) -> data.Figures:
+        # Read per request, like the command: TRACKER_STORE_URL is not part of ConsoleConfig.
+        tracker_url = load_settings().tracker_store_url
+        return await run_in_threadpool(
+            cache.figures, tracker_url, config.database_url, period, config.clock()
         )
-    except ValueError:
-        return Range(
-            default,
-            "The dates could not be read: write them as YYYY-MM-DD (for example "
-            f"{today.isoformat()}). Showing the last {insights.DEFAULT_DAYS} days instead.",
+
+    async def page(request: Request) -> Response:
+        user = await require_role(request, factory, "office")
+        asked = chosen(request)
+        try:
+            found = await figures(asked.period)
+        except InsightsError as error:
+            html = render_unavailable(base(request), user, csrf_token(request), asked, str(error))
+            return HTMLResponse(html, status_code=503)
+        html = render_insights(base(request), user, csrf_token(request), asked, found)
+        return HTMLResponse(html)
+
+    async def export(request: Request) -> Response:
+        await require_role(request, factory, "office")
+        section = request.query_params.get("section", "")
+        if section not in data.SECTIONS:
+            known = ", ".join(data.SECTIONS)
+            return PlainTextResponse(f"Unknown section; use one of: {known}.\n", status_code=400)
+        asked = chosen(request)
+        if asked.problem:
+            return PlainTextResponse(asked.problem + "\n", status_code=400)
+        try:
+            found = await figures(asked.period)
+        except InsightsError as error:
+            return PlainTextResponse(f"Insights unavailable: {error}\n", status_code=503)
+        filename = data.csv_filename(section, asked.period)
+        return Response(
+            data.section_csv(found.report, section),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    if start > end:
-        return Range(
-            default,
-            f"The range starts ({start}) after it ends ({end}). "
-            f"Showing the last {insights.DEFAULT_DAYS} days instead.",
+
+    return [Route("/insights", page), Route("/insights.csv", export)]
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+
+
+def render_insights(
+    base: str, user: StaffUser, csrf: str, asked: data.Range, found: data.Figures
+) -> str:
+    report = found.report
+    period = report.period
+    body = "\n".join(
+        (
+            _heading(period),
+            _range_form(base, period, asked.problem),
+            _freshness(found.built_at, period),
+            _per_day(base, report),
+            _funnel(base, report),
+            _topics(base, report),
+            _unanswered(base, report),
+            _programs(base, report),
         )
-    if (end - start).days + 1 > MAX_DAYS:
-        return Range(
-            default,
-            f"A range can be at most {MAX_DAYS} days long. "
-            f"Showing the last {insights.DEFAULT_DAYS} days instead.",
+    )
+    return document("Insights", body, base, user, csrf)
+
+
+def render_unavailable(
+    base: str, user: StaffUser, csrf: str, asked: data.Range, reason: str
+) -> str:
+    body = f"""{_heading(asked.period)}
+{_range_form(base, asked.period, asked.problem)}
+<div class="alert" role="alert"><p><strong>The insights cannot be shown just now.</strong>
+{escape(reason[:1].upper() + reason[1:])}.</p>
+<p>The rest of the console works as usual. Try again in a minute; if it goes on, tell the
+administrator (the conversations are kept in the tracker store, TRACKER_STORE_URL).</p></div>"""
+    return document("Insights", body, base, user, csrf)
+
+
+def _heading(period: Period) -> str:
+    return f"""<h1>Insights</h1>
+<p>What students asked from {escape(_day(period.first))} to {escape(_day(period.last))}, whole
+days in {escape(_zone_name(period))}. Counts only: no names or contact details; e-mail
+addresses and phone numbers in messages are masked.</p>"""
+
+
+def _range_form(base: str, period: Period, problem: str) -> str:
+    alert = f'<p class="alert" role="alert">{escape(problem)}</p>' if problem else ""
+    return f"""{alert}<form method="get" action="{escape(base)}/insights" class="range-form"
+  aria-label="Date range">
+  <div><label for="insights-from">From</label>
+  <input id="insights-from" name="from" type="date" value="{period.first.isoformat()}"
+    required></div>
+  <div><label for="insights-to">To (included)</label>
+  <input id="insights-to" name="to" type="date" value="{period.last.isoformat()}"
+    required></div>
+  <button type="submit">Show</button>
+</form>"""
+
+
+def _freshness(built_at: datetime, period: Period) -> str:
+    local = built_at.astimezone(period.zone)
+    seconds = int(data.CACHE_SECONDS)
+    return f"""<p class="muted" role="status">Figures as of {escape(clock(local))}; they are
+kept up to {seconds} seconds, so a conversation from the last minute may not be counted yet.</p>"""
+
+
+def _per_day(base: str, report: Report) -> str:
+    rows = report.per_day
+    total_days = len(rows)
+    busiest = max(rows, key=lambda row: row.conversations, default=None)
+    summary = (
+        f"{total_days} days; the most on {_day(busiest.day)} with {busiest.conversations}."
+        if busiest is not None and busiest.conversations
+        else f"{total_days} days; no conversations."
+    )
+    chart = column_chart(
+        "chart-per-day",
+        "Conversations per day",
+        summary,
+        [Bar(f"{row.day:%d %b}", row.conversations, "conversations") for row in rows],
+    )
+    table = _table(
+        "Conversations per day",
+        ("Day", "Conversations"),
+        [(f"{row.day:%a} {_day(row.day)}", str(row.conversations)) for row in rows],
+    )
+    return _section(
+        base,
+        "per_day",
+        "A conversation in which a student wrote on a day counts once that day "
+        "(one that goes on past midnight counts on both days).",
+        chart + table,
+        report.period,
+    )
+
+
+def _funnel(base: str, report: Report) -> str:
+    steps = report.funnel.steps()
+    total = report.funnel.conversations
+    chart = bar_chart(
+        "chart-funnel",
+        "Funnel: how far conversations got",
+        ", ".join(f"{step.step} {step.conversations}" for step in steps) + ".",
+        [Bar(step.step, step.conversations, _percent(step.conversations, total)) for step in steps],
+    )
+    table = _table(
+        "Funnel",
+        ("Step", "Conversations", "% of all"),
+        [
+            (step.step, str(step.conversations), _percent(step.conversations, total))
+            for step in steps
+        ],
+    )
+    return _section(
+        base,
+        "funnel",
+        "Each step counts the conversations of the range that also reached the step above: "
+        "a booking made without a catalog answer is under bookings by program, not here.",
+        chart + table,
+        report.period,
+    )
+
+
+def _topics(base: str, report: Report) -> str:
+    topics = report.topics
+    if not topics:
+        return _section(
+            base, "topics", "", '<p class="muted">No questions in this range.</p>', report.period
         )
-    return Range(Period(start, end, zone))
+    chart = bar_chart(
+        "chart-topics",
+        "Most asked topics (messages)",
+        f"{len(topics)} topics; the most asked: {topics[0].title}, {topics[0].messages} messages.",
+        [Bar(topic.title, topic.messages) for topic in topics],
+    )
+    table = _table(
+        "Most asked topics",
+        ("Topic", "Messages", "Conversations"),
+        [(topic.title, str(topic.messages), str(topic.conversations)) for topic in topics],
+    )
+    return _section(
+        base,
+        "topics",
+        "Questions by topic, most asked first.",
+        chart + table,
+        report.period,
+    )
 
 
-@dataclass(frozen=True)
-class Figures:
-    report: Report
-    # When the report was built (the console's clock), shown as the figures' age.
-    built_at: datetime
+def _unanswered(base: str, report: Report) -> str:
+    items = report.unanswered
+    if not items:
+        content = '<p class="muted">Every message in this range was answered.</p>'
+    else:
+        shown = items[: data.SHOWN_UNANSWERED]
+        more = (
+            f'<p class="muted">{len(items) - len(shown)} more in the CSV.</p>'
+            if len(items) > len(shown)
+            else ""
+        )
+        content = (
+            _table(
+                "Not answered",
+                ("Message", "Reply", "Times"),
+                [(item.text, REPLY_TITLES[item.reply], str(item.count)) for item in shown],
+                wide_first=True,
+            )
+            + more
+        )
+    return _section(
+        base,
+        "unanswered",
+        "Messages the assistant declined, answered with the counselor offer, or asked "
+        '"Did you mean ...?" about: grouped as typed (lower case), e-mail addresses and phone '
+        "numbers masked, most frequent first.",
+        content,
+        report.period,
+    )
 
 
-class ReportCache:
-    """Reports by (tracker store, program database, range), each kept CACHE_SECONDS. Built
-    under a lock, so a burst of requests for the same range builds it once."""
-
-    def __init__(
-        self,
-        build: Callable[[str, str, Period], Report] | None = None,
-        seconds: float = CACHE_SECONDS,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._build = build or _full_report
-        self._seconds = seconds
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[str, str, Period], tuple[float, Figures]] = OrderedDict()
-
-    def figures(
-        self, tracker_url: str, database_url: str, period: Period, now: datetime
-    ) -> Figures:
-        """The report, from the cache when it is younger than the limit; InsightsError when a
-        source cannot be read (never kept: the next request tries again)."""
-        key = (tracker_url, database_url, period)
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None and self._monotonic() - kept[0] < self._seconds:
-                return kept[1]
-            figures = Figures(self._build(tracker_url, database_url, period), now)
-            self._kept[key] = (self._monotonic(), figures)
-            self._kept.move_to_end(key)
-            while len(self._kept) > CACHE_SIZE:
-                self._kept.popitem(last=False)
-            return figures
+def _programs(base: str, report: Report) -> str:
+    rows = report.programs
+    content = (
+        _table(
+            "Bookings by program",
+            ("Program", "Bookings", "Cancelled", "Contacted"),
+            [
+                (row.program, str(row.bookings), str(row.cancelled), str(row.contacted))
+                for row in rows
+            ],
+            wide_first=True,
+        )
+        if rows
+        else '<p class="muted">No bookings in this range.</p>'
+    )
+    return _section(
+        base,
+        "programs",
+        "Bookings made in the range, by the program the student named.",
+        content,
+        report.period,
+    )
 
 
-def _full_report(tracker_url: str, database_url: str, period: Period) -> Report:
-    # Every unanswered message: the page lists the first SHOWN_UNANSWERED, the CSV all.
-    return insights.build_report(tracker_url, database_url, period, unanswered_limit=None)
+def _section(base: str, section: str, intro: str, content: str, period: Period) -> str:
+    title = SECTION_TITLES[section]
+    query = f"section={section}&from={period.first.isoformat()}&to={period.last.isoformat()}"
+    link = (
+        f'<a href="{escape(base)}/insights.csv?{escape(query)}" download>'
+        f'Download as CSV<span class="visually-hidden">: {escape(title)}</span></a>'
+    )
+    lead = f"<p>{escape(intro)} {link}</p>" if intro else f"<p>{link}</p>"
+    return f"""<section class="insight" aria-labelledby="insights-{section}">
+<h2 id="insights-{section}">{escape(title)}</h2>
+{lead}
+{content}
+</section>"""
 
 
-def section_csv(report: Report, section: str) -> str:
-    """One section of the report as CSV text (bot.insights' tables: formula-safe text cells)."""
-    out = io.StringIO(newline="")
-    insights.write_csv_table(out, insights.csv_tables(report)[SECTIONS[section]])
-    return out.getvalue()
+def _table(
+    caption: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide_first: bool = False,
+) -> str:
+    heads = "".join(f'<th scope="col">{escape(name)}</th>' for name in header)
+    body = "".join(
+        "<tr>"
+        + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td{_numeric(cell)}>{escape(cell)}</td>" for cell in row[1:])
+        + "</tr>"
+        for row in rows
+    )
+    css = "figures wide-first" if wide_first else "figures"
+    # A table wider than a phone scrolls inside its box: the box takes focus (and has a name,
+    # not the same as its section's) so keyboard users can scroll it too.
+    label = escape(f"Table: {caption}")
+    return f"""<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">
+<table class="{css}">
+<caption>{escape(caption)}</caption>
+<thead><tr>{heads}</tr></thead>
+<tbody>{body}</tbody>
+</table></div>"""
 
 
-def csv_filename(section: str, period: Period) -> str:
-    stem = SECTIONS[section].removesuffix(".csv")
-    return f"{stem}_{period.first.isoformat()}_{period.last.isoformat()}.csv"
+def _numeric(cell: str) -> str:
+    return ' class="number"' if cell.rstrip("%").replace(".", "").isdigit() else ""
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def _day(day: date) -> str:
+    return f"{day:%d %b %Y}".lstrip("0")
+
+
+def _zone_name(period: Period) -> str:
+    return str(getattr(period.zone, "key", period.zone))
