@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.log_masking import install_log_masking
+from bot.privacy.log_masking import install_log_masking
 from bot.settings import SettingsError, load_settings
 
 

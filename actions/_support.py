@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.booking.desk import BookingDesk
-from bot.replies import Reply
+from bot.knowledge.replies import Reply
 from bot.settings import Settings, load_settings
 
 

@@ -14,10 +14,10 @@ from rasa_sdk.types import DomainDict
 
 from actions._support import booking_desk, latest_intent, send
 from actions.form_reading import LEAVE_FORM
+from bot.booking import replies
 from bot.booking.desk import BookingResult
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
 from bot.booking.service import LeadDetails
-from bot.replies import booking as replies
 
 BOOKING_FORM = "counselor_booking_form"
 # Everything the booking form collects; cleared when a booking is saved or abandoned.

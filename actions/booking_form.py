@@ -25,9 +25,8 @@ from actions.form_reading import (
     message_intent,
     read_answer,
 )
-from bot.booking import form_answers
+from bot.booking import form_answers, replies
 from bot.booking.form_answers import NO_PHONE
-from bot.replies import booking as replies
 
 
 class ValidateCounselorBookingForm(TimeSlotAnswers, FormValidationAction):

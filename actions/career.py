@@ -5,8 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions._support import ReplyAction, latest_intent, settings
-from bot.answers import answer_career_question
-from bot.replies import Reply
+from bot.knowledge.answers import answer_career_question
+from bot.knowledge.replies import Reply
 
 
 class ActionAnswerCareerQuestion(ReplyAction):

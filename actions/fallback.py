@@ -2,7 +2,7 @@
 
 Rasa's own action_default_ask_affirmation asks "Did you mean 'ask_tuition'?", naming the raw
 intent; this override (same name, listed in domain.yml) offers the top candidates by their
-human-readable names from bot.intents (via bot.fallback), plus "Something else".
+human-readable names from bot.knowledge.intents (via bot.knowledge.fallback), plus "Something else".
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._support import entity_values, send
-from bot.fallback import did_you_mean
+from bot.knowledge.fallback import did_you_mean
 
 
 class ActionAskAffirmation(Action):

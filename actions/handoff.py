@@ -1,4 +1,4 @@
-"""A student asks for a person: a thin adapter over `bot.handoff.HandoffDesk`."""
+"""A student asks for a person: a thin adapter over `bot.handoff.service.HandoffDesk`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._support import send, settings
-from bot.handoff import HandoffDesk
+from bot.handoff.service import HandoffDesk
 
 
 class ActionHandOver(Action):

@@ -9,13 +9,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._support import ReplyAction, entity_values, latest_intent, latest_text, send, settings
-from bot.answers import (
+from bot.knowledge.answers import (
     ProgramMention,
     answer_comparison,
     answer_online_delivery,
     answer_program_question,
 )
-from bot.replies import Reply
+from bot.knowledge.replies import Reply
 
 
 class ActionAnswerProgramQuestion(Action):

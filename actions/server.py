@@ -26,7 +26,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.log_masking import install_log_masking
+from bot.privacy.log_masking import install_log_masking
 
 logger = logging.getLogger(__name__)
 

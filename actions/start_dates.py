@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 from rasa_sdk import Tracker
 
 from actions._support import ReplyAction, latest_text, settings
-from bot.answers import answer_start_date
-from bot.replies import Reply
-from bot.start_dates import school_today
+from bot.knowledge.answers import answer_start_date
+from bot.knowledge.replies import Reply
+from bot.knowledge.start_dates import school_today
 
 
 def _utc_now() -> datetime:

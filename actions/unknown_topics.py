@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rasa_sdk import Tracker
 
 from actions._support import ReplyAction, latest_intent, latest_text, settings
-from bot.answers import answer_unknown_topic
-from bot.replies import Reply
+from bot.knowledge.answers import answer_unknown_topic
+from bot.knowledge.replies import Reply
 
 
 class ActionAnswerUnknownTopic(ReplyAction):

@@ -29,7 +29,7 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 VAR_DIR = REPO_ROOT / "var"
 DOMAIN_PATH = REPO_ROOT / "domain.yml"
 # The program database's seed: every figure quoted from the career-guide page.
-CATALOG_PATH = REPO_ROOT / "bot" / "catalog.yml"
+CATALOG_PATH = REPO_ROOT / "bot" / "knowledge" / "catalog.yml"
 
 DEFAULT_SCHOOL_TIMEZONE = "America/Denver"
 # Addresses a server listens on but a browser cannot connect to.

@@ -5,11 +5,11 @@
 URLs and proxy logs. This launcher takes the same options `scripts/run-servers` gave `rasa run`
 and no secret at all: with `--enable-api` it starts Rasa's JWT mode (HS256) with the secret from
 `RASA_JWT_SECRET` or the file `RASA_JWT_SECRET_FILE` (created mode 600 with a random secret when
-missing; bot/rasa_api_auth.py), so clients send short-lived signed tokens in the `Authorization`
+missing; bot/rasa_server/auth.py), so clients send short-lived signed tokens in the `Authorization`
 header. Rasa is started the way `rasa run` starts it (its logging set-up, then `rasa.cli.run.run`
 with the same argument names), and before that:
 
-- every log record is masked (bot/log_masking.py): e-mail addresses and phone numbers that
+- every log record is masked (bot/privacy/log_masking.py): e-mail addresses and phone numbers that
   students type never reach the server's log;
 - request bodies above `MAX_REQUEST_BYTES` (default 65536) are refused with 413 by Sanic before
   any handler runs (Sanic reads `SANIC_REQUEST_MAX_SIZE` from the environment);
@@ -29,9 +29,9 @@ import os
 import sys
 from collections.abc import Mapping, MutableMapping
 
-from bot.log_masking import install_log_masking
-from bot.rasa_api_auth import ALGORITHM, ensure_secret
-from bot.secret_files import SecretError
+from bot.privacy.log_masking import install_log_masking
+from bot.rasa_server.auth import ALGORITHM, ensure_secret
+from bot.safe_io.secret_files import SecretError
 from bot.settings import load_settings
 from rasa_plugins import lean_imports
 

@@ -16,21 +16,22 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.intents import UNKNOWN_TOPIC_INTENTS
-from bot.reply_kinds import ANSWERING_KINDS, CATALOG_FACT_ACTIONS, REPLY_KINDS, ReplyKind
-from bot.reply_kinds import reply_kind as kinds_of_reply
+from bot.knowledge.intents import UNKNOWN_TOPIC_INTENTS
+from bot.knowledge.reply_kinds import ANSWERING_KINDS, CATALOG_FACT_ACTIONS, REPLY_KINDS, ReplyKind
+from bot.knowledge.reply_kinds import reply_kind as kinds_of_reply
 from bot.settings import SHARED_DIR
 from tools.servers import Servers, bot_actions, text_of, uttered_responses
 
 EXTERNAL_DIR = SHARED_DIR / "eval" / "external"
 
 # Labels whose right answer is the counselor offer, so not answering there is no mistake: the
-# topics the catalog does not cover (bot.intents), the same ones the bot apologises for.
+# topics the catalog does not cover (bot.knowledge.intents), the same ones the bot apologises for.
 COUNSELOR_LABELS = frozenset(UNKNOWN_TOPIC_INTENTS)
 
 
 def reply_kind(actions: tuple[str, ...], responses: tuple[str, ...] = ()) -> ReplyKind:
-    """Which kind of reply a turn's actions and uttered responses make (bot.reply_kinds)."""
+    """Which kind of reply a turn's actions and uttered responses make
+    (bot.knowledge.reply_kinds)."""
     return kinds_of_reply((*actions, *responses))
 
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from bot.rasa_api_auth import admin_header
+from bot.rasa_server.auth import admin_header
 from bot.settings import REPO_ROOT
+from tools.processes import free_port, stop, wait_until
 
 RASA_PYTHON = REPO_ROOT / ".venv" / "rasa" / "bin" / "python"
 ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
@@ -29,34 +27,6 @@ ALWAYS_OPEN_COUNSELORS = Path(__file__).resolve().parent / "always_open_counselo
 STARTUP_TIMEOUT_SECONDS = 240
 # The e2e servers' TRACKER_WINDOW_EVENTS: a few turns (`make run` keeps about ten).
 E2E_TRACKER_WINDOW_EVENTS = 24
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until(
-    check: Callable[[], object],
-    timeout: float,
-    what: str,
-    process: subprocess.Popen[bytes],
-    log: Path,
-) -> None:
-    """Poll ``check`` until it is true; fail with the server's log if the process dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited early:\n{log.read_text()[-4000:]}")
-        try:
-            if check():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} did not come up in {timeout}s:\n{log.read_text()[-4000:]}")
 
 
 @dataclass
@@ -195,13 +165,8 @@ class Servers:
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            stop(process)
 
     def stop_all(self) -> None:
         for name in list(self.processes):

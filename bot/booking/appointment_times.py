@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.booking.time_preference import TimePreference
-from bot.models import Appointment, AppointmentSlot, Counselor
+from bot.database.models import Appointment, AppointmentSlot, Counselor
 
 SLOT_MINUTES = 30
 # Offer nothing that starts sooner than this: a counselor needs time to see the booking.

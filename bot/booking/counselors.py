@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Counselor, CounselorHours
+from bot.database.models import Counselor, CounselorHours
 
 SAMPLE_COUNSELORS_PATH = Path(__file__).resolve().parent / "sample_counselors.yml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import catalog
-from bot.booking import limits, offers, service, validation
+from bot.booking import erasure, limits, offers, replies, service, validation
 from bot.booking.appointment_times import FreeSlot, utc_now
 from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
 from bot.booking.form_answers import UNDECIDED, catalog_code
 from bot.booking.service import BookingConfirmation, LeadDetails
 from bot.booking.time_preference import names_a_time
-from bot.db import session_factory
-from bot.replies import Reply
-from bot.replies import booking as replies
+from bot.database.db import session_factory
+from bot.knowledge import catalog
+from bot.knowledge.replies import Reply
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -349,7 +348,7 @@ class BookingDesk:
     def erase(self, conversation_id: str) -> Erasure:
         """ "Delete my data": the conversation's leads, bookings and handoff transcripts."""
         try:
-            erased = service.delete_lead_data(self._factory, conversation_id=conversation_id)
+            erased = erasure.delete_lead_data(self._factory, conversation_id=conversation_id)
         except SQLAlchemyError as error:
             _log_failure("Data not deleted", error)
             return Erasure(replies.delete_failed(), erased=False)

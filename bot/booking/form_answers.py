@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.intents import InForm, form_intents
-from bot.programs import normalise_name, programs_in_text
+from bot.knowledge.intents import InForm, form_intents
+from bot.knowledge.programs import normalise_name, programs_in_text
 
 # Form fields in the order the form asks them; also the fields a student can correct.
 FORM_FIELDS = (
@@ -64,7 +64,7 @@ CONTACT_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 # Intents the rest of the bot answers; asked mid-form they are a digression, not an answer
-# (bot.intents decides which, so a new question intent is never taken as a name).
+# (bot.knowledge.intents decides which, so a new question intent is never taken as a name).
 # A short answer that merely resembles one of them ("Jordan" as ask_ml_role) is still an answer:
 # see `is_digression`.
 QUESTION_INTENTS = form_intents(InForm.DIGRESSION)

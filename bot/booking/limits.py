@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking.appointment_times import utc_now
 from bot.booking.locks import lock_keys
 from bot.booking.validation import email_identity
-from bot.models import BookingAttempt, ConfirmationEmail
+from bot.database.models import BookingAttempt, ConfirmationEmail
 from bot.settings import BookingLimits
 
 ATTEMPT_WINDOW = timedelta(hours=1)

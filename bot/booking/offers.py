@@ -33,7 +33,7 @@ from bot.booking.appointment_times import (
     utc_now,
 )
 from bot.booking.time_preference import parse_time_preference
-from bot.models import AppointmentSlot, SlotOffer
+from bot.database.models import AppointmentSlot, SlotOffer
 
 OFFERED_TIMES = 4
 # Slots are generated DEFAULT_HORIZON_DAYS ahead; top them up once fewer days than this remain,

@@ -17,7 +17,7 @@ from bot.booking.form_answers import NO_PHONE, UNDECIDED
 from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
-from bot.replies.base import Button, Reply
+from bot.knowledge.replies.base import Button, Reply
 
 CONTACT_METHOD_NAMES = {"email": "e-mail", "phone": "phone call", "text": "text message"}
 FIELD_BUTTONS = (

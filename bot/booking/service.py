@@ -9,8 +9,7 @@ at 31^8 codes that is not worth a second code path, and the student just picks a
 
 An e-mail address holds at most one upcoming booking (`AlreadyBooked` names the one it has), so
 one script cannot fill the calendar with a single address. The check and the insert run under a
-lock on the address (bot.booking.locks), so two requests for one address cannot both pass it.
-"""
+lock on the address (bot.booking.locks), so two requests for one address cannot both pass it."""
 
 from __future__ import annotations
 
@@ -21,14 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.appointment_times import utc_now
+from bot.booking.crm.outbox import outbox_event
 from bot.booking.locks import lock_keys
 from bot.booking.validation import email_identity
-from bot.models import Appointment, AppointmentSlot, Handoff, Lead, OutboxEvent
+from bot.database.models import Appointment, AppointmentSlot, Lead
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +72,6 @@ class AlreadyBooked(BookingError):
         super().__init__("That e-mail address already has an upcoming booking.")
         self.existing = existing
         self.conversation_id = conversation_id
-
-
-@dataclass(frozen=True)
-class ErasedData:
-    """What "delete my data" removed: leads (with their bookings) and handoff transcripts."""
-
-    leads: int
-    handoffs: int
 
 
 @dataclass(frozen=True)
@@ -228,87 +220,6 @@ def cancel(
     return confirmation
 
 
-def delete_lead_data(
-    factory: sessionmaker[Session],
-    *,
-    conversation_id: str | None = None,
-    email: str | None = None,
-    now: datetime | None = None,
-) -> ErasedData:
-    """Erase every lead of this conversation or e-mail address (and the conversation's handoff
-    transcripts); return how many of each went.
-
-    Their appointments go with them (freeing the slots), their undelivered CRM messages are
-    dropped so the details are not sent after erasure, and one `lead.deleted` message carrying
-    only the reference codes tells the CRM to erase its copy; a transcript that may have reached
-    the CRM gets a `handoff.deleted` message the same way (see `_delete_handoffs`).
-    """
-    if not conversation_id and not email:
-        raise ValueError("give a conversation id or an e-mail address")
-    now = now or utc_now()
-    with factory() as session, session.begin():
-        query = select(Lead)
-        if conversation_id:
-            query = query.where(Lead.conversation_id == conversation_id)
-        if email:
-            query = query.where(Lead.email == email)
-        leads = list(session.scalars(query))
-        for lead in leads:
-            references = sorted(a.reference for a in lead.appointments)
-            session.execute(delete(OutboxEvent).where(OutboxEvent.lead_id == lead.id))
-            session.add(
-                outbox_event(
-                    "lead.deleted",
-                    {"references": references},
-                    lead_id=None,
-                    now=now,
-                )
-            )
-            session.delete(lead)
-        handoffs = _delete_handoffs(session, conversation_id, now) if conversation_id else 0
-    logger.info("Deleted %d lead(s) and %d handoff(s) on request", len(leads), handoffs)
-    return ErasedData(leads=len(leads), handoffs=handoffs)
-
-
-def _delete_handoffs(session: Session, conversation_id: str, now: datetime) -> int:
-    """The transcript a counselor was given is the student's data too, and so are its copies
-    for the CRM. Every `handoff.requested` copy in the outbox goes (a pending one is never sent);
-    for one the CRM may hold (delivered, or tried: the CRM can store a message whose answer was
-    lost) a `handoff.deleted` message naming only the handoff and the conversation, never the
-    transcript, tells the CRM to erase it."""
-    handoff_ids = sorted(
-        session.scalars(select(Handoff.id).where(Handoff.conversation_id == conversation_id))
-    )
-    if not handoff_ids:
-        return 0
-    # Locked: a copy a delivery worker is posting right now is read after its commit, as
-    # delivered, and gets its erase message (SQLite has no row locks and runs one worker).
-    crm_copies = session.scalars(
-        select(OutboxEvent)
-        .where(
-            OutboxEvent.event_type == "handoff.requested",
-            OutboxEvent.payload["handoff_id"].as_integer().in_(handoff_ids),
-        )
-        .with_for_update()
-    ).all()
-    for crm_copy in crm_copies:
-        if crm_copy.delivered_at is not None or crm_copy.attempts > 0:
-            session.add(
-                outbox_event(
-                    "handoff.deleted",
-                    {
-                        "handoff_id": crm_copy.payload["handoff_id"],
-                        "conversation_id": conversation_id,
-                    },
-                    lead_id=None,
-                    now=now,
-                )
-            )
-        session.delete(crm_copy)
-    session.execute(delete(Handoff).where(Handoff.id.in_(handoff_ids)))
-    return len(handoff_ids)
-
-
 def appointment_payload(appointment: Appointment) -> dict[str, Any]:
     """What the CRM receives about an appointment and its lead (contact details included)."""
     lead = appointment.lead
@@ -410,21 +321,6 @@ def _add_event(session: Session, event_type: str, appointment: Appointment, now:
         outbox_event(
             event_type, appointment_payload(appointment), lead_id=appointment.lead_id, now=now
         )
-    )
-
-
-def outbox_event(
-    event_type: str, payload: dict[str, Any], lead_id: int | None, now: datetime
-) -> OutboxEvent:
-    """A CRM message due now, with its own idempotency key; the caller adds it to its session."""
-    return OutboxEvent(
-        event_type=event_type,
-        payload={"event": event_type, **payload},
-        idempotency_key=secrets.token_hex(16),
-        lead_id=lead_id,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
     )
 
 

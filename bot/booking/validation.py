@@ -11,7 +11,7 @@ from __future__ import annotations
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.models import CONTACT_METHODS
+from bot.database.models import CONTACT_METHODS
 
 MAX_NAME_LENGTH = 200
 

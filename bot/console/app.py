@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,10 +25,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot import accounts
-from bot.booking.appointment_times import utc_now
 from bot.booking.service import BookingUnavailable
-from bot.console import appointments, inbox, insights_pages, pages
+from bot.console import appointments, inbox, insights, pages
 from bot.console import facts as facts_console
 from bot.console.auth import (
     SESSION_LIFETIME_SECONDS,
@@ -45,50 +40,16 @@ from bot.console.auth import (
     stamp_for,
     start_session,
 )
-from bot.db import session_factory
-from bot.secret_files import SharedSecret
-from bot.settings import ConsoleSettings, Settings, load_settings
+from bot.console.config import ConsoleConfig, config_from_settings
+from bot.database.db import session_factory
+from bot.settings import load_settings
+from bot.staff import accounts
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "web" / "static" / "console.css"
 SESSION_COOKIE = "console_session"
 STAFF = ("counselor", "office")
-
-
-@dataclass(frozen=True)
-class ConsoleConfig:
-    """What the console needs; `console_app` reads it from `bot.settings` when not given."""
-
-    database_url: str
-    session_secret: str
-    secure_cookies: bool = False
-    school_timezone: ZoneInfo = ZoneInfo("America/Denver")
-    # Where the console is mounted: the session cookie is sent only below it.
-    path: str = "/console"
-    # "Now" (tests fix it; "today" and whether a call may be marked no-show depend on it).
-    clock: Callable[[], datetime] = utc_now
-
-
-def console_secret(console: ConsoleSettings) -> SharedSecret:
-    """CONSOLE_SESSION_SECRET, else the file CONSOLE_SESSION_SECRET_FILE, made on first use.
-    Deleting the file signs everyone out."""
-    return SharedSecret(
-        "console session secret",
-        "CONSOLE_SESSION_SECRET",
-        console.session_secret,
-        console.session_secret_file,
-    )
-
-
-def config_from_settings(settings: Settings, database_url: str | None = None) -> ConsoleConfig:
-    """Reads (or on first start writes) the session secret: see `console_secret`."""
-    return ConsoleConfig(
-        database_url=database_url or settings.database_url,
-        session_secret=console_secret(settings.console).ensure(),
-        secure_cookies=settings.console.secure_cookies,
-        school_timezone=settings.school_timezone,
-    )
 
 
 def console_app(config: ConsoleConfig | None = None, *, database_url: str | None = None) -> ASGIApp:
@@ -275,7 +236,7 @@ def _build(config: ConsoleConfig) -> Starlette:
             Route("/console.css", stylesheet),
             *inbox.routes(factory, config),
             *facts_console.routes(factory, config),
-            *insights_pages.routes(factory, config),
+            *insights.routes(factory, config),
         ],
         middleware=[
             Middleware(_NoStore),

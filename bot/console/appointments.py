@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, contains_eager, sessionmaker
 
-from bot.accounts import StaffUser
 from bot.booking import service
 from bot.booking.appointment_times import utc_now
+from bot.booking.crm import outbox
 from bot.console.auth import Forbidden
-from bot.models import Appointment, Counselor, Lead, Program
-from bot.spreadsheet import text_cell
+from bot.database.models import Appointment, Counselor, Lead, Program
+from bot.safe_io.spreadsheet import text_cell
+from bot.staff.accounts import StaffUser
 
 # What a button may set, and from which statuses: a call's outcome may be corrected
 # (contacted <-> no_show); a cancelled call stays cancelled.
@@ -130,7 +131,7 @@ def record_outcome(
         appointment.updated_at = now
         session.flush()
         session.add(
-            service.outbox_event(
+            outbox.outbox_event(
                 f"appointment.{outcome}",
                 service.appointment_payload(appointment),
                 lead_id=appointment.lead_id,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from bot.accounts import StaffUser, active_user, password_stamp
+from bot.staff.accounts import StaffUser, active_user, password_stamp
 
 SESSION_LIFETIME_SECONDS = 8 * 60 * 60
 CSRF_FIELD = "csrf_token"

@@ -2,7 +2,7 @@
 /facts/{key} edits one (GET form with its history, POST save), and
 /facts/history/{id}/revert (POST) writes a change's old values back as a new change.
 
-The checks and the writes are `bot.facts`; this module only reads forms and picks the page.
+The checks and the writes are `bot.staff.facts`; this module only reads forms and picks the page.
 A refused save answers 400 with the form refilled and each reason next to its field.
 """
 
@@ -18,13 +18,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot import facts
-from bot.accounts import StaffUser
 from bot.console.auth import check_csrf, csrf_token, require_role
 from bot.console.facts_pages import fact_path, render_fact, render_list
+from bot.staff import facts
+from bot.staff.accounts import StaffUser
 
 if TYPE_CHECKING:  # app.py imports this module to add its routes
-    from bot.console.app import ConsoleConfig
+    from bot.console.config import ConsoleConfig
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from html import escape
 from urllib.parse import quote as url_quote
 from zoneinfo import ZoneInfo
 
-from bot.accounts import StaffUser
 from bot.console import pages
 from bot.console.auth import CSRF_FIELD
-from bot.facts import SEED_NOTICE, Fact, FactGroup, HistoryEntry
+from bot.staff.accounts import StaffUser
+from bot.staff.facts import SEED_NOTICE, Fact, FactGroup, HistoryEntry
 
 
 def fact_path(base: str, key: str) -> str:

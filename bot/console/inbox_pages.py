@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from bot.accounts import StaffUser
 from bot.console import pages
 from bot.console.auth import CSRF_FIELD
+from bot.staff.accounts import StaffUser
 
 if TYPE_CHECKING:
-    from bot.console.inbox import Conversation, Line, WaitingRow
+    from bot.staff.inbox import Conversation, Line, WaitingRow
 
 SENDER_LABELS = {"student": "Student", "bot": "Assistant", "counselor": "Counselor"}
 PREVIEW_CHARS = 160

@@ -2,10 +2,10 @@
 `GET /insights.csv?section=...&from=&to=`.
 
 Everything on it is a count, or a student's message with e-mail addresses and phone numbers
-masked (bot.insights does the masking): no name, contact detail or conversation id. Charts are
+masked (bot.staff.insights does the masking): no name, contact detail or conversation id. Charts are
 inline SVG (bot.console.svg_charts), each followed by a table of the same numbers. A tracker
-store or program database that cannot be read gives the page with bot.insights' one-line reason
-and status 503, not an error page without the form.
+store or program database that cannot be read gives the page with bot.staff.insights' one-line
+reason and status 503, not an error page without the form.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.accounts import StaffUser
-from bot.console import insights as data
 from bot.console.auth import csrf_token, require_role
 from bot.console.pages import clock, document
 from bot.console.svg_charts import Bar, bar_chart, column_chart
-from bot.insights import REPLY_TITLES, InsightsError, Period, Report, today_in
 from bot.settings import load_settings
+from bot.staff.accounts import StaffUser
+from bot.staff.insights import REPLY_TITLES, InsightsError, Period, Report, today_in
+from bot.staff.insights import cache as data
 
 if TYPE_CHECKING:
-    from bot.console.app import ConsoleConfig
+    from bot.console.config import ConsoleConfig
 
 SECTION_TITLES = {
     "per_day": "Conversations per day",

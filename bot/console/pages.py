@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
-from bot.accounts import StaffUser
 from bot.console.appointments import CONTACT_LABELS, STATUS_LABELS, AppointmentRow
 from bot.console.auth import CSRF_FIELD
+from bot.staff.accounts import StaffUser
 
 ACTION_LABELS = {
     "contacted": "Mark contacted",

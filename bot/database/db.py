@@ -13,12 +13,12 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.private_files import private_directory, private_file
+from bot.safe_io.private_files import private_directory, private_file
 
 
 def create_database_engine(database_url: str) -> Engine:
     """Create an engine; for a SQLite file, create its folder first so a fresh checkout works,
-    both readable by their owner only (folder 0700, file 0600: bot/private_files.py)."""
+    both readable by their owner only (folder 0700, file 0600: bot/safe_io/private_files.py)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         database = Path(url.database)

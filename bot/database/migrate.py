@@ -1,4 +1,4 @@
-"""Run the Alembic migrations in bot/migrations without an alembic.ini.
+"""Run the Alembic migrations in bot/database/migrations without an alembic.ini.
 
 The Alembic configuration is built in code so the repository root stays free of tool files and the
 same call works from the CLI, the tests and a deployment script.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.replies.base import Reply
-from bot.replies.booking import when
-from bot.replies.enrollment import OFFER_A_CALL
+from bot.booking.replies import when
+from bot.knowledge.replies.base import Reply
+from bot.knowledge.replies.enrollment import OFFER_A_CALL
 
 
 def handed_over() -> Reply:

@@ -25,13 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import rasa_api
 from bot.booking.appointment_times import utc_now
-from bot.booking.service import outbox_event
-from bot.db import session_factory
-from bot.models import Counselor, Handoff
-from bot.replies import Reply, enrollment
-from bot.replies import handoff as replies
+from bot.booking.crm.outbox import outbox_event
+from bot.database.db import session_factory
+from bot.database.models import Counselor, Handoff
+from bot.handoff import replies
+from bot.knowledge.replies import Reply, enrollment
+from bot.rasa_server import client as rasa_api
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -17,14 +17,14 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import catalog, intents
-from bot.catalog import Career, CatalogUnavailable, Program
-from bot.db import session_factory
-from bot.not_offered import find_not_offered
-from bot.programs import resolve_program
-from bot.replies import Reply, career, enrollment, programs
+from bot.database.db import session_factory
+from bot.knowledge import catalog, intents
+from bot.knowledge.catalog import Career, CatalogUnavailable, Program
+from bot.knowledge.not_offered import find_not_offered
+from bot.knowledge.programs import resolve_program
+from bot.knowledge.replies import Reply, career, enrollment, programs
+from bot.knowledge.start_dates import next_start_dates, school_today
 from bot.settings import Settings
-from bot.start_dates import next_start_dates, school_today
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,8 @@ class ProgramAnswer:
     reply: Reply
     program: str | None  # the canonical code answered for; None = all programs
     topic: str
-    # "We don't offer a program in nursing", when the question named one (bot.not_offered).
+    # "We don't offer a program in nursing", when the question named one
+    # (bot.knowledge.not_offered).
     not_offered: Reply | None = None
 
     @property

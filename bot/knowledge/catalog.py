@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot import models
+from bot.database import models
 
 CAREER_SLUG = "machine_learning_engineer"
 

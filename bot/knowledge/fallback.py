@@ -6,8 +6,8 @@ offers the two or three topics the classifier thought most likely, as buttons, p
 else". This lives apart from any Rasa code so it can be tested without a running bot and so the
 action that sends it stays a thin adapter (actions/fallback.py).
 
-The button titles are the registry's descriptions (bot.intents). Only intents with one are ever
-offered: small talk, ``out_of_scope`` and intents that need an entity to mean anything
+The button titles are the registry's descriptions (bot.knowledge.intents). Only intents with one
+are ever offered: small talk, ``out_of_scope`` and intents that need an entity to mean anything
 (``inform_program``) have none on purpose, and an intent added to the domain later is not
 offered until someone gives it a name a student understands.
 """
@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.intents import DESCRIPTIONS
-from bot.replies import Button, Reply
+from bot.knowledge.intents import DESCRIPTIONS
+from bot.knowledge.replies import Button, Reply
 
 # "Something else" answers the question with Rasa's deny intent for the two-stage fallback
 # (out_of_scope): the loop then asks the student to rephrase.

@@ -20,7 +20,7 @@ from enum import Enum
 class Kind(Enum):
     """What a message of the intent is, which decides who answers it."""
 
-    # Questions the custom actions answer (bot.answers); asked mid-form, a digression.
+    # Questions the custom actions answer (bot.knowledge.answers); asked mid-form, a digression.
     CAREER = "career"  # the machine learning engineer career, from the catalog
     PROGRAM = "program"  # the degree programs, from the catalog
     START_DATE = "start_date"  # the next start dates, from the enrollment policy
@@ -39,7 +39,7 @@ class Kind(Enum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
-# The kinds bot.answers answers from the program database: the "question intents".
+# The kinds bot.knowledge.answers answers from the program database: the "question intents".
 QUESTION_KINDS = frozenset({Kind.CAREER, Kind.PROGRAM, Kind.START_DATE, Kind.UNKNOWN_TOPIC})
 
 
@@ -156,7 +156,7 @@ def form_intents(role: InForm) -> frozenset[str]:
     return frozenset(intent.name for intent in INTENTS if intent.form_role is role)
 
 
-# The intents bot.answers answers from the program database.
+# The intents bot.knowledge.answers answers from the program database.
 QUESTION_INTENTS: tuple[str, ...] = names_of(*QUESTION_KINDS)
 UNKNOWN_TOPIC_INTENTS: tuple[str, ...] = names_of(Kind.UNKNOWN_TOPIC)
 # The "Did you mean ...?" button title of each intent the fallback may offer.

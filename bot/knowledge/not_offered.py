@@ -3,9 +3,9 @@
 "How much is the nursing course?" classified as a tuition question would otherwise get our
 tuition as if it answered it, and "do you have a master's in AI?" the list of our programs
 with no word that the thing asked for is not among them. The answer a student needs first is
-"we don't offer that"; bot.answers then names the programs the database does have.
+"we don't offer that"; bot.knowledge.answers then names the programs the database does have.
 
-The vocabulary (bot/not_offered.yml) is matched on whole words. A subject that also means
+The vocabulary (bot/knowledge/not_offered.yml) is matched on whole words. A subject that also means
 other things ("law", "english", "engineering") counts only when the message frames it as a
 program ("a degree in law", "the english course"); a degree level other than the bachelor's
 counts wherever it is named. Standard library and PyYAML only.

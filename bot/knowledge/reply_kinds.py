@@ -1,7 +1,7 @@
 """What each of the bot's replies is, for a student: an answer, or one of the ways of not answering.
 
 One definition for the two places that judge replies: the external-set scoring of `make test`
-and `make eval` (tools/external_set.py) and the office's insights (bot/insights.py). Standard
+and `make eval` (tools/external_set.py) and the office's insights (bot/staff/insights/). Standard
 library only, so both environments import it.
 """
 
@@ -23,7 +23,8 @@ REPLY_KINDS: tuple[ReplyKind, ...] = (
     "did_you_mean",
 )
 # The two kinds that answer: a catalog answer, and "we don't offer that" naming the programs
-# the school has (bot.not_offered), counted apart so the evaluation shows how often it is said.
+# the school has (bot.knowledge.not_offered), counted apart so the evaluation shows how often it is
+# said.
 ANSWERING_KINDS: frozenset[ReplyKind] = frozenset({"answer", "not_offered"})
 NOT_OFFERED_RESPONSE = "utter_not_offered"
 

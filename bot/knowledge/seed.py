@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import (
+from bot.database.models import (
     CAREER_ITEM_KINDS,
     DEFAULT_ENROLLMENT_POLICY_KEY,
     Career,
@@ -28,7 +28,7 @@ from bot.models import (
     ProgramCertification,
     SourcePage,
 )
-from bot.programs import normalise_name
+from bot.knowledge.programs import normalise_name
 
 Row = TypeVar("Row")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.replies import Reply
+from bot.knowledge.replies import Reply
 
 # Rasa's interpolator (rasa/core/nlg/interpolator.py) treats {name} as a variable.
 _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")

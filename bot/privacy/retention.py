@@ -32,9 +32,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import tracker_tables
-from bot.db import sqlite_file_missing
-from bot.models import Appointment, Handoff, Lead, OutboxEvent
+from bot.database.db import sqlite_file_missing
+from bot.database.models import Appointment, Handoff, Lead, OutboxEvent
+from bot.rasa_server import tracker_tables
 from bot.settings import load_settings
 
 HANDOFF_EVENT_TYPE = "handoff.requested"

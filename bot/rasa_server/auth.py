@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jwt
 
-from bot.secret_files import SharedSecret
+from bot.safe_io.secret_files import SharedSecret
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)

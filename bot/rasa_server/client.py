@@ -6,7 +6,7 @@ student's open chat (the socket.io widget) exactly like the bot's own messages; 
 hands the conversation back to the bot.
 
 The API runs in Rasa's JWT mode (`python -m rasa_plugins.server`, which `make run` starts). Each
-call signs a fresh token with the shared secret (bot/rasa_api_auth.py: RASA_JWT_SECRET, or the
+call signs a fresh token with the shared secret (bot/rasa_server/auth.py: RASA_JWT_SECRET, or the
 file var/rasa-jwt-secret the server writes) and sends it in the `Authorization` header, never in
 the URL. The token expires within minutes and holds the role "user" for the one conversation it
 writes to, so a token that leaks cannot touch other conversations or replace the model.
@@ -24,13 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.rasa_api_auth import (
-    authorization_header,
-    mint_token,
-    read_secret,
-    secret_file,
-)
-from bot.secret_files import SecretError
+from bot.rasa_server.auth import authorization_header, mint_token, read_secret, secret_file
+from bot.safe_io.secret_files import SecretError
 from bot.settings import load_settings
 
 TIMEOUT_SECONDS = 10.0

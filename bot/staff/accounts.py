@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.appointment_times import utc_now
-from bot.models import STAFF_ROLES, Counselor, LoginFailure, StaffAccount
+from bot.database.models import STAFF_ROLES, Counselor, LoginFailure, StaffAccount
 
 logger = logging.getLogger(__name__)
 

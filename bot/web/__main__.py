@@ -6,7 +6,7 @@ import logging
 
 import uvicorn
 
-from bot.log_masking import install_log_masking
+from bot.privacy.log_masking import install_log_masking
 from bot.web.app import create_site
 from bot.web.settings import load_site_settings
 

@@ -21,8 +21,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.catalog import CatalogUnavailable
 from bot.console import console_app
+from bot.knowledge.catalog import CatalogUnavailable
 from bot.web.content import PageContent, read_page_content
 from bot.web.page import render_privacy_page, render_program_page, render_unavailable_page
 from bot.web.settings import SiteSettings

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.catalog import (
+from bot.database.db import session_factory
+from bot.knowledge.catalog import (
     Career,
     EnrollmentPolicy,
     Program,
@@ -13,7 +14,6 @@ from bot.catalog import (
     read_enrollment_policy,
     read_programs,
 )
-from bot.db import session_factory
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class PageContent:
 
 
 def read_page_content(database_url: str) -> PageContent:
-    """Everything the page needs; raises `bot.catalog.CatalogUnavailable` if it cannot be read.
+    """Everything the page needs; raises `bot.knowledge.catalog.CatalogUnavailable` if it cannot be
+    read.
 
     Read on every request, so a reseeded fact shows up on the next page load, as it does in
     the assistant's next answer.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from bot.catalog import NamedFact, Program
+from bot.knowledge.catalog import NamedFact, Program
 from bot.web.content import PageContent
 from bot.web.settings import WidgetEmbed
 

@@ -19,7 +19,7 @@ import pytest
 from tools.cluster.launcher import Cluster, missing_services
 from tools.cluster.nginx import FrontLimits
 from tools.cluster.settings import ClusterSettings
-from tools.servers import free_port
+from tools.processes import free_port
 
 RASA_PROCESSES = int(os.environ.get("CLUSTER_TEST_RASA_PROCESSES", "3"))
 # Every test client is 127.0.0.1, so the per-address limits that protect a real deployment would

@@ -27,7 +27,7 @@ import requests
 from tools.cluster import nginx
 from tools.cluster.nginx import FrontLimits
 from tools.cluster.settings import ClusterSettings
-from tools.servers import free_port
+from tools.processes import free_port, stop
 
 NGINX = os.environ.get("NGINX", ClusterSettings.nginx)
 API_PATHS = [
@@ -136,8 +136,7 @@ def front_door(tmp_path: Path) -> Iterator[Callable[[FrontLimits], Front]]:
 
     yield start
     for process, replica in started:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
         replica.shutdown()
 
 

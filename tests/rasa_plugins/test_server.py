@@ -9,11 +9,9 @@ exactly the line these tests need.
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -22,19 +20,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.rasa_api_auth import admin_header, authorization_header, mint_token
+from bot.rasa_server.auth import admin_header, authorization_header, mint_token
 from bot.settings import REPO_ROOT
 from rasa_plugins import server as rasa_server
+from tools.processes import free_port, running
 
 STARTUP_SECONDS = 180
 MAX_REQUEST_BYTES = 4096
 AUTHENTICATED_WITHOUT_MODEL = 409  # past requires_auth, stopped by ensure_loaded_agent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -59,58 +52,40 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     port = free_port()
     environ = {name: value for name, value in os.environ.items() if not name.startswith("RASA_JWT")}
     log = work / "rasa.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rasa_plugins.server",
-            "--model",
-            str(work / "models"),
-            "--endpoints",
-            str(work / "endpoints.yml"),
-            "--credentials",
-            str(work / "credentials.yml"),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--enable-api",
-        ],
-        cwd=REPO_ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env={
-            **environ,
-            "RASA_JWT_SECRET_FILE": str(secret_file),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "MAX_REQUEST_BYTES": str(MAX_REQUEST_BYTES),
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        },
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the launcher exited:\n{log.read_text()[-4000:]}")
-            try:
-                if requests.get(f"{url}/version", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the launcher did not answer in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}"
-                )
-            time.sleep(0.5)
+    command = [
+        sys.executable,
+        "-m",
+        "rasa_plugins.server",
+        "--model",
+        str(work / "models"),
+        "--endpoints",
+        str(work / "endpoints.yml"),
+        "--credentials",
+        str(work / "credentials.yml"),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--enable-api",
+    ]
+    env = {
+        **environ,
+        "RASA_JWT_SECRET_FILE": str(secret_file),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "MAX_REQUEST_BYTES": str(MAX_REQUEST_BYTES),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
+    with running(
+        command,
+        ready=lambda: requests.get(f"{url}/version", timeout=2).ok,
+        what="the launcher",
+        log=log,
+        timeout=STARTUP_SECONDS,
+        env=env,
+        cwd=REPO_ROOT,
+    ) as process:
         yield Launched(process, url, secret_file, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_the_secret_is_made_private_and_never_on_the_command_line(launched: Launched) -> None:

@@ -20,11 +20,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import migrate
 from bot.booking.appointment_times import generate_slots
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
-from bot.db import engine_for, session_factory
-from bot.seed import seed_from_file
+from bot.database import migrate
+from bot.database.db import engine_for, session_factory
+from bot.knowledge.seed import seed_from_file
 from bot.settings import CATALOG_PATH, SmtpSettings, load_settings
 from tests.unit.smtp_double import Inbox, running_smtp_server
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -13,6 +12,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from bot.settings import SmtpSettings
+from tools.processes import free_port
 
 
 class Inbox:
@@ -29,9 +29,7 @@ class Inbox:
 def running_smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
     inbox = Inbox()
     # aiosmtpd connects to its own port to check it is up, so it needs a real one, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import accounts, cli
-from bot.accounts import TOO_MANY_FAILURES, WRONG_CREDENTIALS, AccountError
+from bot import cli
 from bot.booking import service
 from bot.booking.appointment_times import next_free_slots
-from bot.models import Appointment, Counselor, LoginFailure, StaffAccount
+from bot.database.models import Appointment, Counselor, LoginFailure, StaffAccount
+from bot.staff import accounts
+from bot.staff.accounts import TOO_MANY_FAILURES, WRONG_CREDENTIALS, AccountError
 from tests.unit.conftest import BOOKING_NOW
 
 PASSWORD = "correct horse battery"

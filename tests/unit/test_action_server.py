@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 
 from actions.server import MalformedActionCall, parse_action_call
 from bot.settings import REPO_ROOT, ServerAddress, load_settings
+from tools.processes import free_port, running
 
 STUDENT_TEXT = "book me, ada@example.org or 303-555-0199"
 
@@ -80,37 +80,18 @@ def post_json(url: str, payload: Any) -> Answer:
     return request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start(command: list[str], env: dict[str, str], port: int, log_path: Path) -> Iterator[Server]:
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the action server exited:\n{server.log()}")
-            try:
-                if request(f"{server.url}/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the action server did not answer /health:\n{server.log()}")
-            time.sleep(0.3)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    url = f"http://127.0.0.1:{port}"
+    with running(
+        command,
+        ready=lambda: request(f"{url}/health").status == 200,
+        what="the action server",
+        log=log_path,
+        timeout=90,
+        env=env,
+        cwd=REPO_ROOT,
+    ) as process:
+        yield Server(url, process, log_path)
 
 
 def server_env(tmp_path: Path, port: int) -> dict[str, str]:
@@ -140,7 +121,7 @@ def raising_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     port = free_port()
     code = (
         "import logging\n"
-        "from bot.log_masking import install_log_masking\n"
+        "from bot.privacy.log_masking import install_log_masking\n"
         "install_log_masking()\n"
         "logging.basicConfig(level=logging.INFO)\n"
         "from actions.server import create_action_app\n"

@@ -1,8 +1,8 @@
 """The answer-coverage table (tests/coverage/statements.yml) against the catalog.
 
 The end-to-end half (tests/e2e/test_answer_coverage.py) asks each question of the trained
-model; this half keeps the table honest: every statement of bot/catalog.yml is listed, so a
-new fact cannot be added unreachable, and every `says` is text of its own statement, so a
+model; this half keeps the table honest: every statement of bot/knowledge/catalog.yml is listed, so
+a new fact cannot be added unreachable, and every `says` is text of its own statement, so a
 reply can only pass by stating the fact the catalog has.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.replies.base import usd
+from bot.knowledge.replies.base import usd
 from bot.settings import CATALOG_PATH, REPO_ROOT
 
 TABLE_PATH = REPO_ROOT / "tests" / "coverage" / "statements.yml"
@@ -85,7 +85,7 @@ def test_every_catalog_statement_is_in_the_table() -> None:
 def test_the_table_lists_only_statements_of_the_catalog() -> None:
     known = catalog_statements(_catalog())
     unknown = [row["statement"] for row in _table() if row["statement"] not in known]
-    assert not unknown, f"not statements of bot/catalog.yml: {unknown}"
+    assert not unknown, f"not statements of bot/knowledge/catalog.yml: {unknown}"
 
 
 @pytest.mark.parametrize("row", _table(), ids=lambda row: row["statement"])

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.booking import service
+from bot.booking import erasure, service
 from bot.booking.appointment_times import (
     FreeSlot,
     generate_slots,
@@ -27,7 +27,7 @@ from bot.booking.validation import (
     normalise_full_name,
     normalise_phone,
 )
-from bot.models import Appointment, AppointmentSlot, Lead, OutboxEvent
+from bot.database.models import Appointment, AppointmentSlot, Lead, OutboxEvent
 from bot.settings import load_settings
 from tests.unit.conftest import BOOKING_NOW
 
@@ -393,7 +393,7 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
         third.slot_id,
         now=NOW,
     )
-    assert service.delete_lead_data(booking_factory, conversation_id="conv-1", now=NOW).leads == 2
+    assert erasure.delete_lead_data(booking_factory, conversation_id="conv-1", now=NOW).leads == 2
     with booking_factory() as session:
         assert session.scalars(select(Lead.email)).all() == ["other@example.org"]
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
@@ -404,10 +404,10 @@ def test_delete_my_data_removes_the_leads_and_their_pending_messages(
         # No message still holding the erased student's address is left to send.
         assert all("ada@example.org" not in str(e.payload) for e in events)
     assert first.slot_id in {s.slot_id for s in free(booking_factory, 50)}
-    assert service.delete_lead_data(booking_factory, email="other@example.org", now=NOW).leads == 1
-    assert service.delete_lead_data(booking_factory, email="nobody@example.org", now=NOW).leads == 0
+    assert erasure.delete_lead_data(booking_factory, email="other@example.org", now=NOW).leads == 1
+    assert erasure.delete_lead_data(booking_factory, email="nobody@example.org", now=NOW).leads == 0
     with pytest.raises(ValueError):
-        service.delete_lead_data(booking_factory)
+        erasure.delete_lead_data(booking_factory)
 
 
 def test_contact_details_never_reach_info_logs(
@@ -418,7 +418,7 @@ def test_contact_details_never_reach_info_logs(
     booked = service.book(booking_factory, details(), first.slot_id, now=NOW)
     service.reschedule(booking_factory, booked.reference, second.slot_id, now=NOW)
     service.cancel(booking_factory, booked.reference, now=NOW)
-    service.delete_lead_data(booking_factory, email="ada@example.org", now=NOW)
+    erasure.delete_lead_data(booking_factory, email="ada@example.org", now=NOW)
     text = caplog.text
     assert booked.reference in text
     for secret in ("ada@example.org", "+13035550123", "Ada Student", "3035550123"):

@@ -20,15 +20,15 @@ from actions.appointments import (
     ValidateAppointmentChangeForm,
 )
 from actions.booking_form import ActionAskAppointmentSlot, ActionAskInterestedProgram
-from bot import migrate
 from bot.booking import offers, service
+from bot.booking import replies as booking_replies
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
 from bot.booking.desk import BookingDesk, BookingResult, TimeChoice
 from bot.booking.form_answers import UNDECIDED, catalog_code
 from bot.booking.time_preference import names_a_time
-from bot.db import engine_for, session_factory
-from bot.models import AppointmentSlot
-from bot.replies import booking as booking_replies
+from bot.database import migrate
+from bot.database.db import engine_for, session_factory
+from bot.database.models import AppointmentSlot
 from bot.settings import REPO_ROOT, load_settings
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import details
@@ -62,10 +62,12 @@ def _response_names_in(path: Path) -> set[str]:
 def test_every_response_an_action_can_send_is_in_the_domain() -> None:
     senders = [
         *(REPO_ROOT / "actions").glob("*.py"),
-        *(REPO_ROOT / "bot" / "replies").glob("*.py"),
+        *(REPO_ROOT / "bot" / "knowledge" / "replies").glob("*.py"),
+        REPO_ROOT / "bot" / "knowledge" / "answers.py",
+        REPO_ROOT / "bot" / "booking" / "replies.py",
         REPO_ROOT / "bot" / "booking" / "desk.py",
-        REPO_ROOT / "bot" / "handoff.py",
-        REPO_ROOT / "bot" / "answers.py",
+        REPO_ROOT / "bot" / "handoff" / "replies.py",
+        REPO_ROOT / "bot" / "handoff" / "service.py",
     ]
     named = set().union(*(_response_names_in(path) for path in senders))
     # The one response name built at run time: the reason an answer cannot be used.

@@ -21,8 +21,8 @@ from actions.booking_form import (
 )
 from bot.booking.form_answers import NO_PHONE, UNDECIDED
 from bot.booking.service import reference_in
-from bot.db import session_factory
-from bot.models import Appointment, Lead
+from bot.database.db import session_factory
+from bot.database.models import Appointment, Lead
 from bot.settings import DOMAIN_PATH
 
 DOMAIN = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))

@@ -23,8 +23,8 @@ from actions.booking_form import ActionAskAppointmentSlot
 from bot.booking import limits, offers, service
 from bot.booking.confirmation_email import EmailOutcome, confirm_by_email
 from bot.booking.locks import lock_id
-from bot.db import session_factory
-from bot.models import Appointment, BookingAttempt, ConfirmationEmail, Lead, SlotOffer
+from bot.database.db import session_factory
+from bot.database.models import Appointment, BookingAttempt, ConfirmationEmail, Lead, SlotOffer
 from bot.settings import BookingLimits, SmtpSettings, load_settings
 from tests.unit.smtp_double import Inbox
 from tests.unit.test_booking import NOW, SCHOOL, details, free

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from sqlalchemy import inspect, select
 
-from bot import models
-from bot.db import session_factory
+from bot.database import models
+from bot.database.db import session_factory
 from bot.settings import CATALOG_PATH
 
 

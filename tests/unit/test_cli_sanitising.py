@@ -9,10 +9,11 @@ import re
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli, handoff
+from bot import cli
 from bot.booking import service
 from bot.booking.appointment_times import next_free_slots
-from bot.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
+from bot.handoff import service as handoff
+from bot.safe_io.terminal_text import TerminalSafeWriter, terminal_lines, terminal_safe
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details
 

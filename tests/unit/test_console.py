@@ -17,10 +17,10 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from bot import accounts
 from bot.booking import service
 from bot.console import ConsoleConfig, console_app
-from bot.models import Appointment, AppointmentSlot, Counselor, OutboxEvent
+from bot.database.models import Appointment, AppointmentSlot, Counselor, OutboxEvent
+from bot.staff import accounts
 from bot.web.app import create_site
 from bot.web.content import PageContent
 from bot.web.settings import SiteSettings, WidgetEmbed

@@ -16,21 +16,21 @@ from typing import Any
 import pytest
 
 from bot import cli
-from bot.booking import outbox
-from bot.booking.crm_webhook import (
-    CrmWebhook,
-    WebhookConfigError,
-    crm_webhook_from_settings,
-    is_loopback,
-)
-from bot.booking.webhook_signing import (
+from bot.booking.crm import outbox
+from bot.booking.crm.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     signature,
     signature_headers,
     verify_signature,
 )
-from bot.models import OutboxEvent
+from bot.booking.crm.webhook import (
+    CrmWebhook,
+    WebhookConfigError,
+    crm_webhook_from_settings,
+    is_loopback,
+)
+from bot.database.models import OutboxEvent
 from bot.settings import REPO_ROOT, load_settings
 
 SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.appointments import ActionDeleteMyData
-from bot import handoff
-from bot.booking import service
-from bot.models import Handoff, OutboxEvent
+from bot.booking import erasure
+from bot.database.models import Handoff, OutboxEvent
+from bot.handoff import service as handoff
 from tests.unit.conftest import BOOKING_NOW
 
 TRANSCRIPT = [{"from": "student", "text": "I'm Ada, call me on 303 555 0123"}]
@@ -56,9 +56,9 @@ def test_a_transcript_the_crm_may_hold_gets_an_erase_message(
         crm_copy(session, tried).attempts = 1
         crm_copy(session, others).delivered_at = DELIVERED_AT
 
-    erased = service.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)
+    erased = erasure.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)
 
-    assert erased == service.ErasedData(leads=0, handoffs=3)
+    assert erased == erasure.ErasedData(leads=0, handoffs=3)
     rows = outbox(booking_factory)
     erase_messages = [payload for kind, payload in rows if kind == "handoff.deleted"]
     assert sorted(p["handoff_id"] for p in erase_messages) == sorted([delivered, tried])
@@ -84,10 +84,10 @@ def test_a_transcript_being_posted_during_the_erase_gets_its_erase_message(
     if not database_url.startswith("postgresql"):
         pytest.skip("row locks need PostgreSQL; SQLite runs a single delivery worker")
     handoff_id = request(booking_factory, "conv-9")
-    results: list[service.ErasedData] = []
+    results: list[erasure.ErasedData] = []
     eraser = threading.Thread(
         target=lambda: results.append(
-            service.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)
+            erasure.delete_lead_data(booking_factory, conversation_id="conv-9", now=DELIVERED_AT)
         )
     )
 
@@ -104,7 +104,7 @@ def test_a_transcript_being_posted_during_the_erase_gets_its_erase_message(
         claimed.delivered_at = DELIVERED_AT
     eraser.join(timeout=30)
 
-    assert results == [service.ErasedData(leads=0, handoffs=1)]
+    assert results == [erasure.ErasedData(leads=0, handoffs=1)]
     assert [(kind, p.get("handoff_id")) for kind, p in outbox(booking_factory)] == [
         ("handoff.deleted", handoff_id)
     ]

@@ -13,13 +13,14 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from bot import accounts, catalog, facts
-from bot.answers import ProgramMention, answer_career_question, answer_program_question
 from bot.console import ConsoleConfig, console_app
-from bot.db import session_factory
-from bot.models import FactChange, Program, SourcePage
-from bot.seed import seed_from_file
+from bot.database.db import session_factory
+from bot.database.models import FactChange, Program, SourcePage
+from bot.knowledge import catalog
+from bot.knowledge.answers import ProgramMention, answer_career_question, answer_program_question
+from bot.knowledge.seed import seed_from_file
 from bot.settings import CATALOG_PATH
+from bot.staff import accounts, facts
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_console import PASSWORD, SCHOOL, SECRET, csrf_of, sign_in
 
@@ -72,7 +73,7 @@ def tuition_answer(url: str) -> str:
     return str(answer.reply.variables["tuition"])
 
 
-# --- bot.facts -----------------------------------------------------------------------------
+# --- bot.staff.facts -----------------------------------------------------------------------------
 
 
 def test_listing_groups_the_editable_facts(office: Office) -> None:

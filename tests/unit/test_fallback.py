@@ -1,4 +1,4 @@
-"""The "Did you mean ...?" step of the two-stage fallback (bot.fallback and the
+"""The "Did you mean ...?" step of the two-stage fallback (bot.knowledge.fallback and the
 action that sends it): which topics are offered, how, and what happens when none fits."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation
-from bot.fallback import (
+from bot.knowledge.fallback import (
     DESCRIPTIONS,
     MAX_SUGGESTIONS,
     SOMETHING_ELSE,
@@ -19,8 +19,8 @@ from bot.fallback import (
     did_you_mean,
     payload,
 )
+from bot.knowledge.templates import load_response_texts
 from bot.settings import DOMAIN_PATH
-from bot.templates import load_response_texts
 
 
 def _ranking(*pairs: tuple[str, float]) -> list[dict[str, Any]]:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import actions.handoff as handoff_action
-from bot import handoff
-from bot.booking import service
-from bot.models import Handoff, OutboxEvent
+from bot.booking import erasure
+from bot.database.models import Handoff, OutboxEvent
+from bot.handoff import service as handoff
 from tests.unit.conftest import BOOKING_NOW
 
 # BOOKING_NOW is Monday 08:00 in Denver: before the sample counselors start at 09:00.
@@ -79,9 +79,9 @@ def test_delete_my_data_removes_the_transcript_and_its_pending_crm_copy(
 ) -> None:
     handoff.request_handoff(booking_factory, "conv-9", [{"from": "student", "text": "hi"}])
     handoff.request_handoff(booking_factory, "conv-10", [{"from": "student", "text": "hello"}])
-    assert service.delete_lead_data(
+    assert erasure.delete_lead_data(
         booking_factory, conversation_id="conv-9"
-    ) == service.ErasedData(leads=0, handoffs=1)
+    ) == erasure.ErasedData(leads=0, handoffs=1)
     with booking_factory() as session:
         assert [h.conversation_id for h in session.scalars(select(Handoff))] == ["conv-10"]
         pending = session.scalars(select(OutboxEvent)).all()

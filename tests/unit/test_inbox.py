@@ -23,11 +23,16 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from bot import accounts, cli, handoff, rasa_api
-from bot.console import ConsoleConfig, console_app, inbox
+from bot import cli
+from bot.console import ConsoleConfig, console_app
+from bot.console import inbox as inbox_page
 from bot.console.app import STYLESHEET
-from bot.db import engine_for
-from bot.models import Handoff
+from bot.console.inbox import event_stream
+from bot.database.db import engine_for
+from bot.database.models import Handoff
+from bot.handoff import service as handoff
+from bot.rasa_server import client as rasa_api
+from bot.staff import accounts, inbox
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_console import PASSWORD, SCHOOL, SECRET, csrf_of, sign_in
 from tests.unit.tracker_store_double import create_tracker_store
@@ -439,7 +444,7 @@ def test_event_stream_sends_the_first_version_then_changes_only() -> None:
         return False
 
     async def collect() -> list[str]:
-        stream = inbox.event_stream(
+        stream = event_stream(
             compute, connected, poll_seconds=0, lifetime_seconds=10, clock=lambda: next(ticks)
         )
         return [chunk async for chunk in stream]
@@ -463,7 +468,7 @@ def test_event_stream_stops_when_the_browser_leaves() -> None:
         return True
 
     async def collect() -> list[str]:
-        stream = inbox.event_stream(compute, gone, poll_seconds=0, lifetime_seconds=60)
+        stream = event_stream(compute, gone, poll_seconds=0, lifetime_seconds=60)
         return [chunk async for chunk in stream]
 
     assert len(asyncio.run(collect())) == 2  # retry, the first version, then nothing
@@ -472,7 +477,7 @@ def test_event_stream_stops_when_the_browser_leaves() -> None:
 def test_events_endpoint_streams_server_sent_events(
     box: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inbox, "STREAM_SECONDS", 0)
+    monkeypatch.setattr(inbox_page, "STREAM_SECONDS", 0)
     client = box.client(ALEX)
     page = client.get(inbox_pages_url(FIRST)).text
     version = re.search(r'data-version="([0-9a-f]+)"', page)

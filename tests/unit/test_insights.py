@@ -18,10 +18,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli, insights
+from bot import cli
 from bot.booking.counselors import SAMPLE_COUNSELORS_PATH, seed_counselors
-from bot.db import engine_for, session_factory
-from bot.insights import (
+from bot.database.db import engine_for, session_factory
+from bot.database.models import APPOINTMENT_STATUSES, Appointment, AppointmentSlot, Counselor, Lead
+from bot.knowledge.reply_kinds import reply_kind
+from bot.staff import insights
+from bot.staff.insights import (
     DayCount,
     Funnel,
     Period,
@@ -29,8 +32,6 @@ from bot.insights import (
     TopicCount,
     UnansweredMessage,
 )
-from bot.models import APPOINTMENT_STATUSES, Appointment, AppointmentSlot, Counselor, Lead
-from bot.reply_kinds import reply_kind
 from tests.unit.tracker_store_double import create_tracker_store
 
 DENVER = ZoneInfo("America/Denver")
@@ -401,7 +402,7 @@ def test_messages_are_grouped_masked_lower_case_with_single_spaces(
 
 
 def test_a_turn_is_judged_by_its_actions_and_responses() -> None:
-    # One definition (bot.reply_kinds) serves the insights and the external-set scoring.
+    # One definition (bot.knowledge.reply_kinds) serves the insights and the external-set scoring.
     assert reply_kind(["action_answer_program_question"]) == "answer"
     assert reply_kind(["action_listen", "utter_out_of_scope"]) == "out_of_scope"
     assert reply_kind(["action_answer_unknown_topic"]) == "counselor_offer"

@@ -15,11 +15,12 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from bot import accounts, migrate
 from bot.console import ConsoleConfig, console_app
-from bot.console import insights as console_insights
-from bot.db import engine_for, session_factory
-from bot.insights import Funnel, Period, Report
+from bot.database import migrate
+from bot.database.db import engine_for, session_factory
+from bot.staff import accounts
+from bot.staff.insights import Funnel, Period, Report
+from bot.staff.insights import cache as console_insights
 from tests.unit.test_console import PASSWORD, SECRET, sign_in
 from tests.unit.test_insights import (
     CONTACTED_COUNT,

@@ -1,4 +1,5 @@
-"""The intent registry (bot.intents) against domain.yml, the NLU data and what is derived from it.
+"""The intent registry (bot.knowledge.intents) against domain.yml, the NLU data and what is derived
+from it.
 
 A new intent must be added to the registry before anything can forget it: a question intent the
 bot answers but the booking form does not know would be taken as the student's name.
@@ -14,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import answers, intents
 from bot.booking import form_answers
-from bot.fallback import DESCRIPTIONS
-from bot.intents import INTENTS, QUESTION_INTENTS, InForm, Kind
-from bot.replies import Reply
+from bot.knowledge import answers, intents
+from bot.knowledge.fallback import DESCRIPTIONS
+from bot.knowledge.intents import INTENTS, QUESTION_INTENTS, InForm, Kind
+from bot.knowledge.replies import Reply
 from bot.settings import DOMAIN_PATH, REPO_ROOT
 
 NLU_DIR = REPO_ROOT / "data" / "nlu"
@@ -49,15 +50,19 @@ def test_the_registry_lists_each_intent_once() -> None:
 def test_the_registry_is_the_domains_intents_exactly() -> None:
     domain = _domain_intents()
     registry = set(intents.NAMES)
-    assert not domain - registry, f"in domain.yml, missing from bot/intents.py: {domain - registry}"
-    assert not registry - domain, f"in bot/intents.py, missing from domain.yml: {registry - domain}"
+    assert not domain - registry, (
+        f"in domain.yml, missing from bot/knowledge/intents.py: {domain - registry}"
+    )
+    assert not registry - domain, (
+        f"in bot/knowledge/intents.py, missing from domain.yml: {registry - domain}"
+    )
 
 
 def test_every_intent_with_training_examples_is_in_the_registry() -> None:
     nlu = _nlu_intents(NLU_DIR)
     assert nlu, f"no NLU data found in {NLU_DIR}"
     unknown = {name: files for name, files in nlu.items() if name not in intents.BY_NAME}
-    assert not unknown, f"intents in data/nlu missing from bot/intents.py: {unknown}"
+    assert not unknown, f"intents in data/nlu missing from bot/knowledge/intents.py: {unknown}"
 
 
 def test_the_answer_routes_are_the_registrys_answered_intents() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import cli
 from bot.booking import service
 from bot.booking.appointment_times import next_free_slots
-from bot.booking.export import EXPORT_FIELDS, write_export
+from bot.booking.crm.leads_export import EXPORT_FIELDS, write_export
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import log_masking
-from bot.log_masking import install_log_masking, mask_personal_data
+from bot.privacy import log_masking
+from bot.privacy.log_masking import install_log_masking, mask_personal_data
 from bot.settings import REPO_ROOT
 
 
@@ -146,7 +146,7 @@ def test_the_rasa_environment_can_import_and_install_it() -> None:
     if not rasa_python.exists():
         pytest.skip("the Rasa environment is not set up")
     code = (
-        "import logging, sys; from bot.log_masking import install_log_masking; "
+        "import logging, sys; from bot.privacy.log_masking import install_log_masking; "
         "install_log_masking(); logging.basicConfig(stream=sys.stdout, format='%(message)s'); "
         "logging.getLogger('x').warning('reach me at %s', '+1 303 555 0199')"
     )

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from bot import cli, lookups
-from bot.db import session_factory
+from bot import cli
+from bot.database.db import session_factory
+from bot.knowledge import lookups
 
 
 def test_committed_program_lookup_matches_the_database(seeded_url: str) -> None:

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot import migrate
-from bot.db import engine_for
-from bot.models import Base
+from bot.database import migrate
+from bot.database.db import engine_for
+from bot.database.models import Base
 
 
 def test_upgrade_from_empty_then_downgrade_to_base(database_url: str) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import answers
-from bot.answers import ProgramMention, answer_program_question
-from bot.not_offered import find_not_offered, vocabulary
-from bot.programs import normalise_name
+from bot.knowledge import answers
+from bot.knowledge.answers import ProgramMention, answer_program_question
+from bot.knowledge.not_offered import find_not_offered, vocabulary
+from bot.knowledge.programs import normalise_name
 from bot.settings import CATALOG_PATH
 
 
@@ -121,7 +121,7 @@ def test_no_database_still_gets_the_counselor_offer(tmp_path: Path) -> None:
 
 
 def test_the_not_offered_reply_is_its_own_kind_of_answer() -> None:
-    from bot.reply_kinds import ANSWERING_KINDS, reply_kind
+    from bot.knowledge.reply_kinds import ANSWERING_KINDS, reply_kind
 
     kind = reply_kind(["action_answer_program_question", "utter_not_offered"])
     assert kind == "not_offered" and kind in ANSWERING_KINDS

@@ -21,11 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import cli
-from bot.booking import outbox, service
+from bot.booking import service
 from bot.booking.appointment_times import next_free_slots
-from bot.booking.crm_webhook import CrmWebhook
-from bot.booking.webhook_signing import verify_signature
-from bot.models import OutboxEvent
+from bot.booking.crm import outbox
+from bot.booking.crm.signing import verify_signature
+from bot.booking.crm.webhook import CrmWebhook
+from bot.database.models import OutboxEvent
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import SCHOOL, details
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot import private_files
-from bot.db import create_database_engine
+from bot.database.db import create_database_engine
+from bot.safe_io import private_files
 
 
 def mode(path: Path) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import catalog
-from bot.db import session_factory
-from bot.programs import canonical_code, resolve_program
+from bot.database.db import session_factory
+from bot.knowledge import catalog
+from bot.knowledge.programs import canonical_code, resolve_program
 
 CS = "computer_science"
 SD = "software_development"

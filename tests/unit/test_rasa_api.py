@@ -14,9 +14,9 @@ from pathlib import Path
 import jwt
 import pytest
 
-from bot import rasa_api
-from bot.rasa_api_auth import DEFAULT_LIFETIME, ensure_secret, mint_token, read_secret
-from bot.secret_files import SecretError
+from bot.rasa_server import client as rasa_api
+from bot.rasa_server.auth import DEFAULT_LIFETIME, ensure_secret, mint_token, read_secret
+from bot.safe_io.secret_files import SecretError
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cli, retention
+from bot import cli
 from bot.booking.appointment_times import utc_now
-from bot.db import engine_for
-from bot.models import Appointment, AppointmentSlot, Counselor, Handoff, Lead, OutboxEvent
+from bot.database.db import engine_for
+from bot.database.models import Appointment, AppointmentSlot, Counselor, Handoff, Lead, OutboxEvent
+from bot.privacy import retention
 from tests.unit.tracker_store_double import create_tracker_store
 
 NOW = datetime(2030, 6, 1, 12, 0, tzinfo=timezone.utc)

@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from sqlalchemy import func, select
 
-from bot import models
-from bot.answers import ProgramMention, answer_program_question
-from bot.db import session_factory
-from bot.seed import seed_from_file
+from bot.database import models
+from bot.database.db import session_factory
+from bot.knowledge.answers import ProgramMention, answer_program_question
+from bot.knowledge.seed import seed_from_file
 from bot.settings import CATALOG_PATH
 
 TABLES = (

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.start_dates import next_start_dates, school_today
+from bot.knowledge.start_dates import next_start_dates, school_today
 
 DENVER = ZoneInfo("America/Denver")
 
@@ -50,7 +50,7 @@ def test_naive_time_is_rejected() -> None:
 
 
 def test_online_delivery_is_answered_from_the_enrollment_policy(seeded_url: str) -> None:
-    from bot.answers import answer_online_delivery
+    from bot.knowledge.answers import answer_online_delivery
 
     reply = answer_online_delivery(seeded_url)
     assert reply.response == "utter_online_delivery"

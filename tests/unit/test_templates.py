@@ -9,21 +9,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import answers, catalog
-from bot.answers import ProgramMention
+from bot.booking import replies as booking_replies
 from bot.booking.appointment_times import FreeSlot
 from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
-from bot.db import session_factory
-from bot.not_offered import NotOffered
-from bot.replies import Reply, enrollment, programs
-from bot.replies import booking as booking_replies
-from bot.replies import handoff as handoff_replies
+from bot.database.db import session_factory
+from bot.handoff import replies as handoff_replies
+from bot.knowledge import answers, catalog
+from bot.knowledge.answers import ProgramMention
+from bot.knowledge.not_offered import NotOffered
+from bot.knowledge.replies import Reply, enrollment, programs
+from bot.knowledge.templates import load_response_texts, placeholders, render
 from bot.settings import DOMAIN_PATH, load_settings
-from bot.templates import load_response_texts, placeholders, render
 
-ANSWERS_MARKER = "# ---- answers filled from the program database (bot/replies/) ----"
+ANSWERS_MARKER = "# ---- answers filled from the program database (bot/knowledge/replies/) ----"
 
 
 def _all_replies(url: str) -> list[Reply]:

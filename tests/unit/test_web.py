@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,14 +14,15 @@ from sqlalchemy import update
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bot import models
-from bot.catalog import CatalogUnavailable
-from bot.db import session_factory
+from bot.database import models
+from bot.database.db import session_factory
+from bot.knowledge.catalog import CatalogUnavailable
 from bot.settings import REPO_ROOT
 from bot.web.app import content_security_policy, create_site
 from bot.web.content import PageContent, read_page_content
 from bot.web.page import render_program_page
 from bot.web.settings import SiteSettings, WidgetEmbed, load_site_settings
+from tools.processes import free_port, running
 
 BOT_URL = "http://127.0.0.1:5005"
 
@@ -199,29 +197,21 @@ def test_privacy_notice_says_what_is_kept_and_how_to_delete_it() -> None:
 def test_python_m_bot_web_serves_the_site_with_uvicorn(tmp_path: Path) -> None:
     # The launcher itself: uvicorn's WebSocket support cannot import this environment's old
     # `websockets` (rasa-sdk's pin), so a launcher that left it on failed at start.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "SITE_HOST": "127.0.0.1", "SITE_PORT": str(port)}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'missing.db'}"
-    server = subprocess.Popen(
+
+    def serves_the_stylesheet() -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/site.css", timeout=2) as r:
+            return r.status == 200 and "nosniff" in r.headers["X-Content-Type-Options"]
+
+    with running(
         [sys.executable, "-m", "bot.web"],
-        cwd=REPO_ROOT,
+        ready=serves_the_stylesheet,
+        what="the site",
+        log=tmp_path / "site.log",
+        timeout=20,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/site.css", timeout=2) as r:
-                    assert r.status == 200 and "nosniff" in r.headers["X-Content-Type-Options"]
-                    break
-            except OSError:
-                assert server.poll() is None, server.communicate()[0].decode()
-                assert time.monotonic() < deadline, "the site did not answer within 20 s"
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        cwd=REPO_ROOT,
+    ):
+        pass

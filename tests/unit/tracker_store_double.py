@@ -1,14 +1,14 @@
 """A tracker store as Rasa and our windowed store create it, for the action side's readers.
 
-Written out column by column (not taken from bot.tracker_tables, which lists only what is read),
-so a reader that needed a column Rasa does not have would fail here too.
+Written out column by column (not taken from bot.rasa_server.tracker_tables, which lists only what
+is read), so a reader that needed a column Rasa does not have would fail here too.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot.db import engine_for
+from bot.database.db import engine_for
 
 
 def create_tracker_store(url: str, with_snapshots: bool = True) -> sa.Table:

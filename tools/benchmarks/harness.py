@@ -11,7 +11,8 @@ import uuid
 from pathlib import Path
 
 from tools.cluster.launcher import Cluster, missing_services
-from tools.servers import MODEL, Servers, free_port
+from tools.processes import free_port
+from tools.servers import MODEL, Servers
 
 # The benchmarks and the fuzzer take the servers from here, whichever module defines them.
 __all__ = ["MODEL", "Cluster", "Servers", "free_port", "missing_services", "start_single"]

@@ -13,8 +13,8 @@ import sys
 
 import requests
 
-from bot.rasa_api_auth import admin_header, ensure_secret, read_secret
-from bot.secret_files import SecretError
+from bot.rasa_server.auth import admin_header, ensure_secret, read_secret
+from bot.safe_io.secret_files import SecretError
 from tools.cluster.launcher import Cluster, load_state, missing_services, stop_recorded
 from tools.cluster.settings import ClusterSettings
 

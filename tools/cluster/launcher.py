@@ -31,7 +31,8 @@ import requests
 from bot.settings import REPO_ROOT
 from tools.cluster import nginx, postgres
 from tools.cluster.settings import ClusterSettings
-from tools.servers import MODEL, Servers, free_port, wait_until
+from tools.processes import free_port, wait_until
+from tools.servers import MODEL, Servers
 
 ENDPOINTS = REPO_ROOT / "tools" / "cluster" / "endpoints.yml"
 STATE_FILE = "state.json"

@@ -10,7 +10,8 @@ and console.txt).
 
 Run as `.venv/actions/bin/python -m tools.console_bench` (the actions environment: it needs
 `bot`, SQLAlchemy 2 and Starlette's site, never Rasa). It imports from `bot` only modules that
-need nothing but the standard library (`bot.intents`, `bot.settings`): the Makefile's mypy check
-of tools/ runs against the Rasa environment, where `bot`'s SQLAlchemy 2 models do not check, so
-the program database is made by the `python -m bot` commands and filled with SQLAlchemy Core.
+need nothing but the standard library (`bot.knowledge.intents`, `bot.settings`): the Makefile's
+mypy check of tools/ runs against the Rasa environment, where `bot`'s SQLAlchemy 2 models do not
+check, so the program database is made by the `python -m bot` commands and filled with SQLAlchemy
+Core.
 """

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.settings import REPO_ROOT
 from tools.console_bench import dataset, measure, report, site
+from tools.processes import free_port
 
 OUT = REPO_ROOT / "reports" / "bench"
 
@@ -67,7 +68,7 @@ def run(directory: Path) -> dict[str, Any]:
         "days": dataset.DAYS,
         "generated_s": time.perf_counter() - began,
     }
-    env = site.environment(data.directory, data.database_url, data.tracker_url, site.free_port())
+    env = site.environment(data.directory, data.database_url, data.tracker_url, free_port())
     counselor = site.add_account(env, "counselor", "counselor-a@example.org", "Sample Counselor A")
     office = site.add_account(env, "office", "office-bench@example.org", "Enrollment Office")
     with site.running_site(env, directory / "site.log") as port:

@@ -8,15 +8,15 @@
 - tracker.db: Rasa's `events` table as SQLTrackerStore creates it (the columns of
   tests/unit/tracker_store_double.py, written out here because tools/ does not import tests/)
   with CONVERSATIONS conversations over the last 30 days, each a session start and 1 to 7
-  turns: catalog answers for the question intents of bot.intents, small talk, out-of-scope
+  turns: catalog answers for the question intents of bot.knowledge.intents, small talk, out-of-scope
   declines (some with an e-mail address or phone number to mask), unknown-topic counselor
   offers, "Did you mean ...?" cleared up by a button, booking forms (finished for the
   conversations that booked, some abandoned) and requests for a person. The rows are as Rasa
   writes them: `intent_name` for user messages, `action_name` the event's `name`, the event's
   JSON in `data`.
 
-Written with SQLAlchemy Core over the reflected tables, not `bot.models` (see the package's
-docstring); times are stored as naive UTC, as bot.models.UTCDateTime stores them.
+Written with SQLAlchemy Core over the reflected tables, not `bot.database.models` (see the package's
+docstring); times are stored as naive UTC, as bot.database.models.UTCDateTime stores them.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bot.intents import BY_NAME, QUESTION_INTENTS, Kind
+from bot.knowledge.intents import BY_NAME, QUESTION_INTENTS, Kind
 from bot.settings import REPO_ROOT
 
 COUNSELORS_FILE = REPO_ROOT / "bot" / "booking" / "sample_counselors.yml"
@@ -132,7 +132,7 @@ class Chat:
         return self.action("action_listen")
 
     def transcript(self) -> list[dict[str, str]]:
-        """What bot.handoff copies into the handoff: the messages, oldest first."""
+        """What bot.handoff.service copies into the handoff: the messages, oldest first."""
         lines = []
         for row in self.rows:
             event = json.loads(row["data"])

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bot.settings import REPO_ROOT
+from tools.processes import running
 
 STARTUP_TIMEOUT_SECONDS = 60
 COOKIE = "console_session"
@@ -38,13 +39,6 @@ class Account:
     name: str
     role: str
     password: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def environment(directory: Path, database_url: str, tracker_url: str, port: int) -> dict[str, str]:
@@ -92,31 +86,21 @@ def add_account(env: dict[str, str], role: str, email: str, name: str) -> Accoun
 def running_site(env: dict[str, str], log: Path) -> Iterator[int]:
     """`python -m bot.web` until the block ends; yields its port once it answers."""
     port = int(env["SITE_PORT"])
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=REPO_ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the site exited early:\n{log.read_text()[-4000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    message = f"the site did not start:\n{log.read_text()[-4000:]}"
-                    raise RuntimeError(message) from None
-                time.sleep(0.2)
+
+    def listening() -> bool:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+
+    with running(
+        [sys.executable, "-m", "bot.web"],
+        ready=listening,
+        what="the site",
+        log=log,
+        timeout=STARTUP_TIMEOUT_SECONDS,
+        env=env,
+        cwd=REPO_ROOT,
+    ):
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass(frozen=True)

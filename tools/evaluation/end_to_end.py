@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.reply_kinds import ANSWERING_KINDS, ReplyKind
+from bot.knowledge.reply_kinds import ANSWERING_KINDS, ReplyKind
 from tools.external_set import (
     COUNSELOR_LABELS,
     EXTERNAL_DIR,

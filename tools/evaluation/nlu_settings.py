@@ -34,7 +34,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 
-from bot.intents import UNKNOWN_TOPIC_INTENTS
+from bot.knowledge.intents import UNKNOWN_TOPIC_INTENTS
 from bot.settings import REPO_ROOT
 
 OUT_OF_SCOPE = "out_of_scope"

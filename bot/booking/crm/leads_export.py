@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, outerjoin
 
-from bot.models import Appointment, Counselor, Lead
-from bot.spreadsheet import text_cell
+from bot.database.models import Appointment, Counselor, Lead
+from bot.safe_io.spreadsheet import text_cell
 
 EXPORT_FIELDS = (
     "reference",

@@ -1,9 +1,9 @@
 """Delivering outbox rows to the enrollment CRM's webhook, exactly once from the CRM's view.
 
 Each row is POSTed as JSON with an `Idempotency-Key` header that never changes between attempts,
-signed with CRM_WEBHOOK_SECRET (bot/booking/webhook_signing.py: HMAC-SHA256 over a timestamp and
+signed with CRM_WEBHOOK_SECRET (bot/booking/crm/signing.py: HMAC-SHA256 over a timestamp and
 the body, signed afresh on each attempt), only over https or to loopback
-(bot/booking/crm_webhook.py), and is marked delivered only when the CRM answers 2xx. Anything
+(bot/booking/crm/webhook.py), and is marked delivered only when the CRM answers 2xx. Anything
 else (refused connection, timeout, 5xx, a redirect) counts as a failure and the row is retried
 later with exponential back-off. A CRM that may have stored a message whose answer was lost sees
 the same key again and drops the copy, which is what makes "at least once" delivery "exactly
@@ -18,20 +18,22 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking.appointment_times import utc_now
-from bot.booking.crm_webhook import CrmWebhook
-from bot.booking.webhook_signing import signature_headers
-from bot.models import OutboxEvent
+from bot.booking.crm.signing import signature_headers
+from bot.booking.crm.webhook import CrmWebhook
+from bot.database.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
 
@@ -155,3 +157,18 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, urllib.error.URLError):
         return f"{type(error.reason).__name__}: {error.reason}"[:500]
     return f"{type(error).__name__}: {error}"[:500]
+
+
+def outbox_event(
+    event_type: str, payload: dict[str, Any], lead_id: int | None, now: datetime
+) -> OutboxEvent:
+    """A CRM message due now, with its own idempotency key; the caller adds it to its session."""
+    return OutboxEvent(
+        event_type=event_type,
+        payload={"event": event_type, **payload},
+        idempotency_key=secrets.token_hex(16),
+        lead_id=lead_id,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )

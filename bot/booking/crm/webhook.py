@@ -5,7 +5,7 @@ delivery refuses to start unless
 - the URL is https (plain http only to this machine's loopback, e.g. a local relay or a test
   double: nothing leaves the host unencrypted), and
 - CRM_WEBHOOK_SECRET is set (at least 32 characters), so every request is signed
-  (bot/booking/webhook_signing.py). Unsigned requests would let anyone who learns the URL feed
+  (bot/booking/crm/signing.py). Unsigned requests would let anyone who learns the URL feed
   forged bookings into the CRM, and a CRM that checks signatures would drop ours; there is no
   case where sending contact details unsigned is the right default, loopback included, so an
   unset secret is an error, not a warning.

@@ -1,10 +1,11 @@
-"""Alembic environment for the program database (configured by bot.migrate, no alembic.ini)."""
+"""Alembic environment for the program database (configured by bot.database.migrate, no
+alembic.ini)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from bot.models import Base
+from bot.database.models import Base
 
 engine = context.config.attributes["engine"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.catalog import NamedFact
+from bot.knowledge.catalog import NamedFact
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.catalog import Career
-from bot.replies.base import Reply, bullet_list, described_list, join_words, sentence, usd
+from bot.knowledge.catalog import Career
+from bot.knowledge.replies.base import Reply, bullet_list, described_list, join_words, sentence, usd
 
 
 def role(career: Career) -> Reply:

@@ -1,21 +1,23 @@
-"""Replies about enrolling: start dates, topics the catalog does not cover (named in bot.intents),
-reaching a person, and the apology used whenever the program database cannot answer."""
+"""Replies about enrolling: start dates, topics the catalog does not cover (named in
+bot.knowledge.intents), reaching a person, and the apology used whenever the program database
+cannot answer."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from bot.catalog import EnrollmentPolicy
-from bot.intents import UNKNOWN_TOPIC_NAMES
-from bot.replies.base import Button, Reply, long_date, sentence
+from bot.knowledge.catalog import EnrollmentPolicy
+from bot.knowledge.intents import UNKNOWN_TOPIC_NAMES
+from bot.knowledge.replies.base import Button, Reply, long_date, sentence
 
 TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
 OFFER_A_CALL = (Button("Yes, book a call", "/book_counselor"), Button("No thanks", "/deny"))
 
 
 def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
-    """`upcoming` holds the next two start dates (see bot.start_dates.next_start_dates)."""
+    """`upcoming` holds the next two start dates (see
+    bot.knowledge.start_dates.next_start_dates)."""
     next_start, following_start = upcoming[0], upcoming[1]
     return Reply(
         "utter_start_date",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from bot.catalog import Career, Program
-from bot.not_offered import NotOffered
-from bot.programs import normalise_name
-from bot.replies.base import Button, Reply, bullet_list, join_words, sentence, usd
+from bot.knowledge.catalog import Career, Program
+from bot.knowledge.not_offered import NotOffered
+from bot.knowledge.programs import normalise_name
+from bot.knowledge.replies.base import Button, Reply, bullet_list, join_words, sentence, usd
 
 
 def tuition_text(program: Program) -> str:

@@ -3,248 +3,55 @@
 The facts students ask about and a school changes (tuition, time to finish, transfer credit,
 included certifications, the start-date policy, the career's salary and job growth) are named in
 FIELDS, one line each: the model, the column, the column holding its quote, a label and how the
-value is checked. A change is checked the way catalog.yml is (bot/seed.py's rules, the database's
-CHECK constraints, and tests/unit/test_catalog_quotes.py's rule that a figure appears in its quote
-as the page writes it: "$3,920", "70%", "23 months"), then written in one transaction with its
-FactChange row, so history and catalog never disagree. `bot.catalog` reads the database on every
-answer (no cache), so the next answer uses the new value without a restart.
+value is checked. A change is checked the way catalog.yml is (bot/knowledge/seed.py's rules, the
+database's CHECK constraints, and tests/unit/test_catalog_quotes.py's rule that a figure appears in
+its quote as the page writes it: "$3,920", "70%", "23 months"), then written in one transaction
+with its FactChange row, so history and catalog never disagree. `bot.knowledge.catalog` reads the
+database on every answer (no cache), so the next answer uses the new value without a restart.
 
 `python -m bot db seed` still loads catalog.yml over these rows: a change made here lasts until
-the next seed unless it is copied into catalog.yml too (the console says so on every page).
-"""
+the next seed unless it is copied into catalog.yml too (the console says so on every page)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot import catalog
 from bot.booking.appointment_times import utc_now
-from bot.models import (
+from bot.database.models import (
     DEFAULT_ENROLLMENT_POLICY_KEY,
     Career,
     EnrollmentPolicy,
     FactChange,
     Program,
-    ProgramCertification,
     SourcePage,
     StaffAccount,
 )
-
-QUOTE_MAX_LENGTH = 2000
-PAGE_URL_MAX_LENGTH = 300
-# Source pages added from the console by address get this key prefix (catalog.yml keys never
-# have a colon), so the same address always finds the same row.
-URL_PAGE_PREFIX = "url:"
-SEED_NOTICE = (
-    "Running `python -m bot db seed` loads bot/catalog.yml again and overwrites every fact "
-    "changed here (a renamed certification is replaced by the catalog's name). To keep a change, "
-    "make it in bot/catalog.yml as well."
+from bot.knowledge import catalog
+from bot.staff.facts.checks import quote_errors, resolve_page, row_errors
+from bot.staff.facts.fields import (
+    CERTIFICATION_FIELD,
+    FIELDS,
+    HINTS,
+    URL_PAGE_PREFIX,
+    FactField,
+    Invalid,
+    Number,
+    Words,
 )
-
-
-@dataclass(frozen=True)
-class Figure:
-    """How a figure is written on a page, so the quote can be checked for it."""
-
-    pattern: str  # one group: the digits
-    example: str
-
-    def found_in(self, quote: str) -> set[int]:
-        return {int(digits.replace(",", "")) for digits in re.findall(self.pattern, quote)}
-
-
-# The same regular expressions tests/unit/test_catalog_quotes.py finds the page's figures with.
-DOLLARS = Figure(r"\$(\d[\d,]*)", "$3,920")
-PERCENT = Figure(r"(\d+)%", "70%")
-MONTHS = Figure(r"(\d+)[- ]months?\b", "23 months")
-YEAR = Figure(r"\b(\d{4})\b", "2026")
-
-
-@dataclass(frozen=True)
-class Number:
-    """A whole number in [minimum, maximum]; with `figure`, the quote must state it that way."""
-
-    minimum: int
-    maximum: int
-    figure: Figure | None = None
-    unit: str = ""
-
-    def parse(self, text: str) -> int:
-        cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "").strip()
-        if not re.fullmatch(r"\d+", cleaned):
-            raise _Invalid("value", "Enter a whole number (digits only).")
-        value = int(cleaned)
-        if not self.minimum <= value <= self.maximum:
-            raise _Invalid(
-                "value", f"Enter a number from {self.minimum:,} to {self.maximum:,}{self.unit}."
-            )
-        return value
-
-    def show(self, value: object) -> str:
-        if value is None:
-            return ""
-        if self.figure is DOLLARS:
-            return f"${int(str(value)):,}"
-        return f"{value}{self.unit}"
-
-
-@dataclass(frozen=True)
-class Words:
-    """Text of at most `max_length` characters; `optional` facts may be empty (stored as NULL,
-    e.g. no transfer policy on the page, for which the bot says so)."""
-
-    max_length: int
-    optional: bool = False
-
-    def parse(self, text: str) -> str | None:
-        value = " ".join(text.split())
-        if not value:
-            if self.optional:
-                return None
-            raise _Invalid("value", "Enter the wording the assistant should use.")
-        if len(value) > self.max_length:
-            raise _Invalid("value", f"Keep it to {self.max_length} characters.")
-        return value
-
-    def show(self, value: object) -> str:
-        return "" if value is None else str(value)
-
-
-Kind = Number | Words
-USD = Number(1, 1_000_000, DOLLARS)
-
-
-@dataclass(frozen=True)
-class FactField:
-    """One editable column. `owner` is the kind of row it lives on (the key's first part)."""
-
-    model: type[Any]
-    column: str
-    quote_column: str
-    label: str
-    kind: Kind
-
-    @property
-    def owner(self) -> str:
-        return {Career: "career", EnrollmentPolicy: "enrollment"}.get(self.model, "program")
-
-
-_P, _C, _E = Program, Career, EnrollmentPolicy
-TERM = Number(1, 24, MONTHS, " months")
-TIME = Number(1, 120, MONTHS, " months")
-SHARE = Number(1, 100, PERCENT, "%")
-GROWTH = Number(0, 1000, PERCENT, "%")
-THROUGH = Number(2000, 2100, YEAR)
-DAY = Number(1, 28)
-# Adding an editable fact is one line here (and nothing else, if its column exists).
-FIELDS: tuple[FactField, ...] = (
-    FactField(_P, "tuition_per_term_usd", "tuition_quote", "Tuition per term", USD),
-    FactField(_P, "term_months", "tuition_quote", "Term length", TERM),
-    FactField(_P, "completion_text", "completion_quote", "Time to finish, as said", Words(500)),
-    FactField(_P, "completion_months", "completion_quote", "Time to finish", TIME),
-    FactField(_P, "completion_share_percent", "completion_quote", "Share finishing in time", SHARE),
-    FactField(_P, "transfer_text", "transfer_quote", "Transfer credit", Words(1000, optional=True)),
-    FactField(ProgramCertification, "name", "quote", "Included certification", Words(200)),
-    FactField(_C, "salary_low_usd", "salary_quote", "Salary, low", USD),
-    FactField(_C, "salary_average_usd", "salary_quote", "Salary, average", USD),
-    FactField(_C, "salary_high_usd", "salary_quote", "Salary, high", USD),
-    FactField(_C, "job_growth_percent", "job_growth_quote", "Job growth", GROWTH),
-    FactField(_C, "job_growth_through_year", "job_growth_quote", "Job growth through", THROUGH),
-    FactField(_E, "start_day_of_month", "start_rule_quote", "Start day of the month", DAY),
-    FactField(_E, "start_rule", "start_rule_quote", "When programs start", Words(1000)),
-    FactField(_E, "prerequisite", "prerequisite_quote", "What comes first", Words(1000)),
-    FactField(_E, "year_round", "year_round_quote", "Year-round starts", Words(1000)),
-    FactField(_E, "contact_role", "contact_role_quote", "Who to contact", Words(200)),
-    FactField(_E, "delivery", "delivery_quote", "How programs are taught", Words(1000)),
+from bot.staff.facts.records import (
+    Fact,
+    FactGroup,
+    FactNotFound,
+    FactRefused,
+    HistoryEntry,
+    Located,
 )
-# Help shown under a field's input, by column.
-HINTS = {
-    "completion_text": "The sentence the bot says; keep its figures the same as below.",
-    "completion_months": "Also used for the estimated total tuition.",
-    "transfer_text": "Empty when the page states no transfer policy (then the quote is empty too).",
-    "start_day_of_month": "1 to 28 (a day every month has).",
-}
-CERTIFICATION_FIELD = next(f for f in FIELDS if f.model is ProgramCertification)
-_ORDERED_SALARY = ("salary_low_usd", "salary_average_usd", "salary_high_usd")
-
-
-class FactRefused(ValueError):
-    """The change was not saved; `errors` maps a form field (value, quote, page, form) to why."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {why}" for field, why in errors.items()))
-        self.errors = errors
-
-
-class FactNotFound(LookupError):
-    """No editable fact (or history entry) has this key or id."""
-
-
-class _Invalid(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A fact as the console shows it; `value` is the form's text, `shown` the display text."""
-
-    key: str
-    group: str
-    label: str
-    hint: str
-    value: str
-    shown: str
-    quote: str
-    page: str  # the page's key, or its address for a page added from the console
-    page_title: str
-    page_scope: str  # who else uses this page: changing it moves all of them
-    shared_quote_with: tuple[str, ...]  # labels of the facts that read the same quote
-    quote_states_value: bool  # False when a figure is not written in its quote
-    long_text: bool  # shown in a text area rather than a one-line input
-
-
-@dataclass(frozen=True)
-class FactGroup:
-    title: str
-    facts: tuple[Fact, ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    fact_key: str
-    changed_at: datetime
-    changed_by: str
-    old_value: str | None
-    new_value: str | None
-    old_quote: str | None
-    new_quote: str | None
-    old_page: str | None
-    new_page: str | None
-    reverted_change_id: int | None
-
-
-@dataclass(frozen=True)
-class _Located:
-    field: FactField
-    row: Any
-    page_holder: Program | Career | EnrollmentPolicy
-    group: str
-    siblings: tuple[FactField, ...]
-
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -327,15 +134,15 @@ def change_fact(
         new_value: Any = None
         try:
             new_value = field.kind.parse(value)
-        except _Invalid as invalid:
+        except Invalid as invalid:
             errors[invalid.field] = invalid.message
         new_quote = " ".join(quote.split()) or None
-        errors.update(_quote_errors(field, new_value, new_quote, "value" in errors))
+        errors.update(quote_errors(field, new_value, new_quote, "value" in errors))
         if "value" not in errors:
-            errors.update(_row_errors(located, new_value))
+            errors.update(row_errors(located, new_value))
         try:
-            new_page = _resolve_page(session, page, located.page_holder.source_page)
-        except _Invalid as invalid:
+            new_page = resolve_page(session, page, located.page_holder.source_page)
+        except Invalid as invalid:
             errors[invalid.field] = invalid.message
             new_page = located.page_holder.source_page
         old_value = getattr(located.row, field.column)
@@ -387,78 +194,6 @@ def revert_change(
     )
 
 
-# --- checks --------------------------------------------------------------------------------
-
-
-def _quote_errors(
-    field: FactField, value: object, quote: str | None, value_invalid: bool
-) -> dict[str, str]:
-    """The seed's rule: every fact has a quote (an optional fact that is empty has none). A figure
-    must appear in its quote as the page writes it (test_catalog_quotes' rule)."""
-    if value is None and not value_invalid:  # an optional fact left empty
-        return {"quote": "Leave the quote empty when the value is empty."} if quote else {}
-    if not quote:
-        return {"quote": "Paste the sentence from the source page that states this fact."}
-    if len(quote) > QUOTE_MAX_LENGTH:
-        return {"quote": f"Keep the quote to {QUOTE_MAX_LENGTH} characters."}
-    kind = field.kind
-    if isinstance(kind, Number) and kind.figure and isinstance(value, int):
-        if value not in kind.figure.found_in(quote):
-            written = kind.show(value) if kind.figure is not MONTHS else f"{value} months"
-            return {
-                "quote": f"The quote must state {written} as the page writes it "
-                f"(for example {kind.figure.example})."
-            }
-    return {}
-
-
-def _row_errors(located: _Located, value: object) -> dict[str, str]:
-    """Checks across a row's facts (the database's CHECK constraints, said in words)."""
-    field, row = located.field, located.row
-    if field.model is Career and field.column in _ORDERED_SALARY:
-        figures = {column: getattr(row, column) for column in _ORDERED_SALARY}
-        figures[field.column] = value
-        low, average, high = (figures[column] for column in _ORDERED_SALARY)
-        if not low <= average <= high:
-            return {
-                "value": f"Salaries must be ordered low <= average <= high; with this value they "
-                f"would be ${low:,} / ${average:,} / ${high:,}. Change the others first."
-            }
-    if field is CERTIFICATION_FIELD and isinstance(value, str):
-        others = [c.name for c in row.program.certifications if c is not row]
-        if value.casefold() in {name.casefold() for name in others}:
-            return {"value": "The program already lists this certification."}
-    return {}
-
-
-def _resolve_page(session: Session, text: str, current: SourcePage) -> SourcePage:
-    """A known page by key (or by the address it was added with), or a new page for a new
-    http(s) address; empty keeps `current`."""
-    reference = text.strip()
-    if not reference:
-        return current
-    known = session.scalars(
-        select(SourcePage).where(SourcePage.key.in_([reference, _url_key(reference)]))
-    ).first()
-    if known is not None:
-        return known
-    parts = urlsplit(reference)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in reference:
-        raise _Invalid(
-            "page", "Choose a known source page, or give the page's full address (https://...)."
-        )
-    if len(reference) > PAGE_URL_MAX_LENGTH:
-        raise _Invalid("page", f"Keep the address to {PAGE_URL_MAX_LENGTH} characters.")
-    page = SourcePage(
-        key=_url_key(reference),
-        title=reference,
-        publisher=parts.hostname or parts.netloc,
-        file_name="",  # no reviewed copy is stored for a page added from the console
-    )
-    session.add(page)
-    return page
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -480,25 +215,25 @@ def _policy(session: Session) -> EnrollmentPolicy | None:
     ).one_or_none()
 
 
-def _program_facts(program: Program) -> list[_Located]:
+def _program_facts(program: Program) -> list[Located]:
     located = [_locate_on(program, f, program.display_name) for f in _fields(Program)]
     for certification in program.certifications:
         located.append(
-            _Located(CERTIFICATION_FIELD, certification, program, program.display_name, ())
+            Located(CERTIFICATION_FIELD, certification, program, program.display_name, ())
         )
     return located
 
 
-def _locate_on(row: Any, field: FactField, group: str) -> _Located:
+def _locate_on(row: Any, field: FactField, group: str) -> Located:
     siblings = tuple(
         other
         for other in _fields(field.model)
         if other.quote_column == field.quote_column and other is not field
     )
-    return _Located(field, row, row, group, siblings)
+    return Located(field, row, row, group, siblings)
 
 
-def _key(located: _Located) -> str:
+def _key(located: Located) -> str:
     field, row = located.field, located.row
     if field is CERTIFICATION_FIELD:
         return f"program:{row.program.code}:certification_{row.position + 1}"
@@ -506,7 +241,7 @@ def _key(located: _Located) -> str:
     return f"{field.owner}:{getattr(row, owner)}:{field.column}"
 
 
-def _locate(session: Session, key: str, lock: bool = False) -> _Located:
+def _locate(session: Session, key: str, lock: bool = False) -> Located:
     """The row and field a key names; FactNotFound for anything else."""
     owner, _, rest = key.partition(":")
     name, _, column = rest.partition(":")
@@ -526,7 +261,7 @@ def _locate(session: Session, key: str, lock: bool = False) -> _Located:
         certification = next((c for c in row.certifications if c.position == position), None)
         if certification is None:
             raise FactNotFound(key)
-        return _Located(CERTIFICATION_FIELD, certification, row, row.display_name, ())
+        return Located(CERTIFICATION_FIELD, certification, row, row.display_name, ())
     field = next((f for f in _fields(type(row)) if f.column == column), None)
     if field is None:
         raise FactNotFound(key)
@@ -534,7 +269,7 @@ def _locate(session: Session, key: str, lock: bool = False) -> _Located:
     return _locate_on(row, field, getattr(row, group) if group else "Start dates")
 
 
-def _fact(located: _Located) -> Fact:
+def _fact(located: Located) -> Fact:
     field, row, holder = located.field, located.row, located.page_holder
     value = getattr(row, field.column)
     quote = getattr(row, field.quote_column) or ""
@@ -595,10 +330,6 @@ def _entry(change: FactChange, name: str) -> HistoryEntry:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _url_key(address: str) -> str:
-    return URL_PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
 def _page_ref(page: SourcePage) -> str:

@@ -1,4 +1,4 @@
-"""The data behind the console's Insights page (office only): bot.insights' report for a date
+"""The report behind the console's Insights page (office only), for a date
 range, kept a minute, and its sections as CSV.
 
 The report reads every event of the range from the tracker store (Rasa's `events` table has no
@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from bot import insights
-from bot.insights import Period, Report
+from bot.staff import insights
+from bot.staff.insights import Period, Report
 
 CACHE_SECONDS = 60.0
 # Ranges kept at once; the oldest goes first.
@@ -28,7 +28,7 @@ MAX_DAYS = 366
 # Unanswered messages listed on the page; the CSV has them all.
 SHOWN_UNANSWERED = insights.DEFAULT_UNANSWERED_LIMIT
 
-# The CSV export's sections: the `section` parameter, and the file bot.insights names them.
+# The CSV export's sections: the `section` parameter, and the file bot.staff.insights names them.
 SECTIONS: Mapping[str, str] = {
     "per_day": "conversations_per_day.csv",
     "funnel": "funnel.csv",
@@ -127,7 +127,8 @@ def _full_report(tracker_url: str, database_url: str, period: Period) -> Report:
 
 
 def section_csv(report: Report, section: str) -> str:
-    """One section of the report as CSV text (bot.insights' tables: formula-safe text cells)."""
+    """One section of the report as CSV text (bot.staff.insights' tables: formula-safe text
+    cells)."""
     out = io.StringIO(newline="")
     insights.write_csv_table(out, insights.csv_tables(report)[SECTIONS[section]])
     return out.getvalue()

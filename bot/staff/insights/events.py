@@ -1,77 +1,39 @@
-"""What students ask, for the enrollment office (`python -m bot insights`).
+"""Each section of the report counted from Rasa's `events` table and the bookings.
 
-The enrollment office wants to see how many conversations there are, how far they get (a catalog
-answer, a booking started, booked, contacted), what students ask about most, and which of their
-messages the assistant did not answer; that last list is what the team improves the training
-data and the catalog from. Everything is counted over a range of whole days in the school's
-time zone, both ends included.
-
-Two sources, both read-only here:
-- the tracker store (TRACKER_STORE_URL): Rasa's `events` table, read from the actions
-  environment as bot.retention reads it (SQLAlchemy 2 Core, psycopg 3 for PostgreSQL). Rasa fills
-  `intent_name` for user messages and `action_name` with the event's `name` (the action, or the
-  loop of an `active_loop` event), so nearly everything is an SQL aggregate over plain columns;
-  the JSON in `data` is read only for the few messages that were not answered;
-- the program database (DATABASE_URL): the bookings (`Appointment`) and the conversation and
-  program of their lead.
-
-No report holds a name, an e-mail address, a phone number or a conversation id: the messages
-are shown with e-mail addresses and phone numbers masked by bot.log_masking (the masking the
-logs use), and everything else is a count.
-
-How a reply is judged is tools/external_set.py's rule (the end-to-end evaluation's), so the office
-and the evaluation count "not answered" the same way: a turn (a user message and everything up
-to the next one) that ran one of the actions, or uttered one of the responses, in NOT_ANSWERING
-was not answered, the out-of-scope decline first, then the counselor offer, then "Did you
-mean ...?". The tracker store adds one case the evaluation never sees: a student who clears up a
-"Did you mean ...?" (a button, or a clearer message) ends the fallback loop, which rewinds that
-message and records a copy of it, answered as a new turn. Such a clarifying message is neither
-unanswered nor asked twice: it is left out of the unanswered list and counted once as a topic.
+Nearly everything is an SQL aggregate over plain columns; the JSON in `data` is read only for the
+few messages that were not answered (see the package docstring for how a turn is judged).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.db import session_factory, sqlite_file_missing
-from bot.intents import BY_NAME, QUESTION_INTENTS
-from bot.log_masking import mask_personal_data
-from bot.models import Appointment, Lead, Program
-from bot.private_files import private_directory, private_file
-from bot.reply_kinds import CATALOG_FACT_ACTIONS, NOT_ANSWERING, ReplyKind, reply_kind
-from bot.retention import tracker_store_url_for_this_environment
-from bot.spreadsheet import text_cell
-from bot.terminal_text import terminal_safe
-from bot.tracker_tables import events
-
-# ---- what the events mean ---------------------------------------------------------------------
-
-REPLY_TITLES: dict[ReplyKind, str] = {
-    "out_of_scope": "declined",
-    "counselor_offer": "counselor offer",
-    "did_you_mean": "did you mean",
-}
-BOOKING_FORM = "counselor_booking_form"
-START_BOOKING_ACTION = "action_start_booking"
-# The appointment statuses that mean the counselor reached the student. `contacted` arrives
-# with the staff console's migration (0005); before it, no appointment has it and the count is 0.
-CONTACTED_STATUSES = ("contacted",)
-CANCELLED_STATUS = "cancelled"
-DEFAULT_DAYS = 30
-DEFAULT_UNANSWERED_LIMIT = 50
+from bot.knowledge.intents import BY_NAME, QUESTION_INTENTS
+from bot.knowledge.reply_kinds import CATALOG_FACT_ACTIONS, NOT_ANSWERING, ReplyKind, reply_kind
+from bot.privacy.log_masking import mask_personal_data
+from bot.rasa_server.tracker_tables import events
+from bot.staff.insights.bookings import bookings_by_conversation, bookings_by_program, count_if
+from bot.staff.insights.report import (
+    BOOKING_FORM,
+    CONTACTED_STATUSES,
+    DEFAULT_UNANSWERED_LIMIT,
+    START_BOOKING_ACTION,
+    DayCount,
+    Funnel,
+    Period,
+    Report,
+    TopicCount,
+    UnansweredMessage,
+)
+from bot.staff.insights.sources import program_database, tracker_store
 
 _USER = "user"
 _ACTION = "action"
@@ -87,166 +49,6 @@ _REPLY_WINDOW_SECONDS = 600
 # since the range's start each fall on one local day.
 _QUARTER_HOUR = 900
 _IN_CHUNK = 500
-
-
-class InsightsError(Exception):
-    """A source that cannot be read, said in one line for the command."""
-
-
-# ---- the date range ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days `first` to `last` (both included) in `zone`, the school's time zone."""
-
-    first: date
-    last: date
-    zone: tzinfo
-
-    def __post_init__(self) -> None:
-        if self.first > self.last:
-            raise ValueError(f"the range starts ({self.first}) after it ends ({self.last})")
-
-    @classmethod
-    def last_days(cls, days: int, today: date, zone: tzinfo) -> Period:
-        """The `days` days that end with `today`."""
-        return cls(today - timedelta(days=days - 1), today, zone)
-
-    @property
-    def start(self) -> datetime:
-        """Local midnight starting the first day."""
-        return datetime.combine(self.first, time(), tzinfo=self.zone)
-
-    @property
-    def end(self) -> datetime:
-        """Local midnight after the last day (excluded)."""
-        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=self.zone)
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
-
-    def day_of(self, moment: float) -> date:
-        return datetime.fromtimestamp(moment, timezone.utc).astimezone(self.zone).date()
-
-
-def today_in(zone: tzinfo, now: datetime | None = None) -> date:
-    """Today's date at the school."""
-    return (now or datetime.now(timezone.utc)).astimezone(zone).date()
-
-
-# ---- what the report holds ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    conversations: int
-
-
-@dataclass(frozen=True)
-class FunnelStep:
-    step: str
-    conversations: int
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """Conversations of the range, and how many of them reached each step. Every step counts
-    only conversations that reached the step before it, so each number is at most the one
-    above (a booking without a catalog answer is in bookings_by_program, not here)."""
-
-    conversations: int
-    catalog_answer: int
-    booking_started: int
-    booked: int
-    contacted: int
-
-    def steps(self) -> tuple[FunnelStep, ...]:
-        return (
-            FunnelStep("conversations", self.conversations),
-            FunnelStep("got a catalog answer", self.catalog_answer),
-            FunnelStep("started a booking", self.booking_started),
-            FunnelStep("booked", self.booked),
-            FunnelStep("contacted", self.contacted),
-        )
-
-
-@dataclass(frozen=True)
-class TopicCount:
-    intent: str
-    title: str
-    messages: int
-    conversations: int
-
-
-@dataclass(frozen=True)
-class UnansweredMessage:
-    """A message as students typed it (masked, lower case, spaces collapsed), how the assistant
-    replied, and how many times."""
-
-    text: str
-    reply: ReplyKind
-    count: int
-
-
-@dataclass(frozen=True)
-class ProgramBookings:
-    """Bookings made in the range by students who named `program_code` (None: no program);
-    `cancelled` and `contacted` are among them."""
-
-    program_code: str | None
-    program: str
-    bookings: int
-    cancelled: int
-    contacted: int
-
-
-@dataclass(frozen=True)
-class Report:
-    period: Period
-    per_day: tuple[DayCount, ...]
-    funnel: Funnel
-    topics: tuple[TopicCount, ...]
-    unanswered: tuple[UnansweredMessage, ...]
-    programs: tuple[ProgramBookings, ...]
-
-
-# ---- the sources -------------------------------------------------------------------------------
-
-
-@contextmanager
-def tracker_store(url: str) -> Iterator[Connection]:
-    """A connection to the tracker store at `url`. A SQLite file that does not exist is not
-    created, and a store without Rasa's `events` table is an InsightsError as well."""
-    database_url = tracker_store_url_for_this_environment(url)
-    # Messages name the URL as configured, not with this environment's driver.
-    with _reading("the tracker store", make_url(url)):
-        if sqlite_file_missing(database_url):
-            raise InsightsError(f"the tracker store {_shown(make_url(url))} does not exist")
-        engine = sa.create_engine(database_url)
-        try:
-            with engine.connect() as connection:
-                if not sa.inspect(connection).has_table(events.name):
-                    raise InsightsError(
-                        f"the tracker store {_shown(make_url(url))} has no events table "
-                        "(no conversation yet?)"
-                    )
-                yield connection
-        finally:
-            engine.dispose()
-
-
-@contextmanager
-def program_database(url: str) -> Iterator[Session]:
-    """A session on the program database at `url`; a SQLite file that does not exist is not
-    created (bot.db would create it empty)."""
-    database_url = make_url(url)
-    with _reading("the program database", database_url):
-        if sqlite_file_missing(database_url):
-            raise InsightsError(f"the program database {_shown(database_url)} does not exist")
-        with session_factory(url)() as session:
-            yield session
 
 
 def build_report(
@@ -267,7 +69,7 @@ def build_report(
         topics = _topics(tracker, period, clarified, None)
         unanswered_list = _unanswered(tracker, period, unanswered, unanswered_limit)
     with program_database(database_url) as program:
-        bookings = _bookings_by_conversation(program, period)
+        bookings = bookings_by_conversation(program, period)
         programs = bookings_by_program(program, period)
     return Report(
         period,
@@ -292,14 +94,14 @@ def funnel(tracker: Connection, program: Session, period: Period) -> Funnel:
     """The conversations in which a student wrote during `period`, and how far they got
     within it (see Funnel)."""
     return _funnel(
-        _steps_in_conversations(tracker, period), _bookings_by_conversation(program, period)
+        _steps_in_conversations(tracker, period), bookings_by_conversation(program, period)
     )
 
 
 def top_topics(
     tracker: Connection, period: Period, limit: int | None = None
 ) -> tuple[TopicCount, ...]:
-    """The question intents (bot.intents) of the students' messages in `period`, by their
+    """The question intents (bot.knowledge.intents) of the students' messages in `period`, by their
     titles, most asked first."""
     _, clarified = _judged_turns(tracker, period)
     return _topics(tracker, period, clarified, limit)
@@ -316,153 +118,10 @@ def unanswered_messages(
     return _unanswered(tracker, period, unanswered, limit)
 
 
-def bookings_by_program(program: Session, period: Period) -> tuple[ProgramBookings, ...]:
-    """The bookings made in `period`, by the program the student named, most booked first."""
-    count = sa.func.count(Appointment.id)
-    query = (
-        sa.select(
-            Lead.program_code,
-            Program.display_name,
-            count,
-            _count_if(Appointment.status == CANCELLED_STATUS),
-            _count_if(Appointment.status.in_(CONTACTED_STATUSES)),
-        )
-        .join(Lead, Lead.id == Appointment.lead_id)
-        .outerjoin(Program, Program.code == Lead.program_code)
-        .where(*_made_within(period))
-        .group_by(Lead.program_code, Program.display_name)
-        .order_by(count.desc(), Lead.program_code)
-    )
-    return tuple(
-        ProgramBookings(
-            program_code=code,
-            program=name or code or "(no program named)",
-            bookings=bookings,
-            cancelled=int(cancelled or 0),
-            contacted=int(contacted or 0),
-        )
-        for code, name, bookings, cancelled, contacted in program.execute(query)
-    )
-
-
 def normalised(text: str) -> str:
     """`text` with e-mail addresses and phone numbers masked, in lower case, with every run of
     whitespace made one space: how messages are grouped."""
     return " ".join(mask_personal_data(text).lower().split())
-
-
-# ---- output ------------------------------------------------------------------------------------
-
-
-def render(report: Report) -> str:
-    """The report as text for a terminal. The messages are students' text, so every control
-    character is dropped from them (bot.terminal_text)."""
-    period = report.period
-    lines = [
-        f"Insights {period.first} to {period.last} ({_zone_name(period.zone)})",
-        "",
-        "Funnel (conversations; % of all in the range)",
-    ]
-    total = report.funnel.conversations
-    for step in report.funnel.steps():
-        lines.append(
-            f"  {step.step:<22}{step.conversations:>8}  {_percent(step.conversations, total)}"
-        )
-    lines += ["", "Most asked topics", f"  {'messages':>8}  {'conversations':>13}  topic"]
-    lines += [
-        f"  {topic.messages:>8}  {topic.conversations:>13}  {topic.title}"
-        for topic in report.topics
-    ] or ["  (none)"]
-    lines += ["", "Not answered (e-mail addresses and phone numbers masked)"]
-    lines += [f"  {'count':>5}  {'reply':<16} message"]
-    lines += [
-        f"  {item.count:>5}  {REPLY_TITLES[item.reply]:<16} {terminal_safe(item.text)}"
-        for item in report.unanswered
-    ] or ["  (none)"]
-    lines += [
-        "",
-        "Bookings by program",
-        f"  {'bookings':>8}  {'cancelled':>9}  {'contacted':>9}  program",
-    ]
-    lines += [
-        f"  {row.bookings:>8}  {row.cancelled:>9}  {row.contacted:>9}  {row.program}"
-        for row in report.programs
-    ] or ["  (none)"]
-    lines += ["", "Conversations per day"]
-    lines += [f"  {row.day}  {row.day:%a}  {row.conversations:>6}" for row in report.per_day]
-    return "\n".join(lines) + "\n"
-
-
-CSV_FILES = (
-    "conversations_per_day.csv",
-    "funnel.csv",
-    "top_topics.csv",
-    "unanswered_messages.csv",
-    "bookings_by_program.csv",
-)
-
-
-def csv_tables(report: Report) -> dict[str, tuple[Sequence[str], list[Sequence[object]]]]:
-    """Each section as a CSV table (header, rows), by its file name in CSV_FILES; the messages
-    go through bot.spreadsheet.text_cell, so a spreadsheet never runs one as a formula."""
-    tables: Sequence[tuple[Sequence[str], Iterable[Sequence[object]]]] = (
-        (
-            ("day", "conversations"),
-            ((row.day.isoformat(), row.conversations) for row in report.per_day),
-        ),
-        (
-            ("step", "conversations"),
-            ((step.step, step.conversations) for step in report.funnel.steps()),
-        ),
-        (
-            ("intent", "topic", "messages", "conversations"),
-            (
-                (text_cell(t.intent), text_cell(t.title), t.messages, t.conversations)
-                for t in report.topics
-            ),
-        ),
-        (
-            ("message", "reply", "count"),
-            ((text_cell(m.text), m.reply, m.count) for m in report.unanswered),
-        ),
-        (
-            ("program_code", "program", "bookings", "cancelled", "contacted"),
-            (
-                (
-                    text_cell(p.program_code or ""),
-                    text_cell(p.program),
-                    p.bookings,
-                    p.cancelled,
-                    p.contacted,
-                )
-                for p in report.programs
-            ),
-        ),
-    )
-    return {
-        name: (header, list(rows)) for name, (header, rows) in zip(CSV_FILES, tables, strict=True)
-    }
-
-
-def write_csv_table(out: TextIO, table: tuple[Sequence[str], Iterable[Sequence[object]]]) -> None:
-    """One table of `csv_tables` written as CSV to `out` (opened with newline="")."""
-    header, rows = table
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-
-
-def write_csv(report: Report, directory: Path) -> list[Path]:
-    """One CSV per section in `directory` (created 0700 if missing), each file 0600 like the
-    leads export: the messages are students' words, even masked."""
-    private_directory(directory)
-    written = []
-    for name, table in csv_tables(report).items():
-        path = private_file(directory / name)
-        with path.open("w", encoding="utf-8", newline="") as out:
-            write_csv_table(out, table)
-        written.append(path)
-    return written
 
 
 # ---- internals -----------------------------------------------------------------------------------
@@ -579,7 +238,7 @@ def _senders_reaching_steps(tracker: Connection, period: Period) -> tuple[set[st
         sa.and_(events.c.type_name == _ACTION, events.c.action_name == START_BOOKING_ACTION),
     )
     query = (
-        sa.select(events.c.sender_id, _count_if(catalog), _count_if(booking))
+        sa.select(events.c.sender_id, count_if(catalog), count_if(booking))
         .where(sa.or_(catalog, booking), *_within(period))
         .group_by(events.c.sender_id)
     )
@@ -661,19 +320,6 @@ def _unanswered(
     )
 
 
-def _bookings_by_conversation(program: Session, period: Period) -> dict[str, set[str]]:
-    """The statuses of the bookings made in `period`, by the conversation they were made in."""
-    statuses: dict[str, set[str]] = defaultdict(set)
-    query = (
-        sa.select(Lead.conversation_id, Appointment.status)
-        .join(Lead, Lead.id == Appointment.lead_id)
-        .where(Lead.conversation_id.is_not(None), *_made_within(period))
-    )
-    for conversation, status in program.execute(query):
-        statuses[conversation].add(status)
-    return statuses
-
-
 def _funnel(reached: Sequence[set[str]], bookings: Mapping[str, set[str]]) -> Funnel:
     conversations, catalog, started = reached
     answered = conversations & catalog
@@ -690,14 +336,6 @@ def _within(period: Period) -> tuple[Any, ...]:
         events.c.timestamp >= period.start.timestamp(),
         events.c.timestamp < period.end.timestamp(),
     )
-
-
-def _made_within(period: Period) -> tuple[Any, ...]:
-    return (Appointment.created_at >= period.start, Appointment.created_at < period.end)
-
-
-def _count_if(condition: Any) -> Any:
-    return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
 def _whole_quarter_hours(tracker: Connection, seconds: Any) -> Any:
@@ -740,27 +378,3 @@ def _json_object(data: str | None) -> Mapping[str, Any]:
 def _title(intent: str) -> str:
     known = BY_NAME.get(intent)
     return (known.description if known else None) or intent
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:5.1f}%" if whole else "     -"
-
-
-def _zone_name(zone: tzinfo) -> str:
-    return str(getattr(zone, "key", zone))
-
-
-@contextmanager
-def _reading(what: str, url: URL) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as error:
-        raise InsightsError(
-            f"{what} {_shown(url)} could not be read: {type(error).__name__}"
-        ) from error
-    except OSError as error:
-        raise InsightsError(f"{what} {_shown(url)} could not be read: {error.strerror}") from error
-
-
-def _shown(url: URL) -> str:
-    return f"({url.render_as_string(hide_password=True)})"

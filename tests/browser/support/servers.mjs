@@ -147,7 +147,7 @@ export class Servers {
     return reply.json();
   }
 
-  /** A five-minute admin token in the `Authorization` header, signed as bot/rasa_api_auth.py does. */
+  /** A five-minute admin token in the `Authorization` header, signed as bot/rasa_server/auth.py does. */
   apiHeaders() {
     const encode = (part) => Buffer.from(JSON.stringify(part)).toString('base64url');
     const payload = { user: { username: 'admin', role: 'admin' }, exp: Math.floor(Date.now() / 1000) + 300 };

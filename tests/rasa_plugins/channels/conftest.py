@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,6 +10,8 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic
+
+from tools.processes import free_port
 
 
 class EchoBot:
@@ -22,12 +23,6 @@ class EchoBot:
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
         await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @asynccontextmanager

@@ -120,7 +120,8 @@ def test_an_in_scope_line_is_right_with_its_content_and_a_catalog_fact_is_flagge
 def test_the_counselor_offer_is_the_right_answer_to_every_topic_the_catalog_does_not_cover() -> (
     None
 ):
-    """The counselor labels are bot.intents' unknown topics, each judged by the honest offer."""
+    """The counselor labels are bot.knowledge.intents' unknown topics, each judged by the honest
+    offer."""
     assert {"ask_admission_requirements", "ask_financial_aid"} <= COUNSELOR_LABELS
     offer = Reply("A counselor can help", ("action_answer_unknown_topic",))
     for label in COUNSELOR_LABELS:

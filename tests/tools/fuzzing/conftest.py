@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,18 +19,14 @@ import pytest
 import socketio
 from aiohttp import web
 
+from tools.processes import free_port
+
 ALLOWED_ORIGIN = "http://localhost:8000"
 TRACEBACK_TEXT = (
     "Traceback (most recent call last):\n"
     '  File "/srv/rasa/channel.py", line 12\n'
     "KeyError: 'sender'"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def build_app(bind_sessions: bool, peers: list[str]) -> web.Application:

@@ -1,6 +1,6 @@
 """Fact history: every change the office makes to a catalog fact in the staff console.
 
-`fact_change` keeps the fact's registry key (bot.facts), the value, quote and source page before
+`fact_change` keeps the fact's registry key (bot.staff.facts), the value, quote and source page before
 and after, the staff account that made the change and when. Reverting writes a new row whose
 `reverted_change_id` names the change it undid, so nothing in the history is ever rewritten.
 

@@ -2,7 +2,7 @@
 
 Students ask whether they must come to a campus as often as when they can start; the page
 answers it, so the answer is a fact of the database like the others, with its quote. Existing
-rows get an empty value until `python -m bot db seed` fills it from bot/catalog.yml.
+rows get an empty value until `python -m bot db seed` fills it from bot/knowledge/catalog.yml.
 
 Revision ID: 0008_enrollment_delivery
 Revises: 0007_fact_history
