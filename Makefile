@@ -27,7 +27,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 help:
 	@echo "make run    set up everything, then start the action server, the Rasa server and the site (http://localhost:8000)"
 	@echo "make test   set up everything, then run every check (lint, unit, data, stories, end to end, cluster, browser)"
-	@echo "make lint   ruff (lint and format) and mypy"
+	@echo "make lint   ruff (lint and format), the import contracts (import-linter) and mypy"
 	@echo "make train  train the model if data, domain or config changed"
 	@echo "make db     migrate and seed the program database (catalog, counselors, slots)"
 	@echo "make eval   measure understanding quality into reports/eval/ (about an hour; docs/evaluation.md)"
@@ -85,10 +85,12 @@ test: setup lint
 	scripts/install-nginx && $(RASA_PY) -m pytest tests/cluster -rs
 	scripts/test-browser
 
-# Each package is type-checked against the environment it runs in.
+# The layering of tools, plug-ins, actions and bot's contexts is pyproject.toml's import-linter
+# contracts. Each package is type-checked against the environment it runs in.
 lint: $(LINT_VENV)/.installed $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 	$(LINT_VENV)/bin/ruff check .
 	$(LINT_VENV)/bin/ruff format --check .
+	$(LINT_VENV)/bin/lint-imports --no-cache
 	$(LINT_VENV)/bin/mypy --python-executable $(ACTIONS_PY) bot actions
 	$(LINT_VENV)/bin/mypy --python-executable $(RASA_PY) rasa_plugins tools
 
