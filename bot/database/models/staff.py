@@ -102,11 +102,12 @@ class LoginFailure(Base):
 
 
 class FactChange(Base):
-    """One edit of a catalog fact in the staff console (bot.staff.facts): who, when, the value, quote and
-    source page before and after. A revert is a new row that writes back a change's old values and
-    names it in `reverted_change_id`, so the history is only ever appended to. `fact_key` is the
-    registry key ("program:computer_science:tuition_per_term_usd"), not a foreign key: the history
-    outlives a fact the catalog drops. Pages are kept as the page's key or address."""
+    """One edit of a catalog fact in the staff console (bot.staff.facts): who, when, the value,
+    quote and source page before and after. A revert is a new row that writes back a change's old
+    values and names it in `reverted_change_id`, so the history is only ever appended to.
+    `fact_key` is the registry key ("program:computer_science:tuition_per_term_usd"), not a foreign
+    key: the history outlives a fact the catalog drops. Pages are kept as the page's key or
+    address."""
 
     __tablename__ = "fact_change"
     __table_args__ = (Index("ix_fact_change_key_time", "fact_key", "changed_at"),)
