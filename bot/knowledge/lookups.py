@@ -6,8 +6,8 @@ NLU data as a lookup table, with a synonym per program that maps each name to th
 lets ProgramEntityExtractor find those names (typos included) and RegexFeaturizer mark them for the
 classifier, so a nickname added to the catalog is understood at once, instead of living in two
 lists that drift apart. The file is generated (``python -m bot lookups write``) and committed,
-because Rasa trains
-from files; tests/unit/test_lookups.py fails when it no longer matches the database.
+because Rasa trains from files; tests/unit/test_lookups.py fails when it no longer matches the
+database.
 """
 
 from __future__ import annotations
