@@ -16,16 +16,18 @@ else:
     Commands = argparse._SubParsersAction
 
 
-def whole_days(text: str) -> int:
+def _at_least_one(text: str, what: str) -> int:
     if not text.strip().isdecimal() or int(text) < 1:
-        raise argparse.ArgumentTypeError("must be a whole number of days, at least 1")
+        raise argparse.ArgumentTypeError(f"must be a whole number{what}, at least 1")
     return int(text)
+
+
+def whole_days(text: str) -> int:
+    return _at_least_one(text, " of days")
 
 
 def at_least_one(text: str) -> int:
-    if not text.strip().isdecimal() or int(text) < 1:
-        raise argparse.ArgumentTypeError("must be a whole number, at least 1")
-    return int(text)
+    return _at_least_one(text, "")
 
 
 def iso_date(text: str) -> date:
