@@ -166,6 +166,9 @@ class Settings:
     channels: ChannelLimits = ChannelLimits()
     site: SiteSettings = SiteSettings()
     console: ConsoleSettings = ConsoleSettings()
+    # How often each Rasa server checks the program database for knowledge-base changes
+    # (rasa_plugins/knowledge_base/refresher.py): a published answer is live within about this.
+    knowledge_base_refresh_ms: int = 1000
     # The career-guide page the catalog quotes (tests check every figure against it).
     seed_page: Path = SHARED_DIR / "seed" / "000_f1022f69477e8cd5.txt"
 
@@ -208,6 +211,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         site=site,
         console=_console(read),
+        knowledge_base_refresh_ms=read.positive(
+            "KNOWLEDGE_BASE_REFRESH_MS", default.knowledge_base_refresh_ms
+        ),
         seed_page=read.path("SEED_PAGE") or default.seed_page,
     )
 

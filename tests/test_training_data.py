@@ -24,6 +24,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.loading import load_data
 
+from bot.knowledge.intents import KNOWLEDGE_BASE_INTENT
 from bot.settings import REPO_ROOT, SHARED_DIR
 
 REPO = REPO_ROOT
@@ -31,6 +32,9 @@ DATA = REPO / "data"
 DOMAIN_FILE = REPO / "domain.yml"
 TEST_STORIES = REPO / "tests" / "stories"
 COVERAGE_TABLE = REPO / "tests" / "coverage" / "statements.yml"
+KNOWLEDGE_BASE_EVALUATION = REPO / "tools" / "evaluation" / "knowledge_base" / "entries.yml"
+# Intents a pipeline component sets and no example trains (the knowledge-base matcher's).
+UNTRAINED_INTENTS = {KNOWLEDGE_BASE_INTENT}
 EXTERNAL = SHARED_DIR / "eval" / "external"
 EXTERNAL_FILES = ("heldout.tsv", "heldout_ambiguous.tsv", "oos.tsv")
 
@@ -191,6 +195,34 @@ def test_no_answer_coverage_question_in_training_data(nlu_data):
     assert not copied, "coverage questions found in data/nlu:\n" + "\n".join(copied)
 
 
+def test_no_knowledge_base_evaluation_line_in_training_data(nlu_data):
+    """The knowledge-base evaluation's phrasings, off-topic lines and catalog questions
+    (tools/evaluation/knowledge_base/entries.yml) measure matching by meaning and choose its
+    thresholds: one trained into the classifier would be read by memory instead."""
+    table = rasa.shared.utils.io.read_yaml_file(KNOWLEDGE_BASE_EVALUATION)
+    lines = [
+        line
+        for entry in table["entries"]
+        for key in ("phrasings", "tuning", "held_out")
+        for line in entry[key]
+    ]
+    lines += [
+        line
+        for group in ("off_topic", "catalog")
+        for half in table[group].values()
+        for line in half
+    ]
+    trained = {normalise(m.get("text")) for m in nlu_data.training_examples if m.get("text")}
+    copied = sorted({normalise(line) for line in lines} & trained)
+    assert len(lines) >= 600
+    assert not copied, "knowledge-base evaluation lines found in data/nlu:\n" + "\n".join(copied)
+
+
+def test_untrained_intents_have_no_examples(nlu_examples):
+    trained = {intent for intent, _ in nlu_examples} & UNTRAINED_INTENTS
+    assert not trained, f"set by a component, never trained: {trained}"
+
+
 def test_no_heldout_line_in_test_stories(external_lines, test_story_turns):
     leaks = _leaks(external_lines, [text for _, _, text in test_story_turns if text])
     assert not leaks, "held-out evaluation lines found in tests/stories/:\n" + "\n".join(leaks)
@@ -202,7 +234,7 @@ def test_every_domain_intent_has_enough_examples(declared_intents, nlu_examples)
         counts[intent] += 1
     too_few = {
         intent: counts[intent]
-        for intent in sorted(declared_intents)
+        for intent in sorted(declared_intents - UNTRAINED_INTENTS)
         if counts[intent] < MIN_EXAMPLES_PER_INTENT
     }
     assert not too_few, f"intents with fewer than {MIN_EXAMPLES_PER_INTENT} examples: {too_few}"

@@ -123,7 +123,7 @@ def answer_career_question(database_url: str, intent: str) -> Reply:
     if build is None:
         logger.warning("No career reply for intent %r; describing the role instead", intent)
         build = career.role
-    return _from_catalog(
+    return from_catalog(
         database_url,
         lambda session: build(catalog.read_career(session)),
         fallback=enrollment.catalog_unavailable,
@@ -154,7 +154,7 @@ def answer_program_question(
         reply = answer_kind.one(chosen) if chosen else answer_kind.every(every)
         return ProgramAnswer(reply, code, topic, not_offered)
 
-    return _from_catalog(
+    return from_catalog(
         database_url,
         build,
         fallback=lambda: ProgramAnswer(enrollment.catalog_unavailable(), None, topic),
@@ -177,7 +177,7 @@ def answer_comparison(database_url: str, intent: str) -> Reply:
             return programs.recommendation_for_ml_engineer(every, catalog.read_career(session))
         return programs.comparison(every)
 
-    return _from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
+    return from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
 
 
 def answer_start_date(database_url: str, today: date, text: str = "") -> tuple[Reply, ...]:
@@ -189,12 +189,12 @@ def answer_start_date(database_url: str, today: date, text: str = "") -> tuple[R
         upcoming = next_start_dates(today, day_of_month=policy.start_day_of_month, count=2)
         return (*_not_offered(session, text), enrollment.start_dates(policy, upcoming))
 
-    return _from_catalog(database_url, build, fallback=lambda: (enrollment.catalog_unavailable(),))
+    return from_catalog(database_url, build, fallback=lambda: (enrollment.catalog_unavailable(),))
 
 
 def answer_online_delivery(database_url: str) -> Reply:
     """Whether the programs are taught online (and so where a student can study from)."""
-    return _from_catalog(
+    return from_catalog(
         database_url,
         lambda session: enrollment.online_delivery(catalog.read_enrollment_policy(session)),
         fallback=enrollment.catalog_unavailable,
@@ -208,7 +208,7 @@ def answer_unknown_topic(intent: str, database_url: str = "", text: str = "") ->
     offer = enrollment.unknown_topic(intent)
     if not database_url or find_not_offered(text, framed_only=True) is None:
         return (offer,)
-    found = _from_catalog(
+    found = from_catalog(
         database_url,
         lambda session: _not_offered(session, text, framed_only=True),
         fallback=_no_replies,
@@ -258,7 +258,7 @@ def answer_intent(
     raise ValueError(f"{intent!r} is not answered by a custom action")
 
 
-def _from_catalog(
+def from_catalog(
     database_url: str,
     build: Callable[[Session], T],
     fallback: Callable[[], T],

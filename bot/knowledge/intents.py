@@ -25,6 +25,9 @@ class Kind(Enum):
     PROGRAM = "program"  # the degree programs, from the catalog
     START_DATE = "start_date"  # the next start dates, from the enrollment policy
     UNKNOWN_TOPIC = "unknown_topic"  # enrollment topics the catalog does not cover
+    # Answered from the office's knowledge base. Never trained: the matcher of the NLU pipeline
+    # (rasa_plugins/nlu/knowledge_base_matcher.py) sets it, with the entry as an entity.
+    KNOWLEDGE_BASE = "knowledge_base"
     # Questions about the assistant itself, answered by a domain response.
     ASSISTANT = "assistant"
     # "And for computer science?": only means something after a program question.
@@ -129,6 +132,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("ask_financial_aid", Kind.UNKNOWN_TOPIC, "Financial aid", topic="financial aid"),
     Intent("ask_housing", Kind.UNKNOWN_TOPIC, "Housing", topic="housing"),
     Intent("ask_other_enrollment_topic", Kind.UNKNOWN_TOPIC, "Other enrollment questions"),
+    # the school's own answers, which the office writes in the console (docs/knowledge-base.md)
+    Intent("ask_knowledge_base", Kind.KNOWLEDGE_BASE, in_form=InForm.DIGRESSION),
     # booking a call with an Enrollment Counselor (actions/booking.py)
     Intent("book_counselor", Kind.BOOKING),
     Intent("inform", Kind.FORM_CONTROL),
@@ -141,6 +146,10 @@ INTENTS: tuple[Intent, ...] = (
     Intent("cancel_appointment", Kind.BOOKING, in_form=InForm.CONTROL),
     Intent("delete_my_data", Kind.BOOKING),
 )
+
+# The intent and entity the knowledge-base matcher sets: the entity's value is the entry's id.
+KNOWLEDGE_BASE_INTENT = "ask_knowledge_base"
+KNOWLEDGE_BASE_ENTITY = "knowledge_base_entry"
 
 BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

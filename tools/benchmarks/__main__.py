@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.benchmarks import flatness, latency, load, peers, profiling, training
+from tools.benchmarks import flatness, knowledge_base, latency, load, peers, profiling, training
 from tools.benchmarks.config import BenchConfig
 from tools.benchmarks.harness import (
     MODEL,
@@ -38,7 +38,7 @@ SINGLE_SETUP = "1 Rasa + 1 action server, SQLite, in-memory lock (as make run)"
 # The steps measured on one Rasa process with our model, and all that serve our model (the
 # peers and training need no models/enrollment.tar.gz).
 SINGLE_PROCESS = ("latency", "flatness", "profile", "throughput", "soak")
-SERVING_OURS = (*SINGLE_PROCESS, "cluster")
+SERVING_OURS = (*SINGLE_PROCESS, "knowledge_base", "cluster")
 
 
 def log(message: str) -> None:
@@ -193,6 +193,9 @@ def main() -> int:
     samples: dict[str, Any] = {}
     if set(SINGLE_PROCESS) & set(config.steps):
         single_process(config, results, samples)
+    if "knowledge_base" in config.steps:
+        log("knowledge base: 0, 1,000 and 10,000 published entries, fresh servers for each")
+        results["knowledge_base"] = knowledge_base.measure(config, log)
     if "cluster" in config.steps:
         results.setdefault("throughput", {})["cluster"] = scaled_out(config)
     if "peers" in config.steps:

@@ -10,7 +10,17 @@ from pathlib import Path
 from bot.settings import REPO_ROOT
 from tools.settings import env_setting, values_from_env
 
-STEPS = ("latency", "flatness", "profile", "throughput", "soak", "cluster", "peers", "training")
+STEPS = (
+    "latency",
+    "flatness",
+    "profile",
+    "throughput",
+    "soak",
+    "knowledge_base",
+    "cluster",
+    "peers",
+    "training",
+)
 
 
 @dataclass(frozen=True)

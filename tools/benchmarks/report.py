@@ -21,6 +21,16 @@ TARGETS = (
     ("flatness p95 turn 200 / turn 5", ("flatness", "ratio_p95"), "<=", 1.2, "x"),
     ("cold start to first answer", ("cold_start_s",), "<=", 15, "s"),
     ("full training", ("training", "full_s"), "<=", 90, "s"),
+    # The office's knowledge base (tools/benchmarks/knowledge_base.py).
+    ("turn p50 added by 1,000 KB entries", ("knowledge_base", "p50_added_ms_1000"), "<=", 3, "ms"),
+    ("Rasa RSS added by 1,000 KB entries", ("knowledge_base", "rss_added_mb_1000"), "<=", 50, "MB"),
+    (
+        "throughput with 10,000 KB entries",
+        ("knowledge_base", "best_rate_per_s_10000"),
+        ">=",
+        35,
+        "msg/s",
+    ),
 )
 
 PEER = ("peers", "assistants")

@@ -109,6 +109,23 @@ TARGETS = [
         target=0.02,
     ),
     Measure(
+        "Knowledge base: held-out phrasings answered by their entry",
+        lambda r: r["knowledge_base"]["right_entry"],
+        target=0.95,
+    ),
+    Measure(
+        "Knowledge base: off-topic lines (ours and oos.tsv) given an entry's answer",
+        lambda r: r["knowledge_base"]["off_topic_answered"],
+        higher_is_better=False,
+        target=0.01,
+    ),
+    Measure(
+        "Knowledge base: catalog questions taken by an entry",
+        lambda r: r["knowledge_base"]["catalog_taken"],
+        higher_is_better=False,
+        target=0.01,
+    ),
+    Measure(
         "Test stories: conversation accuracy",
         lambda r: r["core"]["conversation_accuracy"],
         target=1.0,

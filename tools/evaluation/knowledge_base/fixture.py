@@ -1,0 +1,100 @@
+"""The evaluation's knowledge base: entries.yml's entries written into a throw-away program
+database (seeded like `make db`, so the shipped career-guide entries are there too, as they are
+in a real deployment)."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from bot.settings import REPO_ROOT
+
+ENTRIES_FILE = Path(__file__).with_name("entries.yml")
+ACTIONS_PYTHON = REPO_ROOT / ".venv" / "actions" / "bin" / "python"
+
+
+@dataclass(frozen=True)
+class EvaluationEntry:
+    key: str
+    title: str
+    phrasings: tuple[str, ...]
+    tuning: tuple[str, ...]
+    held_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvaluationData:
+    entries: tuple[EvaluationEntry, ...]
+    off_topic: dict[str, tuple[str, ...]]  # "tuning" and "held_out"
+    catalog: dict[str, tuple[str, ...]]
+
+
+def load_data(path: Path = ENTRIES_FILE) -> EvaluationData:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = tuple(
+        EvaluationEntry(
+            key=item["key"],
+            title=item["title"],
+            phrasings=tuple(item["phrasings"]),
+            tuning=tuple(item["tuning"]),
+            held_out=tuple(item["held_out"]),
+        )
+        for item in raw["entries"]
+    )
+    halves = ("tuning", "held_out")
+    return EvaluationData(
+        entries=entries,
+        off_topic={half: tuple(raw["off_topic"][half]) for half in halves},
+        catalog={half: tuple(raw["catalog"][half]) for half in halves},
+    )
+
+
+def build_database(database_url: str, data: EvaluationData) -> dict[str, int]:
+    """Seed the catalog into `database_url`, add the evaluation entries as published, and return
+    each entry key's id. The rows are written the way the console writes them (bumping the
+    revision), in plain SQL, since this runs in the Rasa environment."""
+    subprocess.run(
+        [str(ACTIONS_PYTHON), "-m", "bot", "db", "seed"],
+        cwd=REPO_ROOT,
+        env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+    )
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    ids: dict[str, int] = {}
+    engine = sa.create_engine(database_url, future=True)
+    with engine.begin() as connection:
+        for entry in data.entries:
+            entry_id = connection.execute(
+                sa.text(
+                    "INSERT INTO knowledge_base_entry (title, answer, link, status, origin, "
+                    "created_at, updated_at) VALUES (:title, :answer, NULL, 'published', "
+                    "'office', :now, :now) RETURNING id"
+                ),
+                {"title": entry.title, "answer": f"(evaluation entry {entry.key})", "now": now},
+            ).scalar_one()
+            ids[entry.key] = int(entry_id)
+            connection.execute(
+                sa.text(
+                    "INSERT INTO knowledge_base_phrasing (entry_id, text, position) "
+                    "VALUES (:entry_id, :text, :position)"
+                ),
+                [
+                    {"entry_id": entry_id, "text": text, "position": position}
+                    for position, text in enumerate(entry.phrasings)
+                ],
+            )
+        connection.execute(
+            sa.text(
+                "UPDATE knowledge_base_revision SET revision = revision + 1, changed_at = :now "
+                "WHERE id = 1"
+            ),
+            {"now": now},
+        )
+    engine.dispose()
+    return ids
