@@ -38,8 +38,9 @@ class KnowledgeBaseIndex:
     vectors: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     # How many phrasings each entry has.
     phrasing_counts: Mapping[int, int] = field(default_factory=dict)
-    # Each phrasing's text with its vector, so the next refresh embeds only what is new.
-    known: Mapping[str, NDArray[np.float32]] = field(default_factory=dict)
+    # Each phrasing's text with its row in `vectors`, so the next refresh embeds only what is new
+    # (and keeps one copy of each vector: the rows are copied into the next index's matrix).
+    known: Mapping[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entry_ids)
@@ -89,20 +90,31 @@ def build_index(
     previous: KnowledgeBaseIndex | None = None,
 ) -> KnowledgeBaseIndex:
     """The index of `phrasings`, reusing `previous`'s vectors for texts it has already embedded."""
-    known = dict(previous.known) if previous is not None else {}
-    texts = sorted({phrasing.text for phrasing in phrasings} - known.keys())
-    if texts:
-        known.update(zip(texts, encode(texts), strict=True))
-    wanted = {phrasing.text for phrasing in phrasings}
-    known = {text: vector for text, vector in known.items() if text in wanted}
+    seen = previous.known if previous is not None else {}
+    new_texts = sorted({phrasing.text for phrasing in phrasings} - seen.keys())
+    new_rows = {text: row for row, text in enumerate(new_texts)}
+    new_vectors = encode(new_texts) if new_texts else None
     if not phrasings:
-        return KnowledgeBaseIndex(revision=revision, known=known)
+        return KnowledgeBaseIndex(revision=revision)
+    assert new_vectors is not None or previous is not None  # some text was embedded before
+    width = (new_vectors if new_vectors is not None else previous.vectors).shape[1]  # type: ignore[union-attr]
+    vectors = np.empty((len(phrasings), width), dtype=np.float32)
+    known: dict[str, int] = {}
+    for row, phrasing in enumerate(phrasings):
+        if phrasing.text in known:
+            vectors[row] = vectors[known[phrasing.text]]
+        elif new_vectors is not None and phrasing.text in new_rows:
+            vectors[row] = new_vectors[new_rows[phrasing.text]]
+        else:
+            assert previous is not None  # a text not new was in the previous index
+            vectors[row] = previous.vectors[seen[phrasing.text]]
+        known.setdefault(phrasing.text, row)
     entry_ids = np.asarray([phrasing.entry_id for phrasing in phrasings], dtype=np.int64)
     entries, counts = np.unique(entry_ids, return_counts=True)
     return KnowledgeBaseIndex(
         revision=revision,
         entry_ids=entry_ids,
         phrasing_counts=dict(zip(entries.tolist(), counts.tolist(), strict=True)),
-        vectors=np.stack([known[phrasing.text] for phrasing in phrasings]).astype(np.float32),
+        vectors=vectors,
         known=known,
     )

@@ -53,6 +53,8 @@ from rasa_plugins.knowledge_base.source import KnowledgeBaseSource, engine_for
 from rasa_plugins.nlu.sentence_encoder import DIMENSIONS, shared_encoder
 
 MATCH_KEY = "knowledge_base_match"
+# Phrasings the refresher embeds at a time in the serving process (see SentenceEncoder.encode).
+_REFRESH_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def shared_refresher() -> KnowledgeBaseRefresher:
     settings = load_settings()
     return KnowledgeBaseRefresher(
         source=lambda: KnowledgeBaseSource(engine_for(settings.database_url)),
-        encode=shared_encoder().encode,
+        encode=lambda texts: shared_encoder().encode(texts, batch_size=_REFRESH_BATCH),
         interval=settings.knowledge_base_refresh_ms / 1000,
     )
 

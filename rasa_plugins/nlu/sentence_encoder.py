@@ -78,16 +78,18 @@ class SentenceEncoder:
             str(verified_model_path()), options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> NDArray[np.float32]:
         """One row per text, float32, each of length 1 (an empty text gives a zero row).
 
         Many texts (training data) are encoded in batches of similar length: one batch of
-        thousands, padded to its longest member, was five times slower.
+        thousands, padded to its longest member, was five times slower. A server encoding in
+        the background passes a small `batch_size`: onnxruntime keeps the memory its largest
+        batch needed for the life of the process.
         """
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         by_length = sorted(range(len(texts)), key=lambda index: len(texts[index]))
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = by_length[start : start + BATCH_SIZE]
+        for start in range(0, len(texts), batch_size):
+            batch = by_length[start : start + batch_size]
             vectors[batch] = self._encode_batch([texts[index] for index in batch])
         return vectors
 
