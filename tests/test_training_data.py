@@ -208,7 +208,7 @@ def test_no_knowledge_base_evaluation_line_in_training_data(nlu_data):
     ]
     lines += [
         line
-        for group in ("off_topic", "catalog")
+        for group in ("off_topic", "catalog", "uncovered")
         for half in table[group].values()
         for line in half
     ]

@@ -36,6 +36,7 @@ def lines_of(
         lines += [(text, "entry", ids[entry.key]) for text in getattr(entry, half)]
     lines += [(text, "off_topic", None) for text in (*data.off_topic[half], *extra_off_topic)]
     lines += [(text, "catalog", None) for text in data.catalog[half]]
+    lines += [(text, "uncovered", None) for text in data.uncovered[half]]
     return lines
 
 
@@ -107,7 +108,7 @@ def main() -> None:
         parsed = parse_half(args.model, "tuning", Path(workdir))
     chosen, table = choose_thresholds(parsed)
     # Each threshold varied alone around the chosen one.
-    print("topic  unsure  margin  right  wrong  off-topic  catalog  off-topic close")
+    print("topic  unsure  margin  right  wrong  off-topic  catalog  off-topic close  uncovered")
     for row in table:
         t = row.thresholds
         alike = (
@@ -119,7 +120,7 @@ def main() -> None:
                 f"{t.topic:5.2f}  {t.unsure:6.2f}  {t.margin:6.2f}  "
                 f"{row.right_entry:5.1%}  {row.wrong_entry:5.1%}  "
                 f"{row.off_topic_answered:9.1%}  {row.catalog_taken:7.1%}  "
-                f"{row.off_topic_close:15.1%}{mark}"
+                f"{row.off_topic_close:15.1%}  {row.uncovered_answered:9.1%}{mark}"
             )
     print(f"counts: {table[0].counts}; chosen: {chosen}")
 

@@ -4,6 +4,7 @@ in a real deployment)."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,6 +33,10 @@ class EvaluationData:
     entries: tuple[EvaluationEntry, ...]
     off_topic: dict[str, tuple[str, ...]]  # "tuning" and "held_out"
     catalog: dict[str, tuple[str, ...]]
+    # Enrollment questions no entry answers (the counselor offer is right for them).
+    uncovered: dict[str, tuple[str, ...]] = dataclasses.field(
+        default_factory=lambda: {"tuning": (), "held_out": ()}
+    )
 
 
 def load_data(path: Path = ENTRIES_FILE) -> EvaluationData:
@@ -51,6 +56,7 @@ def load_data(path: Path = ENTRIES_FILE) -> EvaluationData:
         entries=entries,
         off_topic={half: tuple(raw["off_topic"][half]) for half in halves},
         catalog={half: tuple(raw["catalog"][half]) for half in halves},
+        uncovered={half: tuple(raw["uncovered"][half]) for half in halves},
     )
 
 

@@ -22,7 +22,7 @@ from rasa_plugins.nlu.knowledge_base_matcher import MATCH_KEY, Thresholds
 @dataclass(frozen=True)
 class Parsed:
     text: str
-    group: str  # "entry", "off_topic" or "catalog"
+    group: str  # "entry", "off_topic", "catalog" or "uncovered"
     expected_entry: int | None  # for an entry's phrasing, the entry it should reach
     reading: str  # the classifier's intent, before the matcher
     closest_entry: int | None
@@ -89,6 +89,8 @@ class Rates:
     # Off-topic lines close enough to an entry to get its answer were they read as an enrollment
     # topic: how much rests on the classifier's reading (see choose_thresholds).
     off_topic_close: float
+    # Enrollment questions no entry covers, answered by one anyway (instead of the counselor offer).
+    uncovered_answered: float
     counts: dict[str, int]
 
 
@@ -97,6 +99,7 @@ def rates(parsed: Iterable[Parsed], threshold: Thresholds) -> Rates:
     entries = [row for row in rows if row.group == "entry"]
     off_topic = [row for row in rows if row.group == "off_topic"]
     catalog = [row for row in rows if row.group == "catalog"]
+    uncovered = [row for row in rows if row.group == "uncovered"]
     right = sum(row.answered_by(threshold) == row.expected_entry for row in entries)
     wrong = sum(row.answered_by(threshold) not in (None, row.expected_entry) for row in entries)
     return Rates(
@@ -116,7 +119,15 @@ def rates(parsed: Iterable[Parsed], threshold: Thresholds) -> Rates:
             ),
             len(off_topic),
         ),
-        counts={"entry": len(entries), "off_topic": len(off_topic), "catalog": len(catalog)},
+        uncovered_answered=_share(
+            sum(row.answered_by(threshold) is not None for row in uncovered), len(uncovered)
+        ),
+        counts={
+            "entry": len(entries),
+            "off_topic": len(off_topic),
+            "catalog": len(catalog),
+            "uncovered": len(uncovered),
+        },
     )
 
 
@@ -131,6 +142,7 @@ def choose_thresholds(
     most_off_topic: float = 0.005,
     most_catalog: float = 0.005,
     most_off_topic_close: float = 0.02,
+    most_uncovered: float = 0.05,
 ) -> tuple[Thresholds, list[Rates]]:
     """The thresholds (similarities in steps of 0.02, margins of 0.01) with the best right minus
     WRONG_ANSWER_COST x wrong entry answers on the tuning phrasings, among those that keep
@@ -140,7 +152,8 @@ def choose_thresholds(
     Most tuning off-topic lines are data/nlu's own out_of_scope examples, which the classifier
     was trained on and so never reads as an enrollment topic; an outsider's off-topic line
     sometimes is. So the topic threshold must also keep off-topic lines away from the entries
-    whatever their reading (at most `most_off_topic_close` of them close enough)."""
+    whatever their reading (at most `most_off_topic_close` of them close enough). And an
+    enrollment question no entry covers must keep its counselor offer (`most_uncovered`)."""
     similarities = [step / 100 for step in range(30, 100, 2)]
     margins = [step / 100 for step in range(0, 13)]
     table = [
@@ -155,6 +168,7 @@ def choose_thresholds(
         if row.off_topic_answered <= most_off_topic
         and row.catalog_taken <= most_catalog
         and row.off_topic_close <= most_off_topic_close
+        and row.uncovered_answered <= most_uncovered
     ]
     if not safe:
         return Thresholds(0.99, 0.99, 0.0), table
