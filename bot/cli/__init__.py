@@ -1,7 +1,7 @@
 """Command line for admins: migrate and seed the program database, and preview answers.
 
 python -m bot db upgrade            # create/upgrade the schema (Alembic)
-python -m bot db seed               # upgrade, then load bot/knowledge/catalog.yml (safe to re-run)
+python -m bot db seed               # upgrade, load catalog.yml and the shipped knowledge base
 python -m bot ask ask_tuition --program "comp sci"
 python -m bot counselors seed       # load counselors and hours (sample file by default)
 python -m bot slots generate        # create the next 14 days of appointment slots
@@ -15,10 +15,11 @@ python -m bot retention purge --older-than DAYS [--dry-run]   # delete old stude
 python -m bot insights [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv DIR]   # what students ask
 python -m bot staff add EMAIL --name NAME --role counselor|office [--password-stdin]
 python -m bot staff set-password EMAIL | staff disable EMAIL | staff list   # console accounts
+python -m bot knowledge-base export FILE | knowledge-base import FILE   # the knowledge base as CSV
 
-One module per command group (`catalog`, `booking`, `handoffs`, `privacy`, `staff`), each adding
-its commands with `add_commands`; they call the same services the console's pages do. May
-import every package of `bot` but `web` and `console`.
+One module per command group (`catalog`, `booking`, `handoffs`, `privacy`, `staff`,
+`knowledge_base`), each adding its commands with `add_commands`; they call the same services the
+console's pages do. May import every package of `bot` but `web` and `console`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import booking, catalog, handoffs, privacy, staff
+from bot.cli import booking, catalog, handoffs, knowledge_base, privacy, staff
 from bot.settings import SettingsError
 
 
@@ -44,6 +45,6 @@ def parser() -> argparse.ArgumentParser:
     """Every command group's commands, in the order `--help` lists them."""
     top = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(required=True, metavar="COMMAND")
-    for group in (catalog, booking, handoffs, privacy, staff):
+    for group in (catalog, booking, handoffs, privacy, staff, knowledge_base):
         group.add_commands(commands)
     return top

@@ -1,4 +1,5 @@
-"""`db`, `ask` and `lookups`: the program database, an answer previewed, the NLU lookups."""
+"""`db`, `ask` and `lookups`: the program database (with the knowledge base's shipped entries),
+an answer previewed, the NLU lookups."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from bot.knowledge import answers, lookups
 from bot.knowledge.seed import seed_from_file
 from bot.knowledge.templates import load_response_texts, render_reply
 from bot.settings import CATALOG_PATH, DOMAIN_PATH, load_settings
+from bot.staff import knowledge_base
 
 
 def add_commands(commands: Commands) -> None:
     db = commands.add_parser("db", help="manage the program database (DATABASE_URL)")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply the migrations").set_defaults(run=_upgrade)
-    seed = db_commands.add_parser("seed", help="apply the migrations and load the catalog")
+    seed = db_commands.add_parser(
+        "seed", help="apply the migrations, load the catalog and the shipped knowledge base"
+    )
     seed.add_argument("--catalog", type=Path, default=CATALOG_PATH, help="catalog YAML file")
     seed.set_defaults(run=_seed)
 
@@ -48,6 +52,10 @@ def _seed(args: argparse.Namespace) -> None:
     with session_factory(url)() as session:
         seed_from_file(session, args.catalog)
     print(f"Seeded {args.catalog} into {safe_url(url)}.")
+    # Only adds the shipped entries that are missing: the office's edits are kept.
+    added = knowledge_base.seed_career_guide(session_factory(url))
+    shipped = knowledge_base.CAREER_GUIDE_PATH.name
+    print(f"Knowledge base: {len(added)} shipped entries added from {shipped}.")
 
 
 def _ask(args: argparse.Namespace) -> None:

@@ -1,5 +1,5 @@
 """The staff console (/console): counselors' and the office's view of the booked calls, the
-inbox, insights and the facts editor.
+inbox, insights, the facts editor and the knowledge base.
 
 The web face of `bot.staff` only: routes and HTML, no logic the CLI also needs. Sign-in with
 the accounts of `bot.staff.accounts`; the routes are in bot/console/app.py. May import the

@@ -2,9 +2,11 @@
 
 Routes (relative to the mount): `/` (to the appointments), `/login` (GET form, POST sign-in),
 `/logout` (POST), `/appointments`, `/appointments.csv`, `/appointments/{reference}/outcome`
-(POST), `/accounts` (office only), `/console.css`. Every POST carries the session's CSRF token.
-Errors answer with a page that says what happened: the sign-in page for no session, 403 for a
-page or appointment not for this account, 503 when the database cannot be reached.
+(POST), `/accounts` (office only), `/console.css`; the inbox, facts, knowledge base and
+insights pages add theirs (bot/console/inbox.py, facts.py, knowledge_base.py, insights.py).
+Every POST carries the session's CSRF token. Errors answer with a page that says what happened:
+the sign-in page for no session, 403 for a page or appointment not for this account, 503 when the
+database cannot be reached.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.booking.service import BookingUnavailable
 from bot.console import appointments, inbox, insights, pages
 from bot.console import facts as facts_console
+from bot.console import knowledge_base as knowledge_base_console
 from bot.console.auth import (
     SESSION_LIFETIME_SECONDS,
     CsrfRejected,
@@ -236,6 +239,7 @@ def _build(config: ConsoleConfig) -> Starlette:
             Route("/console.css", stylesheet),
             *inbox.routes(factory, config),
             *facts_console.routes(factory, config),
+            *knowledge_base_console.routes(factory, config),
             *insights.routes(factory, config),
         ],
         middleware=[

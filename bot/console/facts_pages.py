@@ -94,9 +94,9 @@ def render_fact(
 {_seed_warning()}
 <form method="post" action="{escape(action)}" class="fact-form" novalidate>
   <input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}">
-  {_field("value", fact.label, values.get("value", ""), errors, fact.hint, long=fact.long_text)}
+  {form_field("value", fact.label, values.get("value", ""), errors, fact.hint, long=fact.long_text)}
   {
-        _field(
+        form_field(
             "quote",
             "Quote from the source page",
             values.get("quote", ""),
@@ -106,7 +106,7 @@ def render_fact(
         )
     }
   {
-        _field(
+        form_field(
             "page",
             "Source page",
             values.get("page", ""),
@@ -147,7 +147,7 @@ def _fact_card(base: str, fact: Fact) -> str:
 </li>"""
 
 
-def _field(
+def form_field(
     name: str,
     label: str,
     value: str,
@@ -156,8 +156,11 @@ def _field(
     *,
     long: bool = False,
     datalist: str = "",
+    prefix: str = "fact",
+    rows: int = 3,
 ) -> str:
-    """A labelled input with its hint and error linked by aria-describedby."""
+    """A labelled input with its hint and error linked by aria-describedby (the knowledge
+    base's form uses it too, with its own `prefix` for the ids)."""
     described = []
     hint_html = error_html = ""
     if hint:
@@ -169,14 +172,14 @@ def _field(
         described.append(f"{name}-error")
         invalid = ' aria-invalid="true"'
     describedby = f' aria-describedby="{" ".join(described)}"' if described else ""
-    attributes = f'id="fact-{name}" name="{name}"{describedby}{invalid}'
+    attributes = f'id="{prefix}-{name}" name="{name}"{describedby}{invalid}'
     if long:
-        control = f'<textarea {attributes} rows="3">{escape(value)}</textarea>'
+        control = f'<textarea {attributes} rows="{rows}">{escape(value)}</textarea>'
     else:
         listed = f' list="{datalist}"' if datalist else ""
         control = f'<input {attributes} value="{escape(value)}"{listed}>'
     return f"""<div class="fact-field">
-  <label for="fact-{name}">{escape(label)}</label>
+  <label for="{prefix}-{name}">{escape(label)}</label>
   {control}{error_html}{hint_html}
 </div>"""
 

@@ -10,10 +10,10 @@ reason and status 503, not an error page without the form.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -23,10 +23,17 @@ from starlette.routing import Route
 
 from bot.console.auth import csrf_token, require_role
 from bot.console.pages import clock, document
-from bot.console.svg_charts import Bar, bar_chart, column_chart
+from bot.console.svg_charts import Bar, Html, bar_chart, column_chart, figures_table
 from bot.settings import load_settings
 from bot.staff.accounts import StaffUser
-from bot.staff.insights import REPLY_TITLES, InsightsError, Period, Report, today_in
+from bot.staff.insights import (
+    REPLY_TITLES,
+    InsightsError,
+    Period,
+    Report,
+    UnansweredMessage,
+    today_in,
+)
 from bot.staff.insights import cache as data
 
 if TYPE_CHECKING:
@@ -38,6 +45,7 @@ SECTION_TITLES = {
     "topics": "Most asked topics",
     "unanswered": "Not answered",
     "programs": "Bookings by program",
+    "knowledge_base": "Knowledge base answers",
 }
 
 
@@ -112,6 +120,7 @@ def render_insights(
             _topics(base, report),
             _unanswered(base, report),
             _programs(base, report),
+            _knowledge_base(base, report),
         )
     )
     return document("Insights", body, base, user, csrf)
@@ -172,7 +181,7 @@ def _per_day(base: str, report: Report) -> str:
         summary,
         [Bar(f"{row.day:%d %b}", row.conversations, "conversations") for row in rows],
     )
-    table = _table(
+    table = figures_table(
         "Conversations per day",
         ("Day", "Conversations"),
         [(f"{row.day:%a} {_day(row.day)}", str(row.conversations)) for row in rows],
@@ -196,7 +205,7 @@ def _funnel(base: str, report: Report) -> str:
         ", ".join(f"{step.step} {step.conversations}" for step in steps) + ".",
         [Bar(step.step, step.conversations, _percent(step.conversations, total)) for step in steps],
     )
-    table = _table(
+    table = figures_table(
         "Funnel",
         ("Step", "Conversations", "% of all"),
         [
@@ -226,7 +235,7 @@ def _topics(base: str, report: Report) -> str:
         f"{len(topics)} topics; the most asked: {topics[0].title}, {topics[0].messages} messages.",
         [Bar(topic.title, topic.messages) for topic in topics],
     )
-    table = _table(
+    table = figures_table(
         "Most asked topics",
         ("Topic", "Messages", "Conversations"),
         [(topic.title, str(topic.messages), str(topic.conversations)) for topic in topics],
@@ -252,10 +261,13 @@ def _unanswered(base: str, report: Report) -> str:
             else ""
         )
         content = (
-            _table(
+            figures_table(
                 "Not answered",
-                ("Message", "Reply", "Times"),
-                [(item.text, REPLY_TITLES[item.reply], str(item.count)) for item in shown],
+                ("Message", "Reply", "Times", "Answer it"),
+                [
+                    (item.text, REPLY_TITLES[item.reply], str(item.count), _add_link(base, item))
+                    for item in shown
+                ],
                 wide_first=True,
             )
             + more
@@ -271,10 +283,38 @@ def _unanswered(base: str, report: Report) -> str:
     )
 
 
+def _add_link(base: str, item: UnansweredMessage) -> Html:
+    """The knowledge base's new-entry form, the message (as shown here) its first phrasing."""
+    href = f"{base}/knowledge-base/new?{urlencode({'phrasing': item.text})}"
+    return Html(
+        f'<a href="{escape(href)}">Add to knowledge base<span class="visually-hidden">: '
+        f"{escape(item.text)}</span></a>"
+    )
+
+
+def _knowledge_base(base: str, report: Report) -> str:
+    content = '<p class="muted">No answers from the knowledge base in this range.</p>'
+    if rows := report.knowledge_base:
+        content = figures_table(
+            "Knowledge base answers",
+            ("Entry", "Answers", "Conversations"),
+            [(row.title, str(row.answers), str(row.conversations)) for row in rows],
+            wide_first=True,
+        )
+    return _section(
+        base,
+        "knowledge_base",
+        "How often the assistant answered from each of the office's knowledge-base entries, "
+        "most answered first.",
+        content,
+        report.period,
+    )
+
+
 def _programs(base: str, report: Report) -> str:
     rows = report.programs
     content = (
-        _table(
+        figures_table(
             "Bookings by program",
             ("Program", "Bookings", "Cancelled", "Contacted"),
             [
@@ -308,36 +348,6 @@ def _section(base: str, section: str, intro: str, content: str, period: Period) 
 {lead}
 {content}
 </section>"""
-
-
-def _table(
-    caption: str,
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    wide_first: bool = False,
-) -> str:
-    heads = "".join(f'<th scope="col">{escape(name)}</th>' for name in header)
-    body = "".join(
-        "<tr>"
-        + f'<th scope="row">{escape(row[0])}</th>'
-        + "".join(f"<td{_numeric(cell)}>{escape(cell)}</td>" for cell in row[1:])
-        + "</tr>"
-        for row in rows
-    )
-    css = "figures wide-first" if wide_first else "figures"
-    # A table wider than a phone scrolls inside its box: the box takes focus (and has a name,
-    # not the same as its section's) so keyboard users can scroll it too.
-    label = escape(f"Table: {caption}")
-    return f"""<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">
-<table class="{css}">
-<caption>{escape(caption)}</caption>
-<thead><tr>{heads}</tr></thead>
-<tbody>{body}</tbody>
-</table></div>"""
-
-
-def _numeric(cell: str) -> str:
-    return ' class="number"' if cell.rstrip("%").replace(".", "").isdigit() else ""
 
 
 def _percent(part: int, whole: int) -> str:

@@ -3,13 +3,17 @@
 Pages load only /console/console.css (the site's Content-Security-Policy allows nothing from
 other hosts and no inline code). Lists are cards rather than tables so they read on a 375-px
 phone; every control is a real <button> or labelled <input>, so the keyboard reaches all.
+`chat_markdown` draws a bot message as the chat widget does (its markdown subset, escaped), for
+the pages that preview one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
+from urllib.parse import urlsplit
 
 from bot.console.appointments import CONTACT_LABELS, STATUS_LABELS, AppointmentRow
 from bot.console.auth import CSRF_FIELD
@@ -182,6 +186,7 @@ def _document(
         if user.role == "office":
             links.append(f'<a href="{escape(base)}/accounts">Staff accounts</a>')
             links.append(f'<a href="{escape(base)}/facts">Facts</a>')
+            links.append(f'<a href="{escape(base)}/knowledge-base">Knowledge base</a>')
             links.append(f'<a href="{escape(base)}/insights">Insights</a>')
         who = f"{user.display_name} ({ROLE_LABELS.get(user.role, user.role)})"
         nav = f"""<nav aria-label="Console">{" ".join(links)}</nav>
@@ -207,6 +212,85 @@ def _document(
 </body>
 </html>
 """
+
+
+# --- the chat widget's markdown, for previews ----------------------------------------------
+
+_SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# widget/src/markdown.ts's INLINE, alternative for alternative: the first to match wins.
+_INLINE = re.compile(
+    r"\*\*(.+?)\*\*|__(.+?)__|\[([^\]]+)\]\(([^)\s]+)\)"
+    r"|(https?://[^\s<>]*[^\s<>.,;:!?)\]'\"])|\*([^*\s][^*]*?)\*"
+)
+_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+
+
+def chat_markdown(text: str) -> str:
+    """`text` drawn as the widget's renderMarkdown draws it: paragraphs of lines joined by
+    <br>, bullet and numbered lists, bold, italic and safe links; everything else is text."""
+    out: list[str] = []
+    block = ""  # the open element: "p", "ul", "ol" or ""
+    for line in text.split("\n"):
+        item = _BULLET.match(line)
+        kind = "ul" if item else ""
+        if item is None and (item := _NUMBERED.match(line)):
+            kind = "ol"
+        if item is not None:
+            if block != kind:
+                out.append(_close(block) + f"<{kind}>")
+                block = kind
+            out.append(f"<li>{_inline(item.group(1))}</li>")
+        elif not line.strip():
+            out.append(_close(block))
+            block = ""
+        else:
+            if block == "p":
+                out.append("<br>")
+            else:
+                out.append(_close(block) + "<p>")
+                block = "p"
+            out.append(_inline(line))
+    out.append(_close(block))
+    return "".join(out)
+
+
+def _close(block: str) -> str:
+    return f"</{block}>" if block else ""
+
+
+def _inline(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for match in _INLINE.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        bold, bold_underscore, link_text, link_href, bare, italic = match.groups()
+        if bold is not None or bold_underscore is not None:
+            out.append(f"<strong>{_inline(bold if bold is not None else bold_underscore)}</strong>")
+        elif italic is not None:
+            out.append(f"<em>{_inline(italic)}</em>")
+        else:
+            href = link_href if link_href is not None else bare
+            shown = link_text if link_text is not None else bare
+            out.append(_link(href, shown) if _safe(href) else escape(shown or match.group(0)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def _safe(href: str) -> bool:
+    # The widget resolves a relative address against the site's page; the console cannot, so
+    # the preview shows such a link as its text.
+    return urlsplit(href).scheme.lower() in _SAFE_SCHEMES
+
+
+def _link(href: str, text: str) -> str:
+    if urlsplit(href).scheme.lower() in ("http", "https"):
+        return (
+            f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{escape(text)}'
+            '<span class="visually-hidden"> (opens in a new tab)</span></a>'
+        )
+    return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
 # The page frame for the page modules of other console pages (facts_pages...).

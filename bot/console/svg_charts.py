@@ -1,10 +1,12 @@
-"""Bar charts as inline SVG, drawn on the server: no chart library and no JavaScript.
+"""Bar charts as inline SVG, drawn on the server, and the tables of their numbers: no chart
+library and no JavaScript.
 
 The console's Content-Security-Policy allows no inline script or style, so the charts are plain
 SVG elements whose colours come from classes in console.css. Each chart is an image with a
 name (`<title>`, `aria-labelledby`) and a one-line description of what it shows; the page puts
 the same numbers in a table right below it, which is the text alternative screen readers and
-people who want the exact figures use. A bar also carries its own `<title>` (a tooltip).
+people who want the exact figures use (`figures_table`). A bar also carries its own `<title>`
+(a tooltip).
 """
 
 from __future__ import annotations
@@ -108,3 +110,45 @@ def _scaled(value: int, top: int, span: float) -> float:
 
 def _shortened(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
+
+
+# ---- the tables below the charts ---------------------------------------------------------------
+
+
+def figures_table(
+    caption: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide_first: bool = False,
+) -> str:
+    """The numbers of a chart (or a section without one) as a table with a caption; every cell
+    is escaped text but an `Html` one."""
+    heads = "".join(f'<th scope="col">{escape(name)}</th>' for name in header)
+    body = "".join(
+        "<tr>"
+        + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(
+            f"<td{_numeric(cell)}>{cell if isinstance(cell, Html) else escape(cell)}</td>"
+            for cell in row[1:]
+        )
+        + "</tr>"
+        for row in rows
+    )
+    css = "figures wide-first" if wide_first else "figures"
+    # A table wider than a phone scrolls inside its box: the box takes focus (and has a name,
+    # not the same as its section's) so keyboard users can scroll it too.
+    label = escape(f"Table: {caption}")
+    return f"""<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">
+<table class="{css}">
+<caption>{escape(caption)}</caption>
+<thead><tr>{heads}</tr></thead>
+<tbody>{body}</tbody>
+</table></div>"""
+
+
+class Html(str):
+    """A table cell that is markup already (a link the page made), not text to escape."""
+
+
+def _numeric(cell: str) -> str:
+    return ' class="number"' if cell.rstrip("%").replace(".", "").isdigit() else ""

@@ -51,9 +51,14 @@ def answer_from_knowledge_base(entry: str, database_url: str, text: str = "") ->
     )
     if found is None:
         return answer_unknown_topic(_UNANSWERED_INTENT, database_url, text)
+    return (office_reply(found),)
+
+
+def office_reply(found: PublishedAnswer) -> Reply:
+    """The entry's answer as the office's, with its link when it has one."""
     if found.link:
-        return (Reply(ANSWER_WITH_LINK_RESPONSE, {"answer": found.answer, "link": found.link}),)
-    return (Reply(ANSWER_RESPONSE, {"answer": found.answer}),)
+        return Reply(ANSWER_WITH_LINK_RESPONSE, {"answer": found.answer, "link": found.link})
+    return Reply(ANSWER_RESPONSE, {"answer": found.answer})
 
 
 def _nothing() -> PublishedAnswer | None:

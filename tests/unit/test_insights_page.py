@@ -90,7 +90,7 @@ def test_the_office_sees_every_section_with_its_numbers(office: TestClient) -> N
         ["contacted", str(CONTACTED_COUNT), contacted],
     ]
     assert cells(html, "Most asked topics")[0] == ["Tuition and fees", "4", "4"]
-    assert cells(html, "Not answered") == [
+    assert [row[:3] for row in cells(html, "Not answered")] == [
         ["can you email me at [email] about parking?", "declined", "2"],
         ["asdf qwer", "declined", "1"],
         ["do you have dorms? call me on [phone]", "counselor offer", "1"],
@@ -164,7 +164,9 @@ def test_the_default_range_is_the_last_30_days(office: TestClient) -> None:
 def test_the_date_filter(office: TestClient) -> None:
     html = office.get("/console/insights?from=2030-05-09&to=2030-05-09").text
     assert cells(html, "Conversations per day") == [["Thu 9 May 2030", "1"]]
-    assert cells(html, "Not answered") == [["what about parking", "declined", "1"]]
+    assert [row[:3] for row in cells(html, "Not answered")] == [
+        ["what about parking", "declined", "1"]
+    ]
     assert cells(html, "Bookings by program") == [["B.S. Software Development", "1", "0", "0"]]
     # Only `to`: the 30 days up to it.
     html = office.get("/console/insights?to=2030-05-09").text
@@ -296,7 +298,7 @@ def test_a_formula_stays_text_in_the_export(
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows[1] == ["'=hyperlink(1)", "out_of_scope", "1"]
     page = office.get(f"/console/insights?{RANGE}").text
-    assert cells(page, "Not answered") == [["=hyperlink(1)", "declined", "1"]]
+    assert [row[:3] for row in cells(page, "Not answered")] == [["=hyperlink(1)", "declined", "1"]]
 
 
 # ---- the cache -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bot.handoff import replies as handoff_replies
 from bot.knowledge import answers, catalog
 from bot.knowledge.answers import ProgramMention
 from bot.knowledge.not_offered import NotOffered
+from bot.knowledge.office_answers import PublishedAnswer, office_reply
 from bot.knowledge.replies import Reply, enrollment, programs
 from bot.knowledge.templates import load_response_texts, placeholders, render
 from bot.settings import DOMAIN_PATH, load_settings
@@ -41,6 +42,8 @@ def _all_replies(url: str) -> list[Reply]:
     replies.append(enrollment.catalog_unavailable())
     replies += _replies_for_other_catalogs(url)
     replies += _booking_replies()
+    replies.append(office_reply(PublishedAnswer(1, "The **library** is online.", None)))
+    replies.append(office_reply(PublishedAnswer(1, "It is online.", "https://example.edu/")))
     return replies
 
 

@@ -1,9 +1,9 @@
 """The program database schema (SQLAlchemy 2.x typed ORM), one module per context.
 
 `base` holds what every table shares; `catalog`, `booking`, `staff` and `knowledge_base` the
-tables of each context. Importing this package registers every table on `Base.metadata`, which Alembic's
-autogenerate and the migration test compare with the migrations, so callers import models
-from here. May import nothing else from `bot`.
+tables of each context. Importing this package registers every table on `Base.metadata`, which
+Alembic's autogenerate and the migration test compare with the migrations, so callers import
+models from here. May import nothing else from `bot`.
 """
 
 from bot.database.models.base import NAMING_CONVENTION, Base, UTCDateTime

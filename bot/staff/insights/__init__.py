@@ -1,19 +1,20 @@
 """What students ask, for the enrollment office (`python -m bot insights`).
 
 The enrollment office wants to see how many conversations there are, how far they get (a catalog
-answer, a booking started, booked, contacted), what students ask about most, and which of their
-messages the assistant did not answer; that last list is what the team improves the training
-data and the catalog from. Everything is counted over a range of whole days in the school's
-time zone, both ends included.
+answer, a booking started, booked, contacted), what students ask about most, which of their
+messages the assistant did not answer (the list the team improves the training data, the catalog
+and the knowledge base from) and how often each knowledge-base entry answered. Everything is
+counted over a range of whole days in the school's time zone, both ends included.
 
 Two sources, both read-only here:
 - the tracker store (TRACKER_STORE_URL): Rasa's `events` table, read from the actions
   environment as bot.privacy.retention reads it (SQLAlchemy 2 Core, psycopg 3 for PostgreSQL). Rasa
   fills `intent_name` for user messages and `action_name` with the event's `name` (the action, or
   the loop of an `active_loop` event), so nearly everything is an SQL aggregate over plain columns;
-  the JSON in `data` is read only for the few messages that were not answered;
+  the JSON in `data` is read only for the few messages that were not answered, and for those
+  answered from the knowledge base (for the entry's id);
 - the program database (DATABASE_URL): the bookings (`Appointment`) and the conversation and
-  program of their lead.
+  program of their lead, and the titles of the knowledge base's entries.
 
 No report holds a name, an e-mail address, a phone number or a conversation id: the messages
 are shown with e-mail addresses and phone numbers masked by bot.privacy.log_masking (the masking the
@@ -29,8 +30,10 @@ message and records a copy of it, answered as a new turn. Such a clarifying mess
 unanswered nor asked twice: it is left out of the unanswered list and counted once as a topic.
 
 The package: `report` (the report's shape), `events` (its sections, counted from the tracker
-store), `bookings` (the program database's side), `sources` (opening both read-only) and
-`export` (text and CSV), and `cache` (a report kept a minute for the console). Callers use
+store, with what they share in `tracker_rows`), `knowledge_answers` (how often each of the
+knowledge base's entries answered), `bookings` (the program database's side), `sources`
+(opening both read-only) and `export` (text and CSV), and `cache` (a report kept a minute for
+the console). Callers use
 the names below. May import what `bot.staff` may.
 """
 
@@ -52,6 +55,7 @@ from bot.staff.insights.report import (
     Funnel,
     FunnelStep,
     InsightsError,
+    KnowledgeBaseAnswers,
     Period,
     ProgramBookings,
     Report,
@@ -70,6 +74,7 @@ __all__ = [
     "Funnel",
     "FunnelStep",
     "InsightsError",
+    "KnowledgeBaseAnswers",
     "Period",
     "ProgramBookings",
     "Report",

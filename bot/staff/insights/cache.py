@@ -35,6 +35,7 @@ SECTIONS: Mapping[str, str] = {
     "topics": "top_topics.csv",
     "unanswered": "unanswered_messages.csv",
     "programs": "bookings_by_program.csv",
+    "knowledge_base": "knowledge_base_answers.csv",
 }
 
 

@@ -6,11 +6,10 @@ few messages that were not answered (see the package docstring for how a turn is
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -21,6 +20,11 @@ from bot.knowledge.reply_kinds import CATALOG_FACT_ACTIONS, NOT_ANSWERING, Reply
 from bot.privacy.log_masking import mask_personal_data
 from bot.rasa_server.tracker_tables import events
 from bot.staff.insights.bookings import bookings_by_conversation, bookings_by_program, count_if
+from bot.staff.insights.knowledge_answers import (
+    answers_by_entry,
+    entry_titles,
+    knowledge_base_rows,
+)
 from bot.staff.insights.report import (
     BOOKING_FORM,
     CONTACTED_STATUSES,
@@ -34,21 +38,24 @@ from bot.staff.insights.report import (
     UnansweredMessage,
 )
 from bot.staff.insights.sources import program_database, tracker_store
+from bot.staff.insights.tracker_rows import (
+    ACTION,
+    REPLY_WINDOW_SECONDS,
+    USER,
+    chunks,
+    json_object,
+    message_before,
+    within,
+)
 
-_USER = "user"
-_ACTION = "action"
 _BOT = "bot"
 _ACTIVE_LOOP = "active_loop"
 # Rasa's UserUtteranceReverted: the fallback loop's "this message was cleared up".
 _REWIND = "rewind"
 _MARK_ACTIONS = frozenset().union(*NOT_ANSWERING.values())
-# A reply is recorded a moment after its message: one to a message sent just before the end of
-# the range still counts.
-_REPLY_WINDOW_SECONDS = 600
 # The time zone offsets in use are whole quarter hours, so events grouped into quarter hours
 # since the range's start each fall on one local day.
 _QUARTER_HOUR = 900
-_IN_CHUNK = 500
 
 
 def build_report(
@@ -68,9 +75,11 @@ def build_report(
         unanswered, clarified = _judged_turns(tracker, period)
         topics = _topics(tracker, period, clarified, None)
         unanswered_list = _unanswered(tracker, period, unanswered, unanswered_limit)
+        answered_from_base = answers_by_entry(tracker, period)
     with program_database(database_url) as program:
         bookings = bookings_by_conversation(program, period)
         programs = bookings_by_program(program, period)
+        titles = entry_titles(program, list(answered_from_base))
     return Report(
         period,
         _per_day(wrote, period),
@@ -78,6 +87,7 @@ def build_report(
         topics,
         unanswered_list,
         programs,
+        knowledge_base_rows(answered_from_base, titles),
     )
 
 
@@ -131,37 +141,21 @@ def _judged_turns(tracker: Connection, period: Period) -> tuple[dict[int, ReplyK
     """The ids of the user messages of `period` (or sent just before it began) that were not
     answered, with how, and of those that cleared up a "Did you mean ...?" (see the module
     docstring). Only the marking events are read, each with the id of the message before it."""
-    message = events.alias("message")
-    # The latest message before the mark, found by walking the conversation's events back from
-    # it (Rasa indexes sender_id; the message is a few events back) rather than taking the
-    # maximum over all of the conversation's earlier events.
-    previous_message = (
-        sa.select(message.c.id)
-        .where(
-            message.c.sender_id == events.c.sender_id,
-            message.c.type_name == _USER,
-            message.c.id < events.c.id,
-        )
-        .order_by(message.c.id.desc())
-        .limit(1)
-        .correlate(events)
-        .scalar_subquery()
-    )
     bot_marks = [
         events.c.data.contains(f'"{name}"', autoescape=True)
         for name in sorted(_MARK_ACTIONS)
         if name.startswith("utter_")
     ]
     query = sa.select(
-        previous_message,
+        message_before(),
         events.c.type_name,
         events.c.action_name,
         sa.case((events.c.type_name == _BOT, events.c.data), else_=None),
     ).where(
         events.c.timestamp >= period.start.timestamp(),
-        events.c.timestamp < period.end.timestamp() + _REPLY_WINDOW_SECONDS,
+        events.c.timestamp < period.end.timestamp() + REPLY_WINDOW_SECONDS,
         sa.or_(
-            sa.and_(events.c.type_name == _ACTION, events.c.action_name.in_(sorted(_MARK_ACTIONS))),
+            sa.and_(events.c.type_name == ACTION, events.c.action_name.in_(sorted(_MARK_ACTIONS))),
             sa.and_(events.c.type_name == _BOT, sa.or_(*bot_marks)),
             events.c.type_name == _REWIND,
         ),
@@ -205,7 +199,7 @@ def _writers_by_quarter_hour(tracker: Connection, period: Period) -> dict[str, s
     bucket = _whole_quarter_hours(tracker, events.c.timestamp - start).label("bucket")
     query = (
         sa.select(events.c.sender_id, bucket)
-        .where(events.c.type_name == _USER, *_within(period))
+        .where(events.c.type_name == USER, *within(period))
         .group_by(events.c.sender_id, bucket)
     )
     quarters: dict[str, set[int]] = defaultdict(set)
@@ -231,15 +225,15 @@ def _senders_reaching_steps(tracker: Connection, period: Period) -> tuple[set[st
     """The conversations in which, during `period`, the assistant gave a catalog answer; and
     those in which a booking was started: one scan for both."""
     catalog = sa.and_(
-        events.c.type_name == _ACTION, events.c.action_name.in_(sorted(CATALOG_FACT_ACTIONS))
+        events.c.type_name == ACTION, events.c.action_name.in_(sorted(CATALOG_FACT_ACTIONS))
     )
     booking = sa.or_(
         sa.and_(events.c.type_name == _ACTIVE_LOOP, events.c.action_name == BOOKING_FORM),
-        sa.and_(events.c.type_name == _ACTION, events.c.action_name == START_BOOKING_ACTION),
+        sa.and_(events.c.type_name == ACTION, events.c.action_name == START_BOOKING_ACTION),
     )
     query = (
         sa.select(events.c.sender_id, count_if(catalog), count_if(booking))
-        .where(sa.or_(catalog, booking), *_within(period))
+        .where(sa.or_(catalog, booking), *within(period))
         .group_by(events.c.sender_id)
     )
     answered: set[str] = set()
@@ -262,9 +256,9 @@ def _topics(
             sa.func.count(sa.distinct(events.c.sender_id)),
         )
         .where(
-            events.c.type_name == _USER,
+            events.c.type_name == USER,
             events.c.intent_name.in_(QUESTION_INTENTS),
-            *_within(period),
+            *within(period),
         )
         .group_by(events.c.intent_name)
     )
@@ -273,13 +267,13 @@ def _topics(
         for intent, messages, conversations in tracker.execute(query)
     }
     asked_twice: Counter[str] = Counter()
-    for chunk in _chunks(sorted(clarified)):
+    for chunk in chunks(sorted(clarified)):
         asked_twice.update(
             tracker.scalars(
                 sa.select(events.c.intent_name).where(
                     events.c.id.in_(chunk),
                     events.c.intent_name.in_(QUESTION_INTENTS),
-                    *_within(period),
+                    *within(period),
                 )
             )
         )
@@ -300,10 +294,10 @@ def _unanswered(
     grouped: Counter[tuple[str, ReplyKind]] = Counter()
     # The same words come back often: each distinct text is masked once.
     shown: dict[str, str] = {}
-    for chunk in _chunks(sorted(unanswered)):
+    for chunk in chunks(sorted(unanswered)):
         rows = tracker.execute(
             sa.select(events.c.id, events.c.data).where(
-                events.c.id.in_(chunk), events.c.type_name == _USER, *_within(period)
+                events.c.id.in_(chunk), events.c.type_name == USER, *within(period)
             )
         )
         for message_id, data in rows:
@@ -331,13 +325,6 @@ def _funnel(reached: Sequence[set[str]], bookings: Mapping[str, set[str]]) -> Fu
     )
 
 
-def _within(period: Period) -> tuple[Any, ...]:
-    return (
-        events.c.timestamp >= period.start.timestamp(),
-        events.c.timestamp < period.end.timestamp(),
-    )
-
-
 def _whole_quarter_hours(tracker: Connection, seconds: Any) -> Any:
     """floor(seconds / 900) for seconds >= 0: SQLite has no floor() unless built with its math
     functions, and PostgreSQL's integer cast rounds rather than truncates."""
@@ -346,33 +333,16 @@ def _whole_quarter_hours(tracker: Connection, seconds: Any) -> Any:
     return sa.func.floor(seconds / _QUARTER_HOUR)
 
 
-_T = TypeVar("_T")
-
-
-def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    # SQLite allows only so many bound parameters in one statement.
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
-
-
 def _message_text(data: str | None) -> str:
-    event = _json_object(data)
+    event = json_object(data)
     text = event.get("text")
     return text if isinstance(text, str) else ""
 
 
 def _uttered_response(data: str | None) -> str | None:
-    metadata = _json_object(data).get("metadata")
+    metadata = json_object(data).get("metadata")
     response = metadata.get("utter_action") if isinstance(metadata, Mapping) else None
     return response if isinstance(response, str) else None
-
-
-def _json_object(data: str | None) -> Mapping[str, Any]:
-    try:
-        value = json.loads(data or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, Mapping) else {}
 
 
 def _title(intent: str) -> str:

@@ -51,6 +51,11 @@ def render(report: Report) -> str:
         f"  {row.bookings:>8}  {row.cancelled:>9}  {row.contacted:>9}  {row.program}"
         for row in report.programs
     ] or ["  (none)"]
+    lines += ["", "Knowledge base answers", f"  {'answers':>8}  {'conversations':>13}  entry"]
+    lines += [
+        f"  {row.answers:>8}  {row.conversations:>13}  {terminal_safe(row.title)}"
+        for row in report.knowledge_base
+    ] or ["  (none)"]
     lines += ["", "Conversations per day"]
     lines += [f"  {row.day}  {row.day:%a}  {row.conversations:>6}" for row in report.per_day]
     return "\n".join(lines) + "\n"
@@ -62,6 +67,7 @@ CSV_FILES = (
     "top_topics.csv",
     "unanswered_messages.csv",
     "bookings_by_program.csv",
+    "knowledge_base_answers.csv",
 )
 
 
@@ -99,6 +105,13 @@ def csv_tables(report: Report) -> dict[str, tuple[Sequence[str], list[Sequence[o
                     p.contacted,
                 )
                 for p in report.programs
+            ),
+        ),
+        (
+            ("entry_id", "entry", "answers", "conversations"),
+            (
+                (row.entry_id, text_cell(row.title), row.answers, row.conversations)
+                for row in report.knowledge_base
             ),
         ),
     )

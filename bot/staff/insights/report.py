@@ -20,6 +20,9 @@ REPLY_TITLES: dict[ReplyKind, str] = {
 }
 BOOKING_FORM = "counselor_booking_form"
 START_BOOKING_ACTION = "action_start_booking"
+# The action that gives a knowledge-base entry's answer; its message carries the entry's id as
+# the entity bot.knowledge.intents.KNOWLEDGE_BASE_ENTITY.
+KNOWLEDGE_BASE_ACTION = "action_answer_from_knowledge_base"
 # The appointment statuses that mean the counselor reached the student. `contacted` arrives
 # with the staff console's migration (0005); before it, no appointment has it and the count is 0.
 CONTACTED_STATUSES = ("contacted",)
@@ -142,6 +145,17 @@ class ProgramBookings:
 
 
 @dataclass(frozen=True)
+class KnowledgeBaseAnswers:
+    """How many times the assistant answered from one knowledge-base entry in the range, and in
+    how many conversations; `title` is the entry's title now (the office may have renamed it)."""
+
+    entry_id: int
+    title: str
+    answers: int
+    conversations: int
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     per_day: tuple[DayCount, ...]
@@ -149,3 +163,4 @@ class Report:
     topics: tuple[TopicCount, ...]
     unanswered: tuple[UnansweredMessage, ...]
     programs: tuple[ProgramBookings, ...]
+    knowledge_base: tuple[KnowledgeBaseAnswers, ...] = ()
