@@ -45,7 +45,10 @@ class KnowledgeBaseRefresher:
         return self._index
 
     def start(self) -> None:
-        """Start the background refresh once (later calls do nothing)."""
+        """Start the background refresh once (later calls do nothing, without taking the lock:
+        the matcher calls this for every message)."""
+        if self._thread is not None:
+            return
         with self._started:
             if self._thread is not None:
                 return

@@ -12,18 +12,17 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import requests
-import sqlalchemy as sa
 
 from tools.benchmarks import latency, load
 from tools.benchmarks.config import BenchConfig
 from tools.benchmarks.harness import MODEL, Servers
 from tools.benchmarks.memory import rss_mb
 from tools.benchmarks.stats import summary
+from tools.evaluation.knowledge_base.fixture import NewEntry, insert_entries
 
 SIZES = (0, 1_000, 10_000)
 _THINGS = (
@@ -61,40 +60,16 @@ _GROUPS = (
 def add_synthetic_entries(database_url: str, count: int) -> tuple[int, str]:
     """Publish `count` entries; return the last one's id and a phrasing (to tell when the
     index holds it)."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
     combinations = itertools.cycle(itertools.product(_THINGS, _GROUPS))
-    engine = sa.create_engine(database_url, future=True)
-    last = (0, "")
-    with engine.begin() as connection:
-        for number in range(1, count + 1):
-            thing, group = next(combinations)
-            entry_id = connection.execute(
-                sa.text(
-                    "INSERT INTO knowledge_base_entry (title, answer, status, origin, created_at, "
-                    "updated_at) VALUES (:title, 'A benchmark answer.', 'published', 'office', "
-                    ":now, :now) RETURNING id"
-                ),
-                {"title": f"Benchmark entry {number}: {thing}", "now": now},
-            ).scalar_one()
-            phrasings = [
-                f"{ask.format(thing=thing, group=group)} (question {number})" for ask in _ASKS
-            ]
-            connection.execute(
-                sa.text(
-                    "INSERT INTO knowledge_base_phrasing (entry_id, text, position) "
-                    "VALUES (:entry_id, :text, :position)"
-                ),
-                [
-                    {"entry_id": entry_id, "text": text, "position": position}
-                    for position, text in enumerate(phrasings)
-                ],
-            )
-            last = (int(entry_id), phrasings[0])
-        connection.execute(
-            sa.text("UPDATE knowledge_base_revision SET revision = revision + 1 WHERE id = 1")
+    entries = []
+    for number in range(1, count + 1):
+        thing, group = next(combinations)
+        phrasings = [f"{ask.format(thing=thing, group=group)} (question {number})" for ask in _ASKS]
+        entries.append(
+            NewEntry(f"Benchmark entry {number}: {thing}", "A benchmark answer.", phrasings)
         )
-    engine.dispose()
-    return last
+    ids = insert_entries(database_url, entries)
+    return ids[-1], entries[-1].phrasings[0]
 
 
 def wait_until_indexed(

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
-import sqlalchemy as sa
 from numpy.typing import NDArray
 
 from rasa_plugins.knowledge_base.refresher import KnowledgeBaseRefresher
 from rasa_plugins.knowledge_base.source import KnowledgeBaseSource, engine_for
 from rasa_plugins.nlu.sentence_encoder import shared_encoder
-from tools.evaluation.knowledge_base.fixture import ACTIONS_PYTHON, EvaluationData, build_database
+from tools.evaluation.knowledge_base.fixture import (
+    ACTIONS_PYTHON,
+    EvaluationData,
+    NewEntry,
+    build_database,
+    insert_entries,
+)
 
 pytestmark = pytest.mark.skipif(
     not ACTIONS_PYTHON.exists(), reason="the action server's environment (.venv/actions) is needed"
@@ -54,30 +59,8 @@ def database_url(migrated: Path, tmp_path: Path) -> str:
 
 
 def _add_entry(url: str, title: str, phrasings: list[str], status: str = "published") -> int:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    engine = sa.create_engine(url, future=True)
-    with engine.begin() as connection:
-        entry_id = connection.execute(
-            sa.text(
-                "INSERT INTO knowledge_base_entry (title, answer, status, origin, created_at, "
-                "updated_at) VALUES (:title, 'An answer.', :status, 'office', :now, :now) "
-                "RETURNING id"
-            ),
-            {"title": title, "status": status, "now": now},
-        ).scalar_one()
-        for position, text in enumerate(phrasings):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO knowledge_base_phrasing (entry_id, text, position) "
-                    "VALUES (:entry_id, :text, :position)"
-                ),
-                {"entry_id": entry_id, "text": text, "position": position},
-            )
-        connection.execute(
-            sa.text("UPDATE knowledge_base_revision SET revision = revision + 1 WHERE id = 1")
-        )
-    engine.dispose()
-    return int(entry_id)
+    (entry_id,) = insert_entries(url, [NewEntry(title, "An answer.", phrasings, status)])
+    return entry_id
 
 
 def _refresher(url: str, encoder: CountingEncoder) -> KnowledgeBaseRefresher:

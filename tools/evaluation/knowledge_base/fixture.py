@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,31 +61,32 @@ def load_data(path: Path = ENTRIES_FILE) -> EvaluationData:
     )
 
 
-def build_database(database_url: str, data: EvaluationData) -> dict[str, int]:
-    """Seed the catalog into `database_url`, add the evaluation entries as published, and return
-    each entry key's id. The rows are written the way the console writes them (bumping the
-    revision), in plain SQL, since this runs in the Rasa environment."""
-    subprocess.run(
-        [str(ACTIONS_PYTHON), "-m", "bot", "db", "seed"],
-        cwd=REPO_ROOT,
-        env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
-        check=True,
-        capture_output=True,
-    )
+@dataclass(frozen=True)
+class NewEntry:
+    title: str
+    answer: str
+    phrasings: Sequence[str]
+    status: str = "published"
+
+
+def insert_entries(database_url: str, entries: Iterable[NewEntry]) -> list[int]:
+    """Write `entries` the way the console does (rows, then one revision bump, in one
+    transaction), in plain SQL: the tools and the Rasa-side tests run in the Rasa environment,
+    which cannot import the action side's models. Returns the new ids, in order."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    ids: dict[str, int] = {}
+    ids: list[int] = []
     engine = sa.create_engine(database_url, future=True)
     with engine.begin() as connection:
-        for entry in data.entries:
+        for entry in entries:
             entry_id = connection.execute(
                 sa.text(
                     "INSERT INTO knowledge_base_entry (title, answer, link, status, origin, "
-                    "created_at, updated_at) VALUES (:title, :answer, NULL, 'published', "
+                    "created_at, updated_at) VALUES (:title, :answer, NULL, :status, "
                     "'office', :now, :now) RETURNING id"
                 ),
-                {"title": entry.title, "answer": f"(evaluation entry {entry.key})", "now": now},
+                {"title": entry.title, "answer": entry.answer, "status": entry.status, "now": now},
             ).scalar_one()
-            ids[entry.key] = int(entry_id)
+            ids.append(int(entry_id))
             connection.execute(
                 sa.text(
                     "INSERT INTO knowledge_base_phrasing (entry_id, text, position) "
@@ -104,3 +106,23 @@ def build_database(database_url: str, data: EvaluationData) -> dict[str, int]:
         )
     engine.dispose()
     return ids
+
+
+def build_database(database_url: str, data: EvaluationData) -> dict[str, int]:
+    """Seed the catalog into `database_url`, add the evaluation entries as published, and return
+    each entry key's id."""
+    subprocess.run(
+        [str(ACTIONS_PYTHON), "-m", "bot", "db", "seed"],
+        cwd=REPO_ROOT,
+        env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+    )
+    ids = insert_entries(
+        database_url,
+        (
+            NewEntry(entry.title, f"(evaluation entry {entry.key})", entry.phrasings)
+            for entry in data.entries
+        ),
+    )
+    return {entry.key: entry_id for entry, entry_id in zip(data.entries, ids, strict=True)}
