@@ -13,6 +13,7 @@ Data is read with Rasa's own loaders, so what is checked is what Rasa trains on.
 
 import re
 import string
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,6 +36,7 @@ COVERAGE_TABLE = REPO / "tests" / "coverage" / "statements.yml"
 KNOWLEDGE_BASE_EVALUATION = REPO / "tools" / "evaluation" / "knowledge_base" / "entries.yml"
 # Intents a pipeline component sets and no example trains (the knowledge-base matcher's).
 UNTRAINED_INTENTS = {KNOWLEDGE_BASE_INTENT}
+SPANISH_EVALUATION = REPO / "tools" / "evaluation" / "spanish" / "evaluation.tsv"
 EXTERNAL = SHARED_DIR / "eval" / "external"
 EXTERNAL_FILES = ("heldout.tsv", "heldout_ambiguous.tsv", "oos.tsv")
 
@@ -216,6 +218,34 @@ def test_no_knowledge_base_evaluation_line_in_training_data(nlu_data):
     copied = sorted({normalise(line) for line in lines} & trained)
     assert len(lines) >= 600
     assert not copied, "knowledge-base evaluation lines found in data/nlu:\n" + "\n".join(copied)
+
+
+def _folded(text: str) -> str:
+    """`normalise`, without accents: "cuánto" and "cuanto" are the same line to a student."""
+    decomposed = unicodedata.normalize("NFKD", normalise(text))
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
+def test_no_spanish_evaluation_line_or_close_spelling_of_one_in_training_data(nlu_data):
+    """tools/evaluation/spanish/evaluation.tsv measures Spanish understanding (`make eval`):
+    neither its lines of 3+ words nor near-copies of them (RapidFuzz ratio, accents ignored, lines
+    of 15+ characters) may be trained on; "hola" and "no gracias" are everyone's words."""
+    from rapidfuzz import fuzz, process
+
+    rows = SPANISH_EVALUATION.read_text(encoding="utf-8").splitlines()[1:]
+    held_out = [_folded(row.split("\t")[0]) for row in rows if row.strip()]
+    assert len(held_out) >= 400
+    trained = sorted({_folded(m.get("text")) for m in nlu_data.training_examples if m.get("text")})
+    copied = sorted(line for line in set(held_out) & set(trained) if len(line.split()) > 2)
+    assert not copied, "Spanish evaluation lines found in data/nlu:\n" + "\n".join(copied)
+    close = []
+    for text in trained:
+        if len(text) < 15:
+            continue
+        spelled = process.extractOne(text, held_out, scorer=fuzz.ratio)
+        if spelled[1] >= PARAPHRASE_SPELLING:
+            close.append(f"{text!r} ~ {spelled[0]!r} ({spelled[1]:.0f})")
+    assert not close, "training lines spell Spanish evaluation lines:\n" + "\n".join(close)
 
 
 def test_untrained_intents_have_no_examples(nlu_examples):
