@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.booking.desk import BookingDesk
 from bot.knowledge.replies import Reply
+from bot.knowledge.replies.language import ENGLISH, LANGUAGES
 from bot.settings import Settings, load_settings
 
 
@@ -49,6 +50,13 @@ def latest_intent(tracker: Tracker) -> str:
 
 def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """The `language` slot ("en" or "es"), which rasa_plugins/nlu/language.py keeps up to date;
+    the actions build their replies in it (domain.yml has each response in both)."""
+    value = tracker.get_slot("language")
+    return value if value in LANGUAGES else ENGLISH
 
 
 def entity_values(tracker: Tracker, name: str) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions._support import ReplyAction, latest_intent, settings
+from actions._support import ReplyAction, conversation_language, latest_intent, settings
 from bot.knowledge.answers import answer_career_question
 from bot.knowledge.replies import Reply
 
@@ -14,4 +14,6 @@ class ActionAnswerCareerQuestion(ReplyAction):
         return "action_answer_career_question"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return answer_career_question(settings().database_url, latest_intent(tracker))
+        return answer_career_question(
+            settings().database_url, latest_intent(tracker), conversation_language(tracker)
+        )

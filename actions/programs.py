@@ -8,7 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._support import ReplyAction, entity_values, latest_intent, latest_text, send, settings
+from actions._support import (
+    ReplyAction,
+    conversation_language,
+    entity_values,
+    latest_intent,
+    latest_text,
+    send,
+    settings,
+)
 from bot.knowledge.answers import (
     ProgramMention,
     answer_comparison,
@@ -33,6 +41,7 @@ class ActionAnswerProgramQuestion(Action):
             latest_intent(tracker),
             _program_mention(tracker),
             previous_topic=tracker.get_slot("program_topic"),
+            language=conversation_language(tracker),
         )
         for reply in answer.replies:
             send(dispatcher, reply)
@@ -47,7 +56,9 @@ class ActionComparePrograms(ReplyAction):
         return "action_compare_programs"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return answer_comparison(settings().database_url, latest_intent(tracker))
+        return answer_comparison(
+            settings().database_url, latest_intent(tracker), conversation_language(tracker)
+        )
 
 
 class ActionAnswerOnlineDelivery(ReplyAction):
@@ -55,7 +66,7 @@ class ActionAnswerOnlineDelivery(ReplyAction):
         return "action_answer_online_delivery"
 
     def reply(self, tracker: Tracker) -> Reply:
-        return answer_online_delivery(settings().database_url)
+        return answer_online_delivery(settings().database_url, conversation_language(tracker))
 
 
 def _program_mention(tracker: Tracker) -> ProgramMention:

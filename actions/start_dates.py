@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
 
-from actions._support import ReplyAction, latest_text, settings
+from actions._support import ReplyAction, conversation_language, latest_text, settings
 from bot.knowledge.answers import answer_start_date
 from bot.knowledge.replies import Reply
 from bot.knowledge.start_dates import school_today
@@ -27,4 +27,6 @@ class ActionAnswerStartDate(ReplyAction):
     def reply(self, tracker: Tracker) -> Sequence[Reply]:
         config = settings()
         today = school_today(config.school_timezone, self.clock())
-        return answer_start_date(config.database_url, today, latest_text(tracker))
+        return answer_start_date(
+            config.database_url, today, latest_text(tracker), conversation_language(tracker)
+        )

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 from rasa_sdk import Tracker
 
-from actions._support import ReplyAction, latest_intent, latest_text, settings
+from actions._support import (
+    ReplyAction,
+    conversation_language,
+    latest_intent,
+    latest_text,
+    settings,
+)
 from bot.knowledge.answers import answer_unknown_topic
 from bot.knowledge.replies import Reply
 
@@ -17,5 +23,8 @@ class ActionAnswerUnknownTopic(ReplyAction):
 
     def reply(self, tracker: Tracker) -> Sequence[Reply]:
         return answer_unknown_topic(
-            latest_intent(tracker), settings().database_url, latest_text(tracker)
+            latest_intent(tracker),
+            settings().database_url,
+            latest_text(tracker),
+            conversation_language(tracker),
         )

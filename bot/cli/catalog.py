@@ -31,6 +31,7 @@ def add_commands(commands: Commands) -> None:
     ask.add_argument("--program", default="", help='program as a student would type it ("cs")')
     ask.add_argument("--topic", help="previous program topic, for inform_program")
     ask.add_argument("--variation", type=int, default=0, help="which template variation")
+    ask.add_argument("--language", choices=("en", "es"), default="en", help="reply language")
     ask.set_defaults(run=_ask)
 
     lookup = commands.add_parser("lookups", help="NLU lookup tables made from the database")
@@ -64,8 +65,9 @@ def _ask(args: argparse.Namespace) -> None:
         load_settings(),
         mention=answers.ProgramMention(text=args.program),
         previous_topic=args.topic,
+        language=args.language,
     )
-    print(render_reply(reply, load_response_texts(DOMAIN_PATH), args.variation))
+    print(render_reply(reply, load_response_texts(DOMAIN_PATH, args.language), args.variation))
 
 
 def _write_lookups(args: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.booking.replies import when
 from bot.knowledge.replies.base import Reply
-from bot.knowledge.replies.enrollment import OFFER_A_CALL
+from bot.knowledge.replies.enrollment import offer_a_call
 
 
 def handed_over() -> Reply:
@@ -18,5 +18,5 @@ def counselors_away(next_opening: datetime, school_timezone: ZoneInfo) -> Reply:
     return Reply(
         "utter_handoff_after_hours",
         {"next_opening": when(next_opening, school_timezone)},
-        OFFER_A_CALL,
+        offer_a_call(),
     )

@@ -23,6 +23,7 @@ from bot.knowledge.catalog import Career, CatalogUnavailable, Program
 from bot.knowledge.not_offered import find_not_offered
 from bot.knowledge.programs import resolve_program
 from bot.knowledge.replies import Reply, career, enrollment, programs
+from bot.knowledge.replies.language import ENGLISH, speaking
 from bot.knowledge.start_dates import next_start_dates, school_today
 from bot.settings import Settings
 
@@ -118,26 +119,31 @@ class ProgramAnswer:
         return (self.not_offered, self.reply)
 
 
-def answer_career_question(database_url: str, intent: str) -> Reply:
+def answer_career_question(database_url: str, intent: str, language: str = ENGLISH) -> Reply:
     build = CAREER_REPLIES.get(intent)
     if build is None:
         logger.warning("No career reply for intent %r; describing the role instead", intent)
         build = career.role
     return from_catalog(
         database_url,
-        lambda session: build(catalog.read_career(session)),
+        lambda session: build(catalog.read_career(session, language)),
         fallback=enrollment.catalog_unavailable,
+        language=language,
     )
 
 
 def answer_program_question(
-    database_url: str, intent: str, mention: ProgramMention, previous_topic: str | None = None
+    database_url: str,
+    intent: str,
+    mention: ProgramMention,
+    previous_topic: str | None = None,
+    language: str = ENGLISH,
 ) -> ProgramAnswer:
     """Answer for the program the student means, or for all programs when none is known."""
     topic = program_topic_for(intent, previous_topic)
 
     def build(session: Session) -> ProgramAnswer:
-        every = catalog.read_programs(session)
+        every = catalog.read_programs(session, language)
         code = resolve_program(
             entity_values=mention.entity_values,
             slot_value=mention.slot_value,
@@ -158,6 +164,7 @@ def answer_program_question(
         database_url,
         build,
         fallback=lambda: ProgramAnswer(enrollment.catalog_unavailable(), None, topic),
+        language=language,
     )
 
 
@@ -168,50 +175,70 @@ def program_topic_for(intent: str, previous_topic: str | None) -> str:
     return PROGRAM_TOPIC_BY_INTENT.get(intent, DEFAULT_PROGRAM_TOPIC)
 
 
-def answer_comparison(database_url: str, intent: str) -> Reply:
+def answer_comparison(database_url: str, intent: str, language: str = ENGLISH) -> Reply:
     """Programs side by side, or, for `ask_program_recommendation`, the fit for an ML engineer."""
 
     def build(session: Session) -> Reply:
-        every = catalog.read_programs(session)
+        every = catalog.read_programs(session, language)
         if intent == RECOMMENDATION_INTENT:
-            return programs.recommendation_for_ml_engineer(every, catalog.read_career(session))
+            career = catalog.read_career(session, language)
+            return programs.recommendation_for_ml_engineer(every, career)
         return programs.comparison(every)
 
-    return from_catalog(database_url, build, fallback=enrollment.catalog_unavailable)
+    return from_catalog(
+        database_url, build, fallback=enrollment.catalog_unavailable, language=language
+    )
 
 
-def answer_start_date(database_url: str, today: date, text: str = "") -> tuple[Reply, ...]:
+def answer_start_date(
+    database_url: str, today: date, text: str = "", language: str = ENGLISH
+) -> tuple[Reply, ...]:
     """The next two start dates after `today` (the school's calendar date), after "we don't
     offer that" when the student asked when a program we do not have starts."""
 
     def build(session: Session) -> tuple[Reply, ...]:
-        policy = catalog.read_enrollment_policy(session)
+        policy = catalog.read_enrollment_policy(session, language)
         upcoming = next_start_dates(today, day_of_month=policy.start_day_of_month, count=2)
-        return (*_not_offered(session, text), enrollment.start_dates(policy, upcoming))
+        return (
+            *_not_offered(session, text, language=language),
+            enrollment.start_dates(policy, upcoming),
+        )
 
-    return from_catalog(database_url, build, fallback=lambda: (enrollment.catalog_unavailable(),))
-
-
-def answer_online_delivery(database_url: str) -> Reply:
-    """Whether the programs are taught online (and so where a student can study from)."""
     return from_catalog(
         database_url,
-        lambda session: enrollment.online_delivery(catalog.read_enrollment_policy(session)),
-        fallback=enrollment.catalog_unavailable,
+        build,
+        fallback=lambda: (enrollment.catalog_unavailable(),),
+        language=language,
     )
 
 
-def answer_unknown_topic(intent: str, database_url: str = "", text: str = "") -> tuple[Reply, ...]:
+def answer_online_delivery(database_url: str, language: str = ENGLISH) -> Reply:
+    """Whether the programs are taught online (and so where a student can study from)."""
+    return from_catalog(
+        database_url,
+        lambda session: enrollment.online_delivery(
+            catalog.read_enrollment_policy(session, language)
+        ),
+        fallback=enrollment.catalog_unavailable,
+        language=language,
+    )
+
+
+def answer_unknown_topic(
+    intent: str, database_url: str = "", text: str = "", language: str = ENGLISH
+) -> tuple[Reply, ...]:
     """The honest counselor offer; "what are the admission requirements for nursing?" first
     hears that nursing is not one of our programs. Only a subject framed as a program counts
     here ("the nursing program"), since the message was not known to be about programs."""
-    offer = enrollment.unknown_topic(intent)
+    with speaking(language):
+        offer = enrollment.unknown_topic(intent)
     if not database_url or find_not_offered(text, framed_only=True) is None:
         return (offer,)
     found = from_catalog(
         database_url,
-        lambda session: _not_offered(session, text, framed_only=True),
+        lambda session: _not_offered(session, text, framed_only=True, language=language),
         fallback=_no_replies,
+        language=language,
     )
     return (*found, offer)
 
@@ -220,11 +247,13 @@ def _no_replies() -> tuple[Reply, ...]:
     return ()
 
 
-def _not_offered(session: Session, text: str, *, framed_only: bool = False) -> tuple[Reply, ...]:
+def _not_offered(
+    session: Session, text: str, *, framed_only: bool = False, language: str = ENGLISH
+) -> tuple[Reply, ...]:
     asked = find_not_offered(text, framed_only=framed_only)
     if asked is None:
         return ()
-    return (programs.not_offered(asked, catalog.read_programs(session)),)
+    return (programs.not_offered(asked, catalog.read_programs(session, language)),)
 
 
 def offer_counselor(contact: str | None) -> Reply:
@@ -237,24 +266,26 @@ def answer_intent(
     mention: ProgramMention = ProgramMention(),
     previous_topic: str | None = None,
     today: date | None = None,
+    language: str = ENGLISH,
 ) -> Reply:
     """What the custom actions would say to `intent` (the CLI's `ask`; the actions call the
     functions above directly because they also need the resolved program and topic)."""
     url = settings.database_url
     if intent in CAREER_REPLIES:
-        return answer_career_question(url, intent)
+        return answer_career_question(url, intent, language)
     if intent in PROGRAM_TOPIC_BY_INTENT or intent == INFORM_PROGRAM_INTENT:
-        return answer_program_question(url, intent, mention, previous_topic).reply
+        return answer_program_question(url, intent, mention, previous_topic, language).reply
     if intent in COMPARISON_INTENTS:
-        return answer_comparison(url, intent)
+        return answer_comparison(url, intent, language)
     if intent == START_DATE_INTENT:
-        return answer_start_date(url, today or school_today(settings.school_timezone))[-1]
+        today = today or school_today(settings.school_timezone)
+        return answer_start_date(url, today, language=language)[-1]
     if intent == ONLINE_DELIVERY_INTENT:
-        return answer_online_delivery(url)
+        return answer_online_delivery(url, language)
     if intent == HANDOFF_INTENT:
         return offer_counselor(settings.enrollment_contact)
     if intent in UNKNOWN_TOPIC_INTENTS:
-        return answer_unknown_topic(intent)[-1]
+        return answer_unknown_topic(intent, language=language)[-1]
     raise ValueError(f"{intent!r} is not answered by a custom action")
 
 
@@ -262,11 +293,15 @@ def from_catalog(
     database_url: str,
     build: Callable[[Session], T],
     fallback: Callable[[], T],
+    language: str = ENGLISH,
 ) -> T:
-    try:
-        with catalog.catalog_session(session_factory(database_url)) as session:
-            return build(session)
-    except (CatalogUnavailable, SQLAlchemyError, OSError) as error:
-        # Log the cause for the operator; the student gets the apology.
-        logger.error("Program catalog unavailable: %s", error)
-        return fallback()
+    """`build`'s replies in `language` (bot.knowledge.replies.language), or `fallback`'s when
+    the program database cannot answer."""
+    with speaking(language):
+        try:
+            with catalog.catalog_session(session_factory(database_url)) as session:
+                return build(session)
+        except (CatalogUnavailable, SQLAlchemyError, OSError) as error:
+            # Log the cause for the operator; the student gets the apology.
+            logger.error("Program catalog unavailable: %s", error)
+            return fallback()

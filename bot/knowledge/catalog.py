@@ -12,12 +12,16 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.database import models
+from bot.knowledge.translations import read_translations, translated
+
+T = TypeVar("T")
 
 CAREER_SLUG = "machine_learning_engineer"
 
@@ -120,7 +124,12 @@ def catalog_session(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise CatalogUnavailable(str(error)) from error
 
 
-def read_career(session: Session) -> Career:
+def read_career(session: Session, language: str = "en") -> Career:
+    """The career, its wording in `language` where a reviewed translation exists."""
+    return _in_language(session, _read_career(session), language)
+
+
+def _read_career(session: Session) -> Career:
     row = session.scalars(
         select(models.Career)
         .where(models.Career.slug == CAREER_SLUG)
@@ -165,8 +174,12 @@ def read_career(session: Session) -> Career:
     )
 
 
-def read_programs(session: Session) -> tuple[Program, ...]:
+def read_programs(session: Session, language: str = "en") -> tuple[Program, ...]:
     """All programs in catalog order; never empty (an empty catalog is `CatalogUnavailable`)."""
+    return _in_language(session, _read_programs(session), language)
+
+
+def _read_programs(session: Session) -> tuple[Program, ...]:
     rows = session.scalars(
         select(models.Program)
         .order_by(models.Program.position)
@@ -185,7 +198,11 @@ def read_program_aliases(session: Session) -> dict[str, str]:
     return {alias: code for alias, code in rows}
 
 
-def read_enrollment_policy(session: Session) -> EnrollmentPolicy:
+def read_enrollment_policy(session: Session, language: str = "en") -> EnrollmentPolicy:
+    return _in_language(session, _read_enrollment_policy(session), language)
+
+
+def _read_enrollment_policy(session: Session) -> EnrollmentPolicy:
     row = session.scalars(
         select(models.EnrollmentPolicy).where(
             models.EnrollmentPolicy.key == models.DEFAULT_ENROLLMENT_POLICY_KEY
@@ -201,6 +218,12 @@ def read_enrollment_policy(session: Session) -> EnrollmentPolicy:
         contact_role=row.contact_role,
         delivery=row.delivery,
     )
+
+
+def _in_language(session: Session, value: T, language: str) -> T:
+    if language == "en":
+        return value
+    return translated(value, read_translations(session, language))
 
 
 def _program(row: models.Program) -> Program:

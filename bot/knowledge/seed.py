@@ -29,6 +29,11 @@ from bot.database.models import (
     SourcePage,
 )
 from bot.knowledge.programs import normalise_name
+from bot.knowledge.translations import (
+    TRANSLATION_FILES,
+    load_translation_pairs,
+    seed_translations,
+)
 
 Row = TypeVar("Row")
 
@@ -58,8 +63,12 @@ def seed_catalog(session: Session, catalog: Mapping[str, Any]) -> None:
 
 
 def seed_from_file(session: Session, path: Path) -> None:
-    """Seed from a catalog file and commit."""
-    seed_catalog(session, load_catalog_file(path))
+    """Seed from a catalog file, with its reviewed translations (bot.knowledge.translations),
+    and commit."""
+    catalog = load_catalog_file(path)
+    seed_catalog(session, catalog)
+    for language in TRANSLATION_FILES:
+        seed_translations(session, language, load_translation_pairs(catalog, language))
     session.commit()
 
 

@@ -23,13 +23,26 @@ class TemplateError(LookupError):
     """The reply names a response domain.yml lacks, or leaves a placeholder unfilled."""
 
 
-def load_response_texts(domain_path: Path) -> dict[str, list[str]]:
-    """Response name -> the text of each of its variations."""
+def load_response_texts(domain_path: Path, language: str = "en") -> dict[str, list[str]]:
+    """Response name -> the text of each of its variations in `language`: the Spanish ones are
+    those conditioned on the `language` slot being "es", the English ones have no condition."""
     domain = yaml.safe_load(domain_path.read_text(encoding="utf-8"))
     return {
-        name: [variation["text"] for variation in variations if "text" in variation]
+        name: [
+            variation["text"]
+            for variation in variations
+            if "text" in variation and variation_language(variation) == language
+        ]
         for name, variations in (domain.get("responses") or {}).items()
     }
+
+
+def variation_language(variation: Mapping[str, object]) -> str:
+    """ "es" for a variation conditioned on the `language` slot being "es", else "en"."""
+    for condition in variation.get("condition") or ():  # type: ignore[attr-defined]
+        if isinstance(condition, Mapping) and condition.get("name") == "language":
+            return str(condition.get("value"))
+    return "en"
 
 
 def placeholders(template: str) -> set[str]:

@@ -266,3 +266,24 @@ class EnrollmentPolicy(Base):
     contact_role_quote: Mapped[str] = mapped_column(Text)
 
     source_page: Mapped[SourcePage] = relationship()
+
+
+class CatalogTranslation(Base):
+    """A reviewed translation of one piece of catalog wording (a description, a name, a note),
+    keyed by the exact English it translates.
+
+    Keyed by the English text, not by the row it came from: a fact the office edits in the
+    console no longer matches its old translation, so a Spanish conversation shows the new English
+    wording until the translation is brought up to date, never a translation of the old fact.
+    Seeded from bot/knowledge/catalog_es.yml; `english_sha256` is the key, since the English can be
+    longer than an index entry may be.
+    """
+
+    __tablename__ = "catalog_translation"
+    __table_args__ = (UniqueConstraint("language", "english_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    english_sha256: Mapped[str] = mapped_column(String(64))
+    english: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.knowledge.catalog import NamedFact
+from bot.knowledge.replies.language import SPANISH, current_language, phrase, spanish_month
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,16 @@ class Reply:
 
 
 def usd(amount: int) -> str:
-    """ "$114,000": dollar figures are shown the way the source page writes them."""
-    return f"${amount:,}"
+    """ "$114,000": dollar figures are shown the way the source page writes them; in Spanish
+    "US$114,000", so that no reader takes them for pesos."""
+    prefix = "US$" if current_language() == SPANISH else "$"
+    return f"{prefix}{amount:,}"
 
 
 def long_date(day: date) -> str:
-    """ "December 1, 2026" (no platform-specific strftime flags)."""
+    """ "December 1, 2026", or "1 de diciembre de 2026" (no locale-dependent strftime)."""
+    if current_language() == SPANISH:
+        return f"{day.day} de {spanish_month(day.month)} de {day.year}"
     return f"{day:%B} {day.day}, {day.year}"
 
 
@@ -53,10 +58,14 @@ def described_list(facts: Iterable[NamedFact]) -> str:
 
 
 def join_words(words: Sequence[str], conjunction: str = "and") -> str:
-    """ "a, b, and c" (or "a, b, or c") — with the serial comma the source page uses."""
+    """ "a, b, and c" (or "a, b, or c") — with the serial comma the source page uses; Spanish
+    writes "a, b y c", without it."""
+    word = phrase(conjunction)
     if len(words) <= 2:
-        return f" {conjunction} ".join(words)
-    return f"{', '.join(words[:-1])}, {conjunction} {words[-1]}"
+        return f" {word} ".join(words)
+    if current_language() == SPANISH:
+        return f"{', '.join(words[:-1])} {word} {words[-1]}"
+    return f"{', '.join(words[:-1])}, {word} {words[-1]}"
 
 
 def sentence(text: str) -> str:

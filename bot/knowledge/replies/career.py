@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.knowledge.catalog import Career
 from bot.knowledge.replies.base import Reply, bullet_list, described_list, join_words, sentence, usd
+from bot.knowledge.replies.language import phrase
 
 
 def role(career: Career) -> Reply:
@@ -83,7 +84,9 @@ def job_growth(career: Career) -> Reply:
     return Reply(
         "utter_job_growth",
         {
-            "growth": f"{career.job_growth.percent}% through {career.job_growth.through_year}",
+            "growth": phrase(
+                "growth", percent=career.job_growth.percent, year=career.job_growth.through_year
+            ),
             "drivers": bullet_list(career.job_growth.drivers),
         },
     )

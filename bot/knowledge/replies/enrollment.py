@@ -10,9 +10,18 @@ from datetime import date
 from bot.knowledge.catalog import EnrollmentPolicy
 from bot.knowledge.intents import UNKNOWN_TOPIC_NAMES
 from bot.knowledge.replies.base import Button, Reply, long_date, sentence
+from bot.knowledge.replies.language import SPANISH, TOPIC_NAMES_ES, current_language, phrase
 
-TALK_TO_COUNSELOR = Button("Talk to an Enrollment Counselor", "/request_human")
-OFFER_A_CALL = (Button("Yes, book a call", "/book_counselor"), Button("No thanks", "/deny"))
+
+def talk_to_counselor() -> Button:
+    return Button(phrase("talk_to_counselor"), "/request_human")
+
+
+def offer_a_call() -> tuple[Button, ...]:
+    return (
+        Button(phrase("yes_book_a_call"), "/book_counselor"),
+        Button(phrase("no_thanks"), "/deny"),
+    )
 
 
 def start_dates(policy: EnrollmentPolicy, upcoming: Sequence[date]) -> Reply:
@@ -50,8 +59,8 @@ def unknown_topic(intent: str) -> Reply:
     cost a student real money, so the bot never improvises one."""
     return Reply(
         "utter_unknown_topic",
-        {"topic": UNKNOWN_TOPIC_NAMES.get(intent, "that topic")},
-        buttons=OFFER_A_CALL,
+        {"topic": _topic_name(intent)},
+        buttons=offer_a_call(),
     )
 
 
@@ -63,4 +72,11 @@ def counselor(contact: str | None) -> Reply:
 
 
 def catalog_unavailable() -> Reply:
-    return Reply("utter_catalog_unavailable", buttons=(TALK_TO_COUNSELOR,))
+    return Reply("utter_catalog_unavailable", buttons=(talk_to_counselor(),))
+
+
+def _topic_name(intent: str) -> str:
+    name = UNKNOWN_TOPIC_NAMES.get(intent)
+    if name is None:
+        return phrase("that_topic")
+    return TOPIC_NAMES_ES.get(name, name) if current_language() == SPANISH else name

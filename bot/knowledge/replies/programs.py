@@ -11,18 +11,21 @@ from bot.knowledge.catalog import Career, Program
 from bot.knowledge.not_offered import NotOffered
 from bot.knowledge.programs import normalise_name
 from bot.knowledge.replies.base import Button, Reply, bullet_list, join_words, sentence, usd
+from bot.knowledge.replies.language import phrase
 
 
 def tuition_text(program: Program) -> str:
     """ "$3,920 per 6-month term", worded as the source page words it."""
-    return f"{usd(program.tuition_per_term_usd)} per {program.term_months}-month term"
+    return phrase("per_term", amount=usd(program.tuition_per_term_usd), months=program.term_months)
 
 
 def estimate_text(program: Program) -> str:
     """ "about $15,680 for 4 terms": the tuition for the typical time to finish."""
     terms = program.typical_terms
     plural = "s" if terms != 1 else ""
-    return f"about {usd(program.estimated_total_tuition_usd)} for {terms} term{plural}"
+    return phrase(
+        "estimate", amount=usd(program.estimated_total_tuition_usd), terms=terms, plural=plural
+    )
 
 
 def program_list(programs: Sequence[Program]) -> Reply:
@@ -30,7 +33,9 @@ def program_list(programs: Sequence[Program]) -> Reply:
         "utter_programs_list",
         {"programs": bullet_list(f"**{p.display_name}** — {p.tagline}" for p in programs)},
         buttons=tuple(
-            Button(f"About the {p.display_name}", _payload("ask_program_overview", p))
+            Button(
+                phrase("about_program", program=p.display_name), _payload("ask_program_overview", p)
+            )
             for p in programs
         ),
     )
@@ -46,7 +51,9 @@ def not_offered(asked: NotOffered, programs: Sequence[Program]) -> Reply:
             "programs": join_words([f"**{p.display_name}**" for p in programs]),
         },
         buttons=tuple(
-            Button(f"About the {p.display_name}", _payload("ask_program_overview", p))
+            Button(
+                phrase("about_program", program=p.display_name), _payload("ask_program_overview", p)
+            )
             for p in programs
         ),
     )
@@ -63,9 +70,11 @@ def overview(program: Program) -> Reply:
             "certifications": join_words(program.certifications),
         },
         buttons=(
-            Button("Tuition", _payload("ask_tuition", program)),
-            Button("Certifications", _payload("ask_program_certifications", program)),
-            Button("Careers", _payload("ask_program_careers", program)),
+            Button(phrase("button_tuition"), _payload("ask_tuition", program)),
+            Button(
+                phrase("button_certifications"), _payload("ask_program_certifications", program)
+            ),
+            Button(phrase("button_careers"), _payload("ask_program_careers", program)),
         ),
     )
 
@@ -98,7 +107,10 @@ def tuition(program: Program) -> Reply:
 
 def tuition_for_all(programs: Sequence[Program]) -> Reply:
     estimates = _by_program(
-        programs, lambda p: f"{estimate_text(p)} if you finish in {p.completion_months} months"
+        programs,
+        lambda p: phrase(
+            "estimate_if_finished", estimate=estimate_text(p), months=p.completion_months
+        ),
     )
     tuitions = {tuition_text(p) for p in programs}
     if len(tuitions) == 1:
@@ -182,10 +194,10 @@ def comparison(programs: Sequence[Program]) -> Reply:
         f"**{p.display_name}**\n"
         + bullet_list(
             [
-                f"Time: {p.completion_text}",
-                f"Tuition: {tuition_text(p)}, {estimate_text(p)} over the typical time",
-                f"Certifications: {join_words(p.certifications)}",
-                f"Careers: {_careers_summary(p)}",
+                phrase("compare_time", time=p.completion_text),
+                phrase("compare_tuition", tuition=tuition_text(p), estimate=estimate_text(p)),
+                phrase("compare_certifications", certifications=join_words(p.certifications)),
+                phrase("compare_careers", careers=_careers_summary(p)),
             ]
         )
         for p in programs
@@ -224,16 +236,24 @@ def recommendation_for_ml_engineer(programs: Sequence[Program], career: Career) 
 
 
 def _program_naming_career(programs: Sequence[Program], career: Career) -> Program | None:
-    title = normalise_name(career.title)
+    title = normalise_name(career.title).split()
     for program in programs:
-        if any(normalise_name(name).startswith(title) for name in program.careers):
+        if any(_names_the_career(normalise_name(name).split(), title) for name in program.careers):
             return program
     return None
 
 
+def _names_the_career(name: list[str], title: list[str]) -> bool:
+    """ "machine learning engineers" names "machine learning engineer", word by word, plural or
+    not, in either language ("ingenieros de machine learning", "ingeniero de machine learning")."""
+    return len(name) >= len(title) and all(
+        word.startswith(stem) for word, stem in zip(name, title, strict=False)
+    )
+
+
 def _careers_summary(program: Program) -> str:
     if program.careers:
-        return f"including {join_words(program.careers)}"
+        return phrase("including", names=join_words(program.careers))
     return sentence(program.careers_note)
 
 
