@@ -6,7 +6,7 @@
  *           data-bot-url="https://bot.school.example" data-title="Enrollment assistant"
  *           data-greeting="Questions about our degrees? Ask me!" data-primary-color="#0b4f8a"></script>
  */
-import { DEFAULT_STRINGS, type Strings } from './strings';
+import { languageOf, stringsFor, type Language, type Strings } from './strings';
 
 export interface WidgetConfig {
   /** Origin of the Rasa server, e.g. `http://127.0.0.1:5005`. */
@@ -21,48 +21,69 @@ export interface WidgetConfig {
   primaryColor: string;
   /** BCP 47 language of the strings, for screen readers and time formatting. */
   lang: string;
+  /** The conversation's language at the start: the page's (`data-lang`, else `<html lang>`,
+   * else the browser's). The student can switch with the control in the header. */
+  language: Language;
   strings: Strings;
+  /** The site's own wording (`data-title`, `data-strings`), for its page language only. */
+  siteTitle: string;
+  siteStrings: Partial<Strings>;
 }
 
-const DEFAULTS: Omit<WidgetConfig, 'botUrl' | 'strings'> = {
+const TITLES: Record<Language, string> = { en: 'Enrollment assistant', es: 'Asistente de admisiones' };
+
+const DEFAULTS = {
   socketPath: '/socket.io',
-  title: 'Enrollment assistant',
   greeting: '',
   initPayload: '/greet',
   primaryColor: '#0b4f8a',
-  lang: 'en',
 };
 
 /** Builds the configuration from a script tag's `data-*` attributes, defaults for the rest. */
 export function configFromScript(script: HTMLScriptElement | null): WidgetConfig {
   const data = script?.dataset ?? {};
   const scriptOrigin = script?.src ? new URL(script.src, location.href).origin : location.origin;
-  return {
+  const lang = data.lang || document.documentElement.lang || navigator.language || 'en';
+  const config = {
     botUrl: data.botUrl || scriptOrigin,
     socketPath: data.socketPath || DEFAULTS.socketPath,
-    title: data.title || DEFAULTS.title,
     greeting: data.greeting ?? DEFAULTS.greeting,
     initPayload: data.initPayload ?? DEFAULTS.initPayload,
     primaryColor: data.primaryColor || DEFAULTS.primaryColor,
-    lang: data.lang || document.documentElement.lang || DEFAULTS.lang,
-    strings: mergeStrings(data.strings),
+    siteTitle: data.title || '',
+    siteStrings: siteStrings(data.strings),
+  };
+  return inLanguage({ ...config, lang, language: languageOf(lang), title: '', strings: stringsFor('en') }, languageOf(lang));
+}
+
+/** `config` with its words in `language`: the site's wording where it is for that language. */
+export function inLanguage(config: WidgetConfig, language: Language): WidgetConfig {
+  const pageLanguage = languageOf(config.lang);
+  const site = language === pageLanguage;
+  return {
+    ...config,
+    language,
+    lang: site ? config.lang : language,
+    title: (site && config.siteTitle) || TITLES[language],
+    strings: { ...stringsFor(language), ...(site ? config.siteStrings : {}) },
   };
 }
 
-/** Site strings over the defaults; a malformed value must not take the widget down. */
-function mergeStrings(json: string | undefined): Strings {
-  if (!json) return { ...DEFAULT_STRINGS };
+/** The site's strings (JSON); a malformed value must not take the widget down. */
+function siteStrings(json: string | undefined): Partial<Strings> {
+  if (!json) return {};
   try {
     const custom: unknown = JSON.parse(json);
-    const strings = { ...DEFAULT_STRINGS };
+    const strings: Partial<Strings> = {};
+    const known = stringsFor('en');
     if (custom && typeof custom === 'object') {
       for (const [key, value] of Object.entries(custom)) {
-        if (key in strings && typeof value === 'string') strings[key as keyof Strings] = value;
+        if (key in known && typeof value === 'string') strings[key as keyof Strings] = value;
       }
     }
     return strings;
   } catch {
     console.warn('chat widget: data-strings is not valid JSON; using the default strings');
-    return { ...DEFAULT_STRINGS };
+    return {};
   }
 }

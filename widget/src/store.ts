@@ -8,12 +8,15 @@
  * do not overwrite each other, and a `storage` event from another tab redraws this one.
  */
 import { newSessionId, type ChatMessage } from './messages';
+import type { Language } from './strings';
 
 export interface ConversationState {
   sessionId: string;
   messages: ChatMessage[];
   unread: number;
   greetingDismissed: boolean;
+  /** The language the student chose with the control; absent: the page's. */
+  language?: Language;
 }
 
 type Listener = (state: ConversationState) => void;

@@ -66,7 +66,7 @@ button { cursor: pointer; }
 .header button { background: transparent; border: 1px solid transparent; border-radius: 8px; min-height: 36px; }
 .header button:hover { border-color: currentColor; }
 .header :focus-visible { outline-color: var(--cw-on-primary); box-shadow: none; outline-offset: -3px; }
-.new-conversation { padding: 4px 10px; font-size: 13px; }
+.new-conversation, .switch-language { padding: 4px 10px; font-size: 13px; }
 .icon-button { width: 36px; display: grid; place-items: center; }
 
 .banner { margin: 0; padding: 8px 14px; background: #fff4ce; color: #3b2e00; font-size: 14px; border-bottom: 1px solid #d4a72c; }

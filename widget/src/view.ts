@@ -18,6 +18,8 @@ export interface ViewActions {
   quickReply(message: BotMessage, reply: QuickReply, viaKeyboard: boolean): void;
   newConversation(): void;
   dismissGreeting(): void;
+  /** The header's language control: the conversation goes on in the other language. */
+  switchLanguage(): void;
 }
 
 export interface ViewState {
@@ -65,6 +67,11 @@ export class WidgetView {
 
     const newConversation = h('button', { type: 'button', class: 'new-conversation' }, strings.newConversation);
     newConversation.addEventListener('click', () => actions.newConversation());
+    const otherLanguage = config.language === 'es' ? 'en' : 'es';
+    const switchLanguage = h('button', {
+      type: 'button', class: 'switch-language', lang: otherLanguage, 'aria-label': strings.switchLanguageLabel,
+    }, strings.switchLanguage);
+    switchLanguage.addEventListener('click', () => actions.switchLanguage());
     const close = h('button', { type: 'button', class: 'icon-button', 'aria-label': strings.closeChat }, icon('close'));
     close.addEventListener('click', () => actions.close());
 
@@ -101,7 +108,7 @@ export class WidgetView {
     });
 
     this.panel = h('div', { id: panelId, class: 'panel', role: 'dialog', 'aria-labelledby': titleId, hidden: true },
-      h('div', { class: 'header' }, h('h2', { id: titleId, class: 'title' }, config.title), newConversation, close),
+      h('div', { class: 'header' }, h('h2', { id: titleId, class: 'title' }, config.title), switchLanguage, newConversation, close),
       this.banner, this.announcer, this.log.element, this.typing, form);
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {

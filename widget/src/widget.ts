@@ -9,12 +9,13 @@
  * - Nothing connects until the student opens the chat or already has a conversation, so
  *   merely viewing a page costs the bot server nothing.
  */
-import type { WidgetConfig } from './config';
+import { inLanguage, type WidgetConfig } from './config';
 import { themeFor } from './colors';
 import { BotConnection, type ConnectionStatus } from './connection';
 import { botMessageFrom, newId, newSessionId, type BotMessage, type ChatMessage, type QuickReply, type UserMessage } from './messages';
 import { ConversationStore, TabPreferences, type ConversationState } from './store';
 import { WIDGET_CSS } from './styles';
+import type { Language } from './strings';
 import { WidgetView } from './view';
 
 /** How long the typing indicator may wait for a reply before giving up. */
@@ -24,29 +25,71 @@ export class ChatWidget {
   private readonly store: ConversationStore;
   private readonly tab = new TabPreferences();
   private readonly connection: BotConnection;
-  private readonly view: WidgetView;
+  private view: WidgetView;
+  private config: WidgetConfig;
   private status: ConnectionStatus = 'connecting';
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typing = false;
   private sessionId: string;
   private firstBotMessageMarked = false;
 
-  constructor(private readonly config: WidgetConfig) {
-    this.store = new ConversationStore(config.botUrl);
+  constructor(pageConfig: WidgetConfig) {
+    this.store = new ConversationStore(pageConfig.botUrl);
+    const chosen = this.store.state.language;
+    this.config = chosen ? inLanguage(pageConfig, chosen) : pageConfig;
+    const config = this.config;
     this.sessionId = this.store.state.sessionId;
     this.connection = new BotConnection(
       { botUrl: config.botUrl, socketPath: config.socketPath, sessionId: () => this.store.state.sessionId },
       { onStatus: (status) => this.onStatus(status), onBotMessage: (payload) => this.onBotMessage(payload) },
     );
-    this.view = new WidgetView(config, {
+    this.view = this.buildView();
+    this.store.subscribe((state) => this.onStateChanged(state));
+  }
+
+  private buildView(): WidgetView {
+    const view = new WidgetView(this.config, {
       open: () => this.open(),
       close: () => this.close(),
       send: (text) => this.send(text, text),
       quickReply: (message, reply, viaKeyboard) => this.chooseQuickReply(message, reply, viaKeyboard),
       newConversation: () => this.startNewConversation(),
       dismissGreeting: () => this.store.update((state) => ({ ...state, greetingDismissed: true })),
+      switchLanguage: () => this.switchLanguage(this.config.language === 'es' ? 'en' : 'es'),
     });
-    this.store.subscribe((state) => this.onStateChanged(state));
+    const theme = themeFor(this.config.primaryColor);
+    view.root.style.setProperty('--cw-primary', theme.primary);
+    view.root.style.setProperty('--cw-on-primary', theme.onPrimary);
+    view.root.style.setProperty('--cw-link', theme.link);
+    return view;
+  }
+
+  /**
+   * The control in the header: the widget's words change at once, and the bot is told with a
+   * hidden greeting that carries the language (`/greet{"language":"es"}`), so it greets again in
+   * the new language and answers in it from then on.
+   */
+  switchLanguage(language: Language): void {
+    this.store.update((state) => ({ ...state, language }));
+    this.applyLanguage(language);
+    this.send(this.greetingPayload(), this.greetingPayload(), true);
+    this.view.focusInput();
+  }
+
+  private applyLanguage(language: Language): void {
+    if (language === this.config.language) return;
+    this.config = inLanguage(this.config, language);
+    const old = this.view.root;
+    this.view = this.buildView();
+    old.replaceWith(this.view.root);
+    this.render();
+  }
+
+  /** The init payload with the conversation's language: `/greet{"language":"es"}`. */
+  private greetingPayload(): string {
+    const payload = this.config.initPayload;
+    if (!payload.startsWith('/') || payload.includes('{')) return payload;
+    return `${payload}${JSON.stringify({ language: this.config.language })}`;
   }
 
   /** Puts the widget on the page (in its own shadow root) and restores the conversation. */
@@ -55,10 +98,6 @@ export class ChatWidget {
     host.id = 'chat-widget';
     const shadow = host.attachShadow({ mode: 'open' });
     applyStyles(shadow);
-    const theme = themeFor(this.config.primaryColor);
-    this.view.root.style.setProperty('--cw-primary', theme.primary);
-    this.view.root.style.setProperty('--cw-on-primary', theme.onPrimary);
-    this.view.root.style.setProperty('--cw-link', theme.link);
     shadow.append(this.view.root);
     parent.append(host);
 
@@ -118,7 +157,7 @@ export class ChatWidget {
 
   private startConversationIfEmpty(): void {
     if (this.store.state.messages.length === 0 && this.config.initPayload) {
-      this.send(this.config.initPayload, this.config.initPayload, true);
+      this.send(this.greetingPayload(), this.greetingPayload(), true);
     }
   }
 
@@ -187,6 +226,7 @@ export class ChatWidget {
   }
 
   private onStateChanged(state: ConversationState): void {
+    if (state.language && state.language !== this.config.language) this.applyLanguage(state.language); // another tab switched
     if (state.sessionId !== this.sessionId) {
       // A new conversation, here or in another tab: join its room instead of the old one.
       this.sessionId = state.sessionId;
