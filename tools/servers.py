@@ -174,11 +174,18 @@ class Servers:
 
     def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
         """Send one message over the REST channel, as a client would; return the bot's replies."""
-        reply = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=60,
-        )
+        return self.say_with_metadata(sender, message, {})
+
+    def say_with_metadata(
+        self, sender: str, message: Any, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """`say`, with the message metadata a widget sends (its page, its language)."""
+        body = {
+            "sender": sender,
+            "message": message,
+            **({"metadata": metadata} if metadata else {}),
+        }
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         assert reply.status_code == 200, f"HTTP {reply.status_code}: {reply.text[:500]}"
         replies: list[dict[str, Any]] = reply.json()
         return replies

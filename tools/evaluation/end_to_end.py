@@ -11,7 +11,7 @@ import csv
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,10 +38,12 @@ class EvalServers(Servers):
 
     turn_seconds: list[float] = field(default_factory=list)
 
-    def say(self, sender: str, message: Any) -> list[dict[str, Any]]:
+    def say_with_metadata(
+        self, sender: str, message: Any, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """A REST turn as the widget makes it, timed: the latency a student waits for."""
         started = time.perf_counter()
-        replies = super().say(sender, message)
+        replies = super().say_with_metadata(sender, message, metadata)
         self.turn_seconds.append(time.perf_counter() - started)
         return replies
 
@@ -192,42 +194,48 @@ def evaluate_models(models: dict[str, Path], out: Path, limit: int | None = None
     oos_lines = spread(read_lines("oos.tsv"), limit)
     ambiguous_lines = spread(read_ambiguous(), limit)
     results: dict[str, Any] = {}
+    for name in served_one_at_a_time(servers, models, "the external set"):
+        try:
+            heldout, oos = score(servers, heldout_lines), score(servers, oos_lines)
+            latencies = list(servers.turn_seconds)
+            ambiguous = [
+                {
+                    **row,
+                    **ambiguous_decision(servers, row["text"], row["candidate_labels"].split("|")),
+                }
+                for row in ambiguous_lines
+            ]
+            rss_mb = resident_memory_mb(servers.processes["rasa"].pid)
+        finally:
+            servers.stop("rasa")
+        write_outcomes(heldout, out / f"{name}_heldout.tsv")
+        write_outcomes(oos, out / f"{name}_oos.tsv")
+        write_ambiguous(ambiguous, out / f"{name}_heldout_ambiguous.tsv")
+        results[name] = {
+            **external_results(heldout, oos),
+            "latency_median_ms": 1000 * statistics.median(latencies),
+            "latency_p95_ms": 1000 * percentile(latencies, 0.95),
+            "rasa_rss_mb": rss_mb,
+            "ambiguous_decisions": dict(
+                sorted(Counter(row["decision"] for row in ambiguous).items())
+            ),
+        }
+    return results
+
+
+def served_one_at_a_time(servers: EvalServers, models: dict[str, Path], what: str) -> Iterator[str]:
+    """Each model's name while its Rasa server runs, behind one action server: one server at a
+    time, so latencies are comparable. The caller stops it (`servers.stop("rasa")`) once it has
+    read its memory; everything is stopped at the end, whatever happened."""
     try:
         servers.start_action_server()
         for name, model in models.items():
-            print(f"scoring the external set with {model}", flush=True)
+            print(f"scoring {what} with {model}", flush=True)
             servers.model, servers.turn_seconds = model, []
             servers.start_rasa()
-            try:
-                heldout, oos = score(servers, heldout_lines), score(servers, oos_lines)
-                latencies = list(servers.turn_seconds)
-                ambiguous = [
-                    {
-                        **row,
-                        **ambiguous_decision(
-                            servers, row["text"], row["candidate_labels"].split("|")
-                        ),
-                    }
-                    for row in ambiguous_lines
-                ]
-                rss_mb = resident_memory_mb(servers.processes["rasa"].pid)
-            finally:
-                servers.stop("rasa")
-            write_outcomes(heldout, out / f"{name}_heldout.tsv")
-            write_outcomes(oos, out / f"{name}_oos.tsv")
-            write_ambiguous(ambiguous, out / f"{name}_heldout_ambiguous.tsv")
-            results[name] = {
-                **external_results(heldout, oos),
-                "latency_median_ms": 1000 * statistics.median(latencies),
-                "latency_p95_ms": 1000 * percentile(latencies, 0.95),
-                "rasa_rss_mb": rss_mb,
-                "ambiguous_decisions": dict(
-                    sorted(Counter(row["decision"] for row in ambiguous).items())
-                ),
-            }
+            yield name
     finally:
         servers.stop_all()
-    return results
 
 
 def write_ambiguous(rows: list[dict[str, str]], path: Path) -> None:

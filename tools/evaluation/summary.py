@@ -126,6 +126,20 @@ TARGETS = [
         target=0.01,
     ),
     Measure(
+        "Spanish set: in-scope lines with the right content, in Spanish",
+        lambda r: r["spanish"]["in_scope_right"],
+        target=0.92,
+    ),
+    Measure(
+        "Spanish set: off-topic lines given a real out-of-scope reply",
+        lambda r: r["spanish"]["off_topic_out_of_scope"],
+        target=0.90,
+    ),
+    Measure(
+        "Spanish set: replies in Spanish (all lines)",
+        lambda r: r["spanish"]["replied_in_spanish"],
+    ),
+    Measure(
         "Test stories: conversation accuracy",
         lambda r: r["core"]["conversation_accuracy"],
         target=1.0,
