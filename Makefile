@@ -72,7 +72,7 @@ db: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) -m bot counselors seed
 	$(ACTIONS_PY) -m bot slots generate
 
-$(MODEL): $(RASA_VENV)/.sentence-encoder $(TRAINING_INPUTS) $(wildcard rasa_plugins/nlu/*.py)
+$(MODEL): $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.language-model $(TRAINING_INPUTS) $(wildcard rasa_plugins/nlu/*.py)
 	$(RASA) train --fixed-model-name enrollment --out models
 
 train: $(MODEL)
