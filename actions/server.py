@@ -26,6 +26,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.knowledge.replies.language import speak
 from bot.privacy.log_masking import install_log_masking
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ async def _refuse_malformed_action_call(request: Request) -> HTTPResponse | None
         logger.warning("Refused a webhook request: %s", problem)
         return response.json({"error": INVALID_ACTION_CALL}, status=400)
     request.ctx.action_name = call["next_action"]
+    # Every reply the action builds is in the conversation's language (docs/spanish.md); the
+    # answer layer also sets it explicitly, this covers the booking and handoff replies.
+    speak((call["tracker"].get("slots") or {}).get("language"))
     return None
 
 

@@ -21,6 +21,13 @@ from sqlalchemy.orm import Session
 
 from bot.booking.time_preference import TimePreference
 from bot.database.models import Appointment, AppointmentSlot, Counselor
+from bot.knowledge.replies.language import (
+    SPANISH,
+    clock_time,
+    current_language,
+    spanish_month,
+    spanish_weekday,
+)
 
 SLOT_MINUTES = 30
 # Offer nothing that starts sooner than this: a counselor needs time to see the booking.
@@ -49,9 +56,12 @@ class FreeSlot:
         )
 
     def label(self) -> str:
-        """Button text, e.g. "Tue Dec 1, 2:00 PM MST"."""
+        """Button text, e.g. "Tue Dec 1, 2:00 PM MST" (in Spanish "mar 1 dic, 2:00 p. m. MST")."""
         start = self.local_start
-        return f"{start:%a %b} {start.day}, {start:%I:%M %p %Z}".replace(" 0", " ")
+        if current_language() == SPANISH:
+            weekday, month = spanish_weekday(start.weekday())[:3], spanish_month(start.month)[:3]
+            return f"{weekday} {start.day} {month}, {clock_time(start)}"
+        return f"{start:%a %b} {start.day}, {clock_time(start)}"
 
 
 def utc_now() -> datetime:

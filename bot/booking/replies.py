@@ -18,38 +18,91 @@ from bot.booking.limits import AttemptRefused
 from bot.booking.offers import TimeOffer
 from bot.booking.service import BookingConfirmation
 from bot.knowledge.replies.base import Button, Reply
+from bot.knowledge.replies.language import (
+    SPANISH,
+    clock_time,
+    current_language,
+    in_current_language,
+    spanish_month,
+    spanish_weekday,
+)
 
 CONTACT_METHOD_NAMES = {"email": "e-mail", "phone": "phone call", "text": "text message"}
-FIELD_BUTTONS = (
-    Button("Name", '/change_booking_detail{"booking_field":"full_name"}'),
-    Button("E-mail", '/change_booking_detail{"booking_field":"email"}'),
-    Button("Contact method", '/change_booking_detail{"booking_field":"preferred_contact"}'),
-    Button("Phone", '/change_booking_detail{"booking_field":"phone"}'),
-    Button("Program", '/change_booking_detail{"booking_field":"interested_program"}'),
-    Button("Time", '/change_booking_detail{"booking_field":"appointment_slot"}'),
-    Button("Don't book", "/stop_booking"),
-)
-CONFIRM_BUTTONS = (
-    Button("Yes, book it", "/affirm"),
-    Button("Change something", "/change_booking_detail"),
-    Button("Don't book", "/stop_booking"),
-)
-YES_NO_BUTTONS = (Button("Yes", "/affirm"), Button("No", "/deny"))
-RETRY_BUTTONS = (Button("Try again", "/retry_booking"), Button("Don't book", "/stop_booking"))
-BOOK_A_CALL = Button("Book a call", "/book_counselor")
-TALK_TO_A_PERSON = Button("Talk to a person", "/request_human")
-# The existing booking's reference is already in the `booking_reference` slot when it may be
-# shown, so "/reschedule_appointment" goes straight to the new time; otherwise it asks for it.
-EXISTING_BOOKING_BUTTONS = (
-    Button("Move it to another time", "/reschedule_appointment"),
-    Button("Keep it", "/stop_booking"),
-)
+_CONTACT_METHOD_NAMES_ES = {
+    "email": "correo electrónico",
+    "phone": "llamada telefónica",
+    "text": "mensaje de texto",
+}
+
+
+def contact_name(method: str) -> str:
+    """ "phone call" (or "llamada telefónica") for the stored contact method."""
+    names = _CONTACT_METHOD_NAMES_ES if current_language() == SPANISH else CONTACT_METHOD_NAMES
+    return names.get(method, method)
+
+
+def _button(english: str, spanish: str, payload: str) -> Button:
+    return Button(in_current_language(english, spanish), payload)
+
+
+def dont_book() -> Button:
+    return _button("Don't book", "No agendar", "/stop_booking")
+
+
+def field_buttons() -> tuple[Button, ...]:
+    change = '/change_booking_detail{{"booking_field":"{}"}}'.format
+    return (
+        _button("Name", "Nombre", change("full_name")),
+        _button("E-mail", "Correo electrónico", change("email")),
+        _button("Contact method", "Medio de contacto", change("preferred_contact")),
+        _button("Phone", "Teléfono", change("phone")),
+        _button("Program", "Programa", change("interested_program")),
+        _button("Time", "Fecha y hora", change("appointment_slot")),
+        dont_book(),
+    )
+
+
+def confirm_buttons() -> tuple[Button, ...]:
+    return (
+        _button("Yes, book it", "Sí, agéndala", "/affirm"),
+        _button("Change something", "Cambiar algo", "/change_booking_detail"),
+        dont_book(),
+    )
+
+
+def yes_no_buttons() -> tuple[Button, ...]:
+    return (_button("Yes", "Sí", "/affirm"), _button("No", "No", "/deny"))
+
+
+def retry_buttons() -> tuple[Button, ...]:
+    return (_button("Try again", "Intentar de nuevo", "/retry_booking"), dont_book())
+
+
+def book_a_call() -> Button:
+    return _button("Book a call", "Agendar una llamada", "/book_counselor")
+
+
+def talk_to_a_person() -> Button:
+    return _button("Talk to a person", "Hablar con una persona", "/request_human")
+
+
+def existing_booking_buttons() -> tuple[Button, ...]:
+    """The existing booking's reference is already in the `booking_reference` slot when it may
+    be shown, so "/reschedule_appointment" goes straight to the new time; otherwise it asks."""
+    return (
+        _button("Move it to another time", "Cambiarla a otro horario", "/reschedule_appointment"),
+        _button("Keep it", "Conservarla", "/stop_booking"),
+    )
 
 
 def when(moment: datetime, school_timezone: ZoneInfo) -> str:
-    """ "Tuesday, December 1 at 2:00 PM MST" in the school's zone."""
+    """ "Tuesday, December 1 at 2:00 PM MST" in the school's zone, or in Spanish "martes 1 de
+    diciembre a las 2:00 p. m. MST"."""
     local = moment.astimezone(school_timezone)
-    return f"{local:%A, %B} {local.day} at {local:%I:%M %p %Z}".replace(" 0", " ")
+    if current_language() == SPANISH:
+        day = f"{spanish_weekday(local.weekday())} {local.day} de {spanish_month(local.month)}"
+        return f"{day} a las {clock_time(local)}"
+    return f"{local:%A, %B} {local.day} at {clock_time(local)}"
 
 
 def time_buttons(times: Sequence[FreeSlot]) -> tuple[Button, ...]:
@@ -61,7 +114,7 @@ def program_question(programs: Mapping[str, str]) -> Reply:
     buttons = tuple(
         Button(name, f'/inform{{"program_choice":"{code}"}}') for code, name in programs.items()
     )
-    not_sure = Button("Not sure yet", f'/inform{{"program_choice":"{UNDECIDED}"}}')
+    not_sure = _button("Not sure yet", "Aún no lo sé", f'/inform{{"program_choice":"{UNDECIDED}"}}')
     return Reply("utter_ask_interested_program", buttons=(*buttons, not_sure))
 
 
@@ -96,15 +149,17 @@ def summary(
         {
             "full_name": full_name,
             "email": email,
-            "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
-            "phone": phone if phone and phone != NO_PHONE else "not given",
+            "contact": contact_name(preferred_contact),
+            "phone": phone
+            if phone and phone != NO_PHONE
+            else in_current_language("not given", "no indicado"),
             "program": program_name
             if program_name and program_name != UNDECIDED
-            else "not sure yet",
+            else in_current_language("not sure yet", "aún sin decidir"),
             "time": time,
             "privacy_notice_url": privacy_notice_url,
         },
-        CONFIRM_BUTTONS,
+        confirm_buttons(),
     )
 
 
@@ -129,7 +184,7 @@ def booking_stopped(in_progress: bool) -> Reply:
 
 
 def what_to_change() -> Reply:
-    return Reply("utter_ask_what_to_change", buttons=FIELD_BUTTONS)
+    return Reply("utter_ask_what_to_change", buttons=field_buttons())
 
 
 def booked(
@@ -141,7 +196,7 @@ def booked(
     variables = {
         "when": when(confirmation.starts_at, school_timezone),
         "reference": confirmation.reference,
-        "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
+        "contact": contact_name(preferred_contact),
     }
     if not email_sent:
         return Reply("utter_booking_confirmed_no_email", variables)
@@ -158,7 +213,7 @@ def booked_without_another_email(
         {
             "when": when(confirmation.starts_at, school_timezone),
             "reference": confirmation.reference,
-            "contact": CONTACT_METHOD_NAMES.get(preferred_contact, preferred_contact),
+            "contact": contact_name(preferred_contact),
         },
     )
 
@@ -172,15 +227,16 @@ def already_booked(
     else could have typed someone's address, so they are told neither its time nor its
     reference, which is all it takes to cancel or move it.
     """
+    move_it, keep_it = existing_booking_buttons()
     if not may_show:
         return Reply(
             "utter_already_booked_other_conversation",
-            buttons=(EXISTING_BOOKING_BUTTONS[0], TALK_TO_A_PERSON, EXISTING_BOOKING_BUTTONS[1]),
+            buttons=(move_it, talk_to_a_person(), keep_it),
         )
     return Reply(
         "utter_already_booked",
         {"when": when(existing.starts_at, school_timezone), "reference": existing.reference},
-        EXISTING_BOOKING_BUTTONS,
+        (move_it, keep_it),
     )
 
 
@@ -196,17 +252,19 @@ def booking_attempts_limited(refusal: AttemptRefused) -> Reply:
         if refusal.scope == "conversation"
         else "utter_booking_attempts_limited_network"
     )
-    return Reply(response, {"wait": wait_text(refusal.retry_after)}, (TALK_TO_A_PERSON,))
+    return Reply(response, {"wait": wait_text(refusal.retry_after)}, (talk_to_a_person(),))
 
 
 def wait_text(delay: timedelta) -> str:
     """ "a minute", "25 minutes": how long until another attempt is allowed, rounded up."""
     minutes = max(1, math.ceil(delay.total_seconds() / 60))
+    if current_language() == SPANISH:
+        return "un minuto" if minutes == 1 else f"{minutes} minutos"
     return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def booking_not_saved() -> Reply:
-    return Reply("utter_booking_not_saved", buttons=RETRY_BUTTONS)
+    return Reply("utter_booking_not_saved", buttons=retry_buttons())
 
 
 def time_taken() -> Reply:
@@ -246,7 +304,7 @@ def cancel_question(confirmation: BookingConfirmation, school_timezone: ZoneInfo
             "when": when(confirmation.starts_at, school_timezone),
             "reference": confirmation.reference,
         },
-        YES_NO_BUTTONS,
+        yes_no_buttons(),
     )
 
 
@@ -257,7 +315,7 @@ def cancelled(confirmation: BookingConfirmation, school_timezone: ZoneInfo) -> R
             "when": when(confirmation.starts_at, school_timezone),
             "reference": confirmation.reference,
         },
-        (BOOK_A_CALL,),
+        (book_a_call(),),
     )
 
 
@@ -276,5 +334,10 @@ def data_deleted(leads: int, handoffs: int = 0) -> Reply:
         return Reply("utter_transcript_deleted" if handoffs else "utter_no_data_to_delete")
     return Reply(
         "utter_data_deleted",
-        {"count": str(leads), "bookings": "booking" if leads == 1 else "bookings"},
+        {
+            "count": str(leads),
+            "bookings": in_current_language("booking", "cita")
+            if leads == 1
+            else in_current_language("bookings", "citas"),
+        },
     )

@@ -134,3 +134,43 @@ def test_a_fact_edited_since_its_translation_is_shown_in_english(bot_env: str) -
         duties = catalog.read_career(session, "es").duties
     assert duties[0].name == "Review model fairness every quarter"
     assert all(fact.name != old_name for fact in duties)
+
+
+def test_booking_times_and_buttons_follow_the_conversation_language() -> None:
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.booking.replies import confirm_buttons, when
+
+    denver = ZoneInfo("America/Denver")
+    moment = datetime(2026, 12, 1, 21, 0, tzinfo=timezone.utc)
+    assert when(moment, denver) == "Tuesday, December 1 at 2:00 PM MST"
+    with speaking("es"):
+        assert when(moment, denver) == "martes 1 de diciembre a las 2:00 p. m. MST"
+        assert confirm_buttons()[0].title == "Sí, agéndala"
+    assert confirm_buttons()[0].title == "Yes, book it"
+
+
+def test_the_action_server_answers_each_call_in_its_conversations_language() -> None:
+    """Its request middleware sets the language from the tracker's slot, so the booking and
+    handoff replies, which the answer layer does not build, are in it too."""
+    import asyncio
+    import json
+
+    from actions.server import _refuse_malformed_action_call
+    from bot.knowledge.replies.language import current_language
+
+    class FakeRequest:
+        path, method, headers = "/webhook", "POST", {}
+
+        def __init__(self, language: str) -> None:
+            tracker = {"sender_id": "s", "slots": {"language": language}}
+            self.body = json.dumps({"next_action": "a", "tracker": tracker}).encode()
+            self.ctx = type("Ctx", (), {})()
+
+    async def language_after_middleware(language: str) -> str:
+        await _refuse_malformed_action_call(FakeRequest(language))  # type: ignore[arg-type]
+        return current_language()
+
+    assert asyncio.run(language_after_middleware("es")) == "es"
+    assert asyncio.run(language_after_middleware("xx")) == "en"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -88,6 +89,9 @@ _MONTHS_ES = (
 )
 
 
+_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
 def current_language() -> str:
     return _speaking.get()
 
@@ -103,11 +107,39 @@ def speaking(language: str | None) -> Iterator[str]:
         _speaking.reset(token)
 
 
+def speak(language: object) -> str:
+    """Set the language for the rest of the current task, as a request handler does for its
+    request (the action server, for each action call): the next request sets it again."""
+    chosen = language if isinstance(language, str) and language in LANGUAGES else ENGLISH
+    _speaking.set(chosen)
+    return chosen
+
+
 def phrase(key: str, **values: object) -> str:
     """The code's phrase `key` in the current language, filled with `values`."""
     templates = PHRASES[key]
     return templates.get(current_language(), templates[ENGLISH]).format(**values)
 
 
+def in_current_language(english: str, spanish: str) -> str:
+    """One of two wordings of the same thing, for code that has only a word or two to say."""
+    return spanish if current_language() == SPANISH else english
+
+
 def spanish_month(month: int) -> str:
     return _MONTHS_ES[month - 1]
+
+
+def spanish_weekday(weekday: int) -> str:
+    """Monday is 0, as `datetime.weekday()` counts."""
+    return _WEEKDAYS_ES[weekday]
+
+
+def clock_time(moment: datetime) -> str:
+    """ "2:00 PM MST", or in Spanish "2:00 p. m. MST" (the RAE's abbreviations)."""
+    hour = moment.hour % 12 or 12
+    if current_language() == SPANISH:
+        half = "a. m." if moment.hour < 12 else "p. m."
+    else:
+        half = "AM" if moment.hour < 12 else "PM"
+    return f"{hour}:{moment:%M} {half} {moment:%Z}".rstrip()
