@@ -83,9 +83,13 @@ def test_booking_a_call_in_spanish_to_a_confirmed_reference(servers: Servers, se
 def test_the_conversation_follows_the_language_the_student_writes(
     servers: Servers, sender: str
 ) -> None:
-    assert in_spanish(servers.say(sender, "hola, ¿qué licenciaturas tienen?"))
+    switched = servers.say(sender, "hola, ¿qué licenciaturas tienen?")
+    assert in_spanish(switched) and "Te respondo en español." in text_of(switched)
+    again = servers.say(sender, "¿y cuánto cuestan?")
+    assert in_spanish(again) and "Te respondo en español." not in text_of(again)  # said once
     assert in_spanish(servers.say(sender, "ok"))  # decides nothing: stays in Spanish
     english = servers.say(sender, "how much is tuition for software development?")
+    assert "Switching to English." in text_of(english)
     assert "$3,920" in text_of(english) and "US$" not in text_of(english)
 
 
