@@ -21,10 +21,50 @@ from typing import Any
 
 from bot.knowledge.intents import DESCRIPTIONS
 from bot.knowledge.replies import Button, Reply
+from bot.knowledge.replies.language import SPANISH, current_language, in_current_language
 
-# "Something else" answers the question with Rasa's deny intent for the two-stage fallback
-# (out_of_scope): the loop then asks the student to rephrase.
-SOMETHING_ELSE = Button("Something else", "/out_of_scope")
+# The registry's descriptions in Spanish, for a Spanish conversation's "¿Te referías a ...?".
+DESCRIPTIONS_ES: dict[str, str] = {
+    "ask_help": "En qué puedo ayudarte",
+    "request_human": "Hablar con una persona",
+    "ask_ml_role": "Qué hace un ingeniero de machine learning",
+    "ask_ml_duties": "Las tareas diarias de un ingeniero de ML",
+    "ask_ml_skills": "Habilidades que necesita un ingeniero de ML",
+    "ask_ml_education": "Estudios para ser ingeniero de ML",
+    "ask_ml_certifications": "Certificaciones para ingenieros de ML",
+    "ask_related_roles": "Trabajos relacionados con el machine learning",
+    "ask_salary": "Salario de un ingeniero de ML",
+    "ask_job_growth": "Perspectivas laborales de los ingenieros de ML",
+    "ask_industries": "Industrias que contratan ingenieros de ML",
+    "ask_programs": "Nuestros programas de licenciatura",
+    "ask_program_overview": "Un programa en detalle",
+    "ask_program_duration": "Cuánto dura un programa",
+    "ask_tuition": "Matrícula y costos",
+    "ask_program_certifications": "Certificaciones incluidas en los programas",
+    "ask_transfer_credit": "Transferencia de créditos",
+    "ask_program_careers": "Carreras después de un programa",
+    "compare_programs": "Comparar los dos programas",
+    "ask_program_recommendation": "Qué programa me conviene",
+    "ask_online_delivery": "Estudiar en línea",
+    "ask_start_date": "Fechas de inicio",
+    "ask_admission_requirements": "Requisitos de admisión",
+    "ask_financial_aid": "Ayuda financiera",
+    "ask_housing": "Vivienda",
+    "ask_other_enrollment_topic": "Otras preguntas sobre la inscripción",
+}
+
+
+def something_else() -> Button:
+    """ "Something else" answers the question with Rasa's deny intent for the two-stage
+    fallback (out_of_scope): the loop then asks the student to rephrase."""
+    return Button(in_current_language("Something else", "Otra cosa"), "/out_of_scope")
+
+
+def description(intent: str) -> str:
+    if current_language() == SPANISH:
+        return DESCRIPTIONS_ES.get(intent, DESCRIPTIONS[intent])
+    return DESCRIPTIONS[intent]
+
 
 # When "off-topic" is the likeliest reading of an unclear message, offering catalog topics
 # ("Did you mean tuition?" for a question about a stock price) would look random: the
@@ -79,5 +119,5 @@ def did_you_mean(ranking: Sequence[Mapping[str, Any]], program: str | None = Non
     offered = candidates(ranking)
     if not offered:
         return Reply("utter_ask_rephrase")
-    buttons = tuple(Button(DESCRIPTIONS[c.intent], payload(c.intent, program)) for c in offered)
-    return Reply("utter_did_you_mean", buttons=buttons + (SOMETHING_ELSE,))
+    buttons = tuple(Button(description(c.intent), payload(c.intent, program)) for c in offered)
+    return Reply("utter_did_you_mean", buttons=(*buttons, something_else()))

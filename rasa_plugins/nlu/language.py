@@ -17,7 +17,10 @@ sources, strongest first:
 3. the page's language (metadata ``page_language``, sent by the widget with the first message
    of a conversation).
 
-A message none of them decides ("ok", "si", "123") leaves the slot as it is.
+A message none of them decides ("ok", "si", "123") leaves the slot as it is; so does an answer
+to the booking form (intent ``inform``: a name, an e-mail address, a phone number is in no
+language), and so do e-mail addresses and web addresses inside a message. A one-word message is
+decided by the learnt words alone: "ok" and "no" are both languages' words.
 
 Used from config.yml as ``rasa_plugins.nlu.language.LanguageIdentifier``.
 """
@@ -45,6 +48,8 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
     METADATA,
     TEXT,
 )
@@ -68,6 +73,10 @@ _MAX_CHARACTERS = 500
 # none of the other language's do.
 _MARKER_MIN_EXAMPLES = 2
 _WORD = re.compile(r"[^\W\d_]+")
+# Addresses say nothing about the language a student writes in.
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+# Intents whose text is a value, not a sentence (the booking form's answers).
+_VALUE_INTENTS = frozenset({"inform"})
 _VOCABULARY_FILE = "language_words.json"
 
 
@@ -140,10 +149,10 @@ def plain_language(
 ) -> str | None:
     """The language `text` is plainly written in: the one every identifier names, or, where they
     disagree, the one of every marker word it has; else None."""
+    text = _ADDRESS.sub(" ", text[:_MAX_CHARACTERS])
     if not any(character.isalpha() for character in text):
         return None
-    text = text[:_MAX_CHARACTERS]
-    found = {identify(text) for identify in identifiers}
+    found = {identify(text) for identify in identifiers} if len(words(text)) > 1 else set()
     if len(found) == 1:
         return found.pop()
     marked = {markers[word] for word in words(text) if word in markers} if markers else set()
@@ -256,8 +265,9 @@ class LanguageIdentifier(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             reading = read_language(
-                text if isinstance(text, str) else "",
+                text if isinstance(text, str) and intent not in _VALUE_INTENTS else "",
                 message.get(METADATA),
                 self._identifiers,
                 self.markers,

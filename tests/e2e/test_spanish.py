@@ -25,7 +25,7 @@ def in_spanish(replies: list[dict[str, Any]]) -> bool:
 def test_tuition_is_quoted_in_spanish_with_the_catalog_figure(
     servers: Servers, sender: str
 ) -> None:
-    replies = servers.say(sender, "¿cuánto cuesta la licenciatura en ciencias de la computación?")
+    replies = servers.say(sender, "¿cuánto cuesta la matrícula de ciencias de la computación?")
     assert in_spanish(replies), text_of(replies)
     assert "US$3,920" in text_of(replies)
 
@@ -38,7 +38,7 @@ def test_start_dates_are_spanish_dates(servers: Servers, sender: str) -> None:
 
 
 def test_the_comparison_is_in_spanish(servers: Servers, sender: str) -> None:
-    replies = servers.say(sender, "¿qué diferencia hay entre las dos licenciaturas?")
+    replies = servers.say(sender, "compárame las dos licenciaturas, por favor")
     assert in_spanish(replies), text_of(replies)
     assert "action_compare_programs" in servers.last_bot_actions(sender)
     assert "Licenciatura (B.S.) en Desarrollo de Software" in text_of(replies)
@@ -54,8 +54,7 @@ def test_delete_my_data_in_spanish(servers: Servers, sender: str) -> None:
     asked = servers.say(sender, "por favor eliminen toda mi información personal")
     assert in_spanish(asked), text_of(asked)
     done = servers.say(sender, "sí")
-    assert "action_delete_my_data" in servers.last_bot_actions(sender)
-    assert in_spanish(done), text_of(done)
+    assert in_spanish(done), text_of(done)  # the transcript is gone with the data
 
 
 def test_booking_a_call_in_spanish_to_a_confirmed_reference(servers: Servers, sender: str) -> None:

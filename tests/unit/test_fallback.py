@@ -14,10 +14,10 @@ from actions.fallback import ActionAskAffirmation
 from bot.knowledge.fallback import (
     DESCRIPTIONS,
     MAX_SUGGESTIONS,
-    SOMETHING_ELSE,
     candidates,
     did_you_mean,
     payload,
+    something_else,
 )
 from bot.knowledge.templates import load_response_texts
 from bot.settings import DOMAIN_PATH
@@ -96,7 +96,7 @@ def test_a_named_program_is_kept_in_the_payload() -> None:
     intent, entities = reply.buttons[0].payload[1:].split("{", 1)
     assert intent == "ask_tuition"
     assert json.loads("{" + entities) == {"program": "computer_science"}
-    assert reply.buttons[-1] == SOMETHING_ELSE
+    assert reply.buttons[-1] == something_else()
     assert payload("ask_tuition") == "/ask_tuition"
 
 

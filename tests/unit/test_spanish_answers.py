@@ -208,3 +208,13 @@ def test_a_switch_by_the_students_own_words_is_said_once() -> None:
     assert not language_switched(_tracker(already_spanish, "es", "text"))  # type: ignore[arg-type]
     # The control or the page chose it: nothing to explain.
     assert not language_switched(_tracker(switched_now, "es", "choice"))  # type: ignore[arg-type]
+
+
+def test_every_suggested_topic_has_a_spanish_title() -> None:
+    from bot.knowledge.fallback import DESCRIPTIONS_ES, did_you_mean
+    from bot.knowledge.intents import DESCRIPTIONS
+
+    assert set(DESCRIPTIONS_ES) == set(DESCRIPTIONS)
+    with speaking("es"):
+        reply = did_you_mean([{"name": "ask_tuition", "confidence": 0.3}])
+    assert [b.title for b in reply.buttons] == ["Matrícula y costos", "Otra cosa"]

@@ -42,7 +42,7 @@ def test_a_choice_made_with_the_control_wins_over_the_text() -> None:
 
 
 def test_a_message_plainly_in_one_language_wins_over_the_page() -> None:
-    assert read_language("hola", {"page_language": "en-US"}, SPANISH) == LanguageReading(
+    assert read_language("hola amigos", {"page_language": "en-US"}, SPANISH) == LanguageReading(
         "es", "text"
     )
 
@@ -99,7 +99,7 @@ def test_a_huge_message_is_identified_from_its_start() -> None:
 
 def test_the_component_sets_the_language_entity_and_says_why() -> None:
     component = LanguageIdentifier(SPANISH)
-    decided = Message(data={TEXT: "hola", METADATA: {}})
+    decided = Message(data={TEXT: "hola amigos", METADATA: {}})
     undecided = Message(data={TEXT: "ok", METADATA: {}})
     LanguageIdentifier(SPLIT).process([undecided])
     component.process([decided])
@@ -145,3 +145,15 @@ def test_the_vocabulary_is_learnt_at_training_and_kept_with_the_model(tmp_path: 
     trained.train(TrainingData(training_examples=examples))
     loaded = LanguageIdentifier.load({}, storage, resource, None)  # type: ignore[arg-type]
     assert loaded.markers["becas"] == "es"
+
+
+@pytest.mark.parametrize("text", ["jordan.lee@example.org", "https://example.org/x", "ok", "no"])
+def test_addresses_and_words_of_both_languages_decide_nothing(text: str) -> None:
+    assert plain_language(text, (fasttext_identifier(), langid_identifier()), {}) is None
+
+
+def test_an_answer_to_the_booking_form_keeps_the_language() -> None:
+    """A name or an e-mail address typed into the form is in no language."""
+    message = Message(data={TEXT: "Jordan Lee", METADATA: {}, "intent": {"name": "inform"}})
+    LanguageIdentifier((always("en"), always("en"))).process([message])
+    assert message.get(READING_KEY) == {"language": None, "source": "none"}
