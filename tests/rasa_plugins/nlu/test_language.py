@@ -26,6 +26,7 @@ from rasa_plugins.nlu.language import (
     plain_language,
     read_language,
 )
+from rasa_plugins.nlu.model_files import ModelFileMismatch
 
 
 def always(answer: str | None) -> language.Identifier:
@@ -113,7 +114,7 @@ def test_a_model_file_that_is_not_the_pinned_one_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(language, "_FASTTEXT_SHA256", "0" * 64)
-    with pytest.raises(language.ModelFileMismatch):
+    with pytest.raises(ModelFileMismatch):
         language.fasttext_model_path()
 
 

@@ -1,4 +1,5 @@
-"""The featurizer gives each message one 384-wide meaning vector, the same in training and serving.
+"""The featurizer gives each message one meaning vector (MiniLM's 384 wide, the multilingual
+encoder's 512), the same in training and serving.
 
 Training featurizes in batches of BATCH_SIZE, the server one message at a time: if the
 two differed, the classifier would be trained on vectors it never sees live. Uses the shared
@@ -18,6 +19,7 @@ from rasa.shared.nlu.constants import ACTION_NAME, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_plugins.nlu.multilingual_encoder import DIMENSIONS as MULTILINGUAL_DIMENSIONS
 from rasa_plugins.nlu.sentence_encoder import BATCH_SIZE, DIMENSIONS
 from rasa_plugins.nlu.sentence_featurizer import SentenceEncoderFeaturizer
 
@@ -71,12 +73,40 @@ def test_training_batches_give_the_vectors_of_single_messages(
         assert np.allclose(sentence_vector(example), sentence_vector(alone), atol=1e-5)
 
 
+def configured(**settings: object) -> dict[str, object]:
+    return {**SentenceEncoderFeaturizer.get_default_config(), **settings}
+
+
 @pytest.mark.parametrize("max_tokens", [8, 128, 256])
 def test_config_accepts_the_models_lengths(max_tokens: int) -> None:
-    SentenceEncoderFeaturizer.validate_config({"max_tokens": max_tokens})
+    SentenceEncoderFeaturizer.validate_config(configured(max_tokens=max_tokens))
 
 
 @pytest.mark.parametrize("max_tokens", [0, 7, 257, 1000])
 def test_config_rejects_other_lengths(max_tokens: int) -> None:
     with pytest.raises(ValueError):
-        SentenceEncoderFeaturizer.validate_config({"max_tokens": max_tokens})
+        SentenceEncoderFeaturizer.validate_config(configured(max_tokens=max_tokens))
+
+
+def test_config_rejects_an_unknown_encoder() -> None:
+    with pytest.raises(ValueError, match="encoder must be one of"):
+        SentenceEncoderFeaturizer.validate_config(configured(encoder="labse"))
+
+
+def test_the_multilingual_encoder_gives_its_own_vector_beside_minilms(tmp_path: Path) -> None:
+    """config.yml runs both featurizers: each message carries both vectors, told apart by width
+    (the knowledge base's matcher reads MiniLM's)."""
+    both = [
+        SentenceEncoderFeaturizer.create(
+            configured(encoder=encoder),
+            LocalModelStorage(tmp_path),
+            Resource(encoder),
+            ExecutionContext(GraphSchema({}), encoder),
+        )
+        for encoder in ("minilm", "multilingual")
+    ]
+    message = Message(data={TEXT: "¿cuánto cuesta la matrícula?"})
+    for featurizer in both:
+        featurizer.process([message])
+    widths = [feature.features.shape for feature in message.features]
+    assert widths == [(1, DIMENSIONS), (1, MULTILINGUAL_DIMENSIONS)]
