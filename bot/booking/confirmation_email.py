@@ -5,6 +5,9 @@ a few lines of RFC 5545 text. Nothing is sent when SMTP_HOST is unset; the booki
 way, so a mail failure is logged (without the address) and reported to the caller, never raised.
 `confirm_by_email` also keeps to CONFIRMATION_EMAILS_PER_ADDRESS_PER_DAY (bot.booking.limits), so
 the assistant cannot be used to flood someone's inbox by booking and cancelling in a loop.
+
+The mail and its invitation are written in the conversation's language (bot.knowledge.replies
+.language, set by the action that books), so a student who booked in Spanish reads Spanish.
 """
 
 from __future__ import annotations
@@ -22,17 +25,65 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import limits
 from bot.booking.service import BookingConfirmation
+from bot.knowledge.replies.language import (
+    ENGLISH,
+    SPANISH,
+    clock_time,
+    current_language,
+    spanish_month,
+    spanish_weekday,
+)
 from bot.settings import BookingSettings, SmtpSettings
 
 logger = logging.getLogger(__name__)
 
-SUBJECT = "Your call with an enrollment counselor"
+# The mail's and the invitation's words, by language; {placeholders} filled per booking.
+TEXTS: dict[str, dict[str, str]] = {
+    ENGLISH: {
+        "subject": "Your call with an enrollment counselor",
+        "body": (
+            "Hello {name},\n\n"
+            "Your call with an enrollment counselor is booked for {when}.\n"
+            "Your reference code is {reference}; quote it to reschedule or cancel.\n"
+        ),
+        "summary": "Call with an enrollment counselor ({reference})",
+        "description": "Reference {reference}. Counselor: {counselor}",
+    },
+    SPANISH: {
+        "subject": "Tu llamada con un asesor de admisiones",
+        "body": (
+            "Hola, {name}:\n\n"
+            "Tu llamada con un asesor de admisiones quedó agendada para el {when}.\n"
+            "Tu código de referencia es {reference}; indícalo para cambiar la hora o cancelar.\n"
+        ),
+        "summary": "Llamada con un asesor de admisiones ({reference})",
+        "description": "Referencia {reference}. Asesor: {counselor}",
+    },
+}
+
+
+def _texts() -> dict[str, str]:
+    return TEXTS.get(current_language(), TEXTS[ENGLISH])
+
+
+def _when(moment: datetime) -> str:
+    """ "Tuesday, March 5, 2030 at 2:00 PM MST", in Spanish "martes 5 de marzo de 2030 a las
+    2:00 p. m. MST"."""
+    if current_language() == SPANISH:
+        day = f"{spanish_weekday(moment.weekday())} {moment.day} de {spanish_month(moment.month)}"
+        return f"{day} de {moment.year} a las {clock_time(moment)}"
+    return f"{moment:%A, %B} {moment.day}, {moment.year} at {clock_time(moment)}"
 
 
 def build_ics(booking: BookingConfirmation, organizer: str, now: datetime | None = None) -> str:
     """An iCalendar REQUEST for the appointment (times in UTC, CRLF line ends, folded lines)."""
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    description = f"Reference {booking.reference}. Counselor: {booking.counselor_name}"
+    texts = _texts()
+    language = current_language()
+    summary = texts["summary"].format(reference=booking.reference)
+    description = texts["description"].format(
+        reference=booking.reference, counselor=booking.counselor_name
+    )
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -43,8 +94,8 @@ def build_ics(booking: BookingConfirmation, organizer: str, now: datetime | None
         f"DTSTAMP:{_ics_time(stamp)}",
         f"DTSTART:{_ics_time(booking.starts_at)}",
         f"DTEND:{_ics_time(booking.ends_at)}",
-        f"SUMMARY:{_ics_text('Call with an enrollment counselor (' + booking.reference + ')')}",
-        f"DESCRIPTION:{_ics_text(description)}",
+        f"SUMMARY;LANGUAGE={language}:{_ics_text(summary)}",
+        f"DESCRIPTION;LANGUAGE={language}:{_ics_text(description)}",
         f"ORGANIZER:mailto:{organizer}",
         f"ATTENDEE;CN={_ics_param(booking.full_name)};RSVP=FALSE:mailto:{booking.email}",
         "STATUS:CONFIRMED",
@@ -58,17 +109,18 @@ def build_confirmation(
     booking: BookingConfirmation, sender: str, school_timezone: ZoneInfo
 ) -> EmailMessage:
     """The message: a plain-text body with the local time and zone, and the .ics attached."""
-    local = booking.starts_at.astimezone(school_timezone)
-    when = f"{local:%A, %B} {local.day}, {local:%Y at %I:%M %p %Z}".replace(" 0", " ")
+    texts = _texts()
     message = EmailMessage()
-    message["Subject"] = SUBJECT
+    message["Subject"] = texts["subject"]
     message["From"] = sender
     message["To"] = booking.email
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(
-        f"Hello {booking.full_name},\n\n"
-        f"Your call with an enrollment counselor is booked for {when}.\n"
-        f"Your reference code is {booking.reference}; quote it to reschedule or cancel.\n"
+        texts["body"].format(
+            name=booking.full_name,
+            when=_when(booking.starts_at.astimezone(school_timezone)),
+            reference=booking.reference,
+        )
     )
     message.add_attachment(
         build_ics(booking, sender).encode("utf-8"),
@@ -77,6 +129,8 @@ def build_confirmation(
         filename="appointment.ics",
         params={"method": "REQUEST"},
     )
+    # After the attachment: making the message multipart moves Content-* headers to the body.
+    message["Content-Language"] = current_language()
     return message
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.booking.confirmation_email import build_ics, send_confirmation
 from bot.booking.service import BookingConfirmation
+from bot.knowledge.replies.language import speaking
 from bot.settings import SmtpSettings, load_settings
 from tests.unit.smtp_double import Inbox
 from tests.unit.test_booking import SCHOOL
@@ -69,3 +70,23 @@ def test_an_unreachable_server_is_reported_not_raised(caplog: pytest.LogCaptureF
     closed = SmtpSettings(host="127.0.0.1", port=9, sender="enroll@example.org")
     assert send_confirmation(closed, BOOKING, SCHOOL, timeout=2) is False
     assert "K7QM-4XTR" in caplog.text and "ada@example.org" not in caplog.text
+
+
+def test_a_booking_made_in_spanish_is_confirmed_in_spanish(
+    smtp_server: tuple[Inbox, SmtpSettings],
+) -> None:
+    inbox, settings = smtp_server
+    with speaking("es"):
+        assert send_confirmation(settings, BOOKING, SCHOOL) is True
+    [(_, message)] = inbox.messages
+    assert message["Subject"] == "Tu llamada con un asesor de admisiones"
+    assert message["Content-Language"] == "es"
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "martes 5 de marzo de 2030 a las 2:00 p. m. MST" in text and "K7QM-4XTR" in text
+    [invite] = list(message.iter_attachments())
+    ics = invite.get_content()
+    unfolded = (ics.decode() if isinstance(ics, bytes) else ics).replace("\r\n ", "")
+    assert "SUMMARY;LANGUAGE=es:Llamada con un asesor de admisiones (K7QM-4XTR)" in unfolded
+    assert "DESCRIPTION;LANGUAGE=es:Referencia K7QM-4XTR. Asesor: Sample Counselor A" in unfolded
