@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import booking_desk, latest_intent, send
+from actions._support import booking_desk, conversation_language, latest_intent, send
 from actions.form_reading import LEAVE_FORM
 from bot.booking import replies
 from bot.booking.desk import BookingResult
@@ -121,6 +121,7 @@ def lead_details(tracker: Tracker) -> LeadDetails:
         program_code=None if program in (None, UNDECIDED) else program,
         conversation_id=tracker.sender_id,
         source_page=str(page)[:2000] if page else None,
+        language=conversation_language(tracker),
     )
 
 

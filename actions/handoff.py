@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._support import send, settings
+from actions._support import conversation_language, send, settings
 from bot.handoff.service import HandoffDesk
 
 
@@ -21,7 +21,9 @@ class ActionHandOver(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        handover = HandoffDesk(settings()).hand_over(tracker.sender_id, tracker.events)
+        handover = HandoffDesk(settings()).hand_over(
+            tracker.sender_id, tracker.events, conversation_language(tracker)
+        )
         send(dispatcher, handover.reply)
         if not handover.handed_over:
             return [SlotSet("counselors_available", False)]

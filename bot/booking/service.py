@@ -86,6 +86,7 @@ class LeadDetails:
     program_code: str | None = None  # None: "not sure yet"
     conversation_id: str | None = None
     source_page: str | None = None
+    language: str = "en"  # the conversation's, so the counselor calls in it
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def book(
                 conversation_id=details.conversation_id,
                 source_page=details.source_page,
                 created_at=now,
+                language=details.language,
             )
             session.add(lead)
             # Written before the check: on SQLite this takes the write lock, which serialises
@@ -239,6 +241,7 @@ def appointment_payload(appointment: Appointment) -> dict[str, Any]:
             "consent_at": lead.consent_at.isoformat(),
             "conversation_id": lead.conversation_id,
             "source_page": lead.source_page,
+            "language": lead.language,
         },
     }
 

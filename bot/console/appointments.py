@@ -51,6 +51,7 @@ CSV_FIELDS = (
     "phone",
     "preferred_contact",
     "program",
+    "language",
 )
 # Appointment, counselor name, program name (NULL when the catalog lacks the code: outer join).
 _Rows = Select[tuple[Appointment, str, str]]
@@ -72,6 +73,7 @@ class AppointmentRow:
     phone: str | None
     preferred_contact: str
     program: str  # the program's name, the stored code if the catalog lost it, or "Not sure yet"
+    language: str = "en"  # the conversation's, when the student booked: call in it
 
     def actions(self, now: datetime) -> tuple[str, ...]:
         """The outcomes that may be recorded now (no-show only once the call's time began)."""
@@ -160,6 +162,7 @@ def write_csv(rows: Iterable[AppointmentRow]) -> str:
                 row.phone or "",
                 row.preferred_contact,
                 row.program,
+                row.language,
             )
         )
     return out.getvalue()
@@ -198,6 +201,7 @@ def _rows(session: Session, query: _Rows, zone: ZoneInfo) -> list[AppointmentRow
                 phone=lead.phone,
                 preferred_contact=lead.preferred_contact,
                 program=program_name or lead.program_code or "Not sure yet",
+                language=lead.language,
             )
         )
     return rows

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.console import pages
 from bot.console.auth import CSRF_FIELD
+from bot.knowledge.replies.language import language_name
 from bot.staff.accounts import StaffUser
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def _waiting_list(view: InboxView) -> str:
 <dl>
   <dt>Waiting</dt><dd>{escape(_waiting_for(row, view))}</dd>
   <dt>Claimed by</dt><dd>{escape(_claimer(row, view.user))}</dd>
+  <dt>Language</dt><dd>{escape(language_name(row.language))}</dd>
   {asked}
 </dl>
 </li>"""
@@ -135,10 +137,11 @@ def _conversation(view: InboxView) -> str:
                 '<p class="alert">Only the conversation up to the handoff is shown: '
                 f"{escape(view.conversation.problem)}. Refresh in a moment.</p>"
             )
-        inner = f"""<h2 id="inbox-conversation-heading">Conversation {
-            escape(view.conversation.row.conversation_id)
-        }</h2>
-<ol class="transcript">{lines}</ol>
+        row = view.conversation.row
+        heading = f"Conversation {escape(row.conversation_id)}"
+        inner = f"""<h2 id="inbox-conversation-heading">{heading}</h2>
+<p>In {escape(language_name(row.language))}: answer in it.</p>
+<ol class="transcript" lang="{escape(row.language)}">{lines}</ol>
 {missing}"""
     return f"""<section id="inbox-conversation" aria-labelledby="inbox-conversation-heading">
 {inner}

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from bot.console.auth import csrf_token, require_role
 from bot.console.pages import clock, document
 from bot.console.svg_charts import Bar, Html, bar_chart, column_chart, figures_table
+from bot.knowledge.replies.language import ENGLISH, language_name
 from bot.settings import load_settings
 from bot.staff.accounts import StaffUser
 from bot.staff.insights import (
@@ -46,6 +47,7 @@ SECTION_TITLES = {
     "unanswered": "Not answered",
     "programs": "Bookings by program",
     "knowledge_base": "Knowledge base answers",
+    "languages": "Conversations by language",
 }
 
 
@@ -118,6 +120,7 @@ def render_insights(
             _per_day(base, report),
             _funnel(base, report),
             _topics(base, report),
+            _languages(base, report),
             _unanswered(base, report),
             _programs(base, report),
             _knowledge_base(base, report),
@@ -233,20 +236,49 @@ def _topics(base: str, report: Report) -> str:
         "chart-topics",
         "Most asked topics (messages)",
         f"{len(topics)} topics; the most asked: {topics[0].title}, {topics[0].messages} messages.",
-        [Bar(topic.title, topic.messages) for topic in topics],
+        [Bar(_in_language(topic.title, topic.language), topic.messages) for topic in topics],
     )
     table = figures_table(
         "Most asked topics",
-        ("Topic", "Messages", "Conversations"),
-        [(topic.title, str(topic.messages), str(topic.conversations)) for topic in topics],
+        ("Topic", "Language", "Messages", "Conversations"),
+        [
+            (
+                topic.title,
+                language_name(topic.language),
+                str(topic.messages),
+                str(topic.conversations),
+            )
+            for topic in topics
+        ],
     )
     return _section(
         base,
         "topics",
-        "Questions by topic, most asked first.",
+        "Questions by topic and by the language of the conversation they were asked in, most "
+        "asked first.",
         chart + table,
         report.period,
     )
+
+
+def _languages(base: str, report: Report) -> str:
+    table = figures_table(
+        "Conversations by language",
+        ("Language", "Conversations"),
+        [(language_name(row.language), str(row.conversations)) for row in report.languages],
+    )
+    return _section(
+        base,
+        "languages",
+        "A conversation is in the language the assistant last answered it in.",
+        table,
+        report.period,
+    )
+
+
+def _in_language(title: str, language: str) -> str:
+    """A chart label: the topic, and its language when it is not English."""
+    return title if language == ENGLISH else f"{title} ({language_name(language)})"
 
 
 def _unanswered(base: str, report: Report) -> str:
@@ -263,9 +295,15 @@ def _unanswered(base: str, report: Report) -> str:
         content = (
             figures_table(
                 "Not answered",
-                ("Message", "Reply", "Times", "Answer it"),
+                ("Message", "Language", "Reply", "Times", "Answer it"),
                 [
-                    (item.text, REPLY_TITLES[item.reply], str(item.count), _add_link(base, item))
+                    (
+                        item.text,
+                        language_name(item.language),
+                        REPLY_TITLES[item.reply],
+                        str(item.count),
+                        _add_link(base, item),
+                    )
                     for item in shown
                 ],
                 wide_first=True,

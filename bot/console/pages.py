@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.console.appointments import CONTACT_LABELS, STATUS_LABELS, AppointmentRow
 from bot.console.auth import CSRF_FIELD
+from bot.knowledge.replies.language import language_name
 from bot.staff.accounts import StaffUser
 
 ACTION_LABELS = {
@@ -152,6 +153,7 @@ def _card(base: str, row: AppointmentRow, csrf: str, now: datetime, office: bool
   <dt>Phone</dt><dd>{phone}</dd>
   <dt>Prefers</dt><dd>{prefers}</dd>
   <dt>Program</dt><dd>{escape(row.program)}</dd>
+  <dt>Language</dt><dd>{escape(language_name(row.language))}</dd>
   <dt>Reference</dt><dd><code>{escape(row.reference)}</code></dd>
   {counselor}
 </dl>

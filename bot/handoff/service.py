@@ -74,15 +74,23 @@ class HandoffDesk:
         self._contact = settings.enrollment_contact
         self._factory = session_factory(settings.database_url)
 
-    def hand_over(self, conversation_id: str, events: Iterable[Mapping[str, Any]]) -> Handover:
+    def hand_over(
+        self, conversation_id: str, events: Iterable[Mapping[str, Any]], language: str = "en"
+    ) -> Handover:
         """Inside counselors' hours, queue the conversation with its transcript (`events`: the
-        Rasa tracker's). Outside them, or when the queue cannot be reached, say when counselors
-        are in, or point to the enrollment contact: the bot never goes quiet without a queue."""
+        Rasa tracker's) and its language. Outside them, or when the queue cannot be reached, say
+        when counselors are in, or point to the enrollment contact: the bot never goes quiet
+        without a queue."""
         try:
             with self._factory() as session:
                 availability = counselor_availability(session)
             if availability.open_now:
-                request_handoff(self._factory, conversation_id, transcript_from_events(events))
+                request_handoff(
+                    self._factory,
+                    conversation_id,
+                    transcript_from_events(events),
+                    language=language,
+                )
                 return Handover(replies.handed_over(), handed_over=True)
         except (SQLAlchemyError, HandoffUnavailable) as error:
             logger.warning("Handoff unavailable: %s", type(error).__name__)
@@ -137,6 +145,7 @@ def request_handoff(
     conversation_id: str,
     transcript: list[dict[str, str]],
     now: datetime | None = None,
+    language: str = "en",
 ) -> int:
     """Queue the conversation for a counselor (and tell the CRM); returns the handoff id.
 
@@ -152,12 +161,14 @@ def request_handoff(
             ).first()
             if waiting is not None:
                 waiting.transcript = transcript
+                waiting.language = language
                 return waiting.id
             handoff = Handoff(
                 conversation_id=conversation_id,
                 status="waiting",
                 transcript=transcript,
                 requested_at=now,
+                language=language,
             )
             session.add(handoff)
             session.flush()
@@ -166,6 +177,7 @@ def request_handoff(
                 "conversation_id": conversation_id,
                 "requested_at": now.isoformat(),
                 "transcript": transcript,
+                "language": language,
             }
             session.add(outbox_event("handoff.requested", payload, lead_id=None, now=now))
             handoff_id = handoff.id

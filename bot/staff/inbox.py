@@ -52,6 +52,8 @@ class WaitingRow:
     claimer_name: str | None
     # The student's last message before the handoff (what they want), "" when none.
     preview: str
+    # The conversation's language ("en" or "es"): the counselor answers in it.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _row(item: Handoff, claimer_name: str | None) -> WaitingRow:
         claimed_by=item.claimed_by,
         claimer_name=claimer_name,
         preview=str(said[-1].get("text", "")) if said else "",
+        language=item.language,
     )
 
 

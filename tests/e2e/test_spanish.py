@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from test_booking import REFERENCE, buttons, email_of
+from test_booking import REFERENCE, buttons, email_of, leads
 
 from rasa_plugins.nlu.language import fasttext_identifier, langid_identifier, plain_language
 from tools.servers import Servers, text_of
@@ -77,6 +77,9 @@ def test_booking_a_call_in_spanish_to_a_confirmed_reference(servers: Servers, se
     confirmation = say("sí, confírmala")
     assert REFERENCE.search(text_of(confirmation)), text_of(confirmation)
     assert in_spanish(confirmation), text_of(confirmation)
+    # The counselor who calls back sees that the student booked in Spanish.
+    [lead] = [lead for lead in leads(servers) if lead["email"] == email_of(sender)]
+    assert lead["language"] == "es"
 
 
 def test_the_conversation_follows_the_language_the_student_writes(

@@ -42,10 +42,14 @@ class Console:
         accounts.add_account(factory, "counselor-b@example.org", "Blake", "counselor", PASSWORD)
         accounts.add_account(factory, "office@example.org", "Pat", "office", PASSWORD)
         self.a_today = self.book("counselor-a@example.org", "Ada Today", 0, "ada@example.org")
-        self.a_later = self.book("counselor-a@example.org", "Ben Later", 3, "ben@example.org")
+        self.a_later = self.book(
+            "counselor-a@example.org", "Ben Later", 3, "ben@example.org", language="es"
+        )
         self.b_today = self.book("counselor-b@example.org", "Cy Other", 0, "cy@example.org")
 
-    def book(self, counselor_email: str, name: str, day: int, email: str) -> str:
+    def book(
+        self, counselor_email: str, name: str, day: int, email: str, language: str = "en"
+    ) -> str:
         with self.factory() as session:
             slot = session.scalars(
                 select(AppointmentSlot)
@@ -65,6 +69,7 @@ class Console:
             consent=True,
             phone="+13035550123",
             program_code="bs-computer-science",
+            language=language,
         )
         return service.book(self.factory, details, slot_id, now=BOOKING_NOW).reference
 
@@ -247,6 +252,9 @@ def test_counselor_sees_only_own_appointments(console: Console) -> None:
     today, upcoming = page.text.split('id="upcoming"')
     assert "Ada Today" in today and "Ben Later" in upcoming
     assert "MST" in page.text
+    # Ben booked in Spanish: the counselor calls in Spanish.
+    assert "<dt>Language</dt><dd>English</dd>" in today
+    assert "<dt>Language</dt><dd>Spanish</dd>" in upcoming
 
 
 def test_office_sees_every_counselor(console: Console) -> None:
@@ -340,6 +348,8 @@ def test_csv_export_has_the_counselors_own_rows(console: Console) -> None:
     assert len(lines) == 3
     assert console.a_today in answer.text and console.b_today not in answer.text
     assert "-07:00" in lines[1]  # school time (MST), not UTC
+    assert lines[0].endswith(",program,language")
+    assert [line.rsplit(",", 1)[1] for line in lines[1:]] == ["en", "es"]
 
     office = sign_in(console.client(), "office@example.org").get("/console/appointments.csv")
     assert len(office.text.strip().splitlines()) == 4

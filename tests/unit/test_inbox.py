@@ -186,6 +186,18 @@ def test_waiting_conversations_oldest_first_with_who_claimed_them(box: Inbox) ->
     assert script.headers["content-type"].startswith("text/javascript")
 
 
+def test_the_counselor_sees_the_language_to_answer_in(box: Inbox) -> None:
+    transcript = [{"from": "student", "text": "quiero hablar con una persona"}]
+    handoff.request_handoff(box.factory, "en-espanol", transcript, REQUESTED, language="es")
+    client = box.client(ALEX)
+    listed = client.get("/console/inbox").text
+    assert listed.count("<dt>Language</dt><dd>English</dd>") == 2
+    assert listed.count("<dt>Language</dt><dd>Spanish</dd>") == 1
+    opened = client.get("/console/inbox?c=en-espanol").text
+    assert "<p>In Spanish: answer in it.</p>" in opened
+    assert '<ol class="transcript" lang="es">' in opened
+
+
 def test_transcript_adds_what_was_said_after_the_handoff(box: Inbox) -> None:
     box.said(FIRST, "user", "before the handoff", REQUESTED - timedelta(seconds=5))
     box.said(FIRST, "bot", "A counselor will join you here.", REQUESTED + timedelta(seconds=1))

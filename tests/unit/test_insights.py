@@ -27,6 +27,7 @@ from bot.staff import insights
 from bot.staff.insights import (
     DayCount,
     Funnel,
+    LanguageCount,
     Period,
     ProgramBookings,
     TopicCount,
@@ -78,8 +79,10 @@ class Chat:
         )
         return self
 
-    def user(self, text: str, intent: str) -> Chat:
-        parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    def user(self, text: str, intent: str, language: str | None = None) -> Chat:
+        """`language`: the language step's decision, as LanguageIdentifier marks it."""
+        entities = [] if language is None else [language_entity(language)]
+        parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text}
         return self._add("user", {"text": text, "parse_data": parse}, intent=intent)
 
     def action(self, *names: str) -> Chat:
@@ -102,6 +105,15 @@ class Chat:
     def later(self, at: datetime) -> Chat:
         self.at = at
         return self
+
+
+def language_entity(language: str) -> dict[str, Any]:
+    return {
+        "entity": "language",
+        "value": language,
+        "confidence": 1.0,
+        "extractor": "LanguageIdentifier",
+    }
 
 
 def store(url: str, *chats: Chat) -> None:
@@ -327,6 +339,31 @@ def test_unanswered_messages_are_masked_normalised_and_grouped(sources: str) -> 
     )
 
 
+def test_topics_and_unanswered_messages_are_split_by_the_conversation_language(
+    seeded_url: str,
+) -> None:
+    """A conversation is in its last decided language: one that switched to Spanish counts
+    there, with its English message; one never decided is English."""
+    create_events_table(seeded_url)
+    switched = Chat("switched", local(10, 9)).user("how much is tuition", "ask_tuition", "en")
+    switched.listen().user("¿cuánto cuesta la matrícula?", "ask_tuition", "es").listen()
+    switched.user("¿tienen estacionamiento?", "out_of_scope").action("utter_out_of_scope").listen()
+    undecided = Chat("undecided", local(10, 10)).user("tuition?", "ask_tuition").listen()
+    undecided.user("do you have parking", "out_of_scope").action("utter_out_of_scope").listen()
+    store(seeded_url, switched, undecided)
+    with insights.tracker_store(seeded_url) as tracker:
+        assert insights.top_topics(tracker, PERIOD) == (
+            TopicCount("ask_tuition", "Tuition and fees", 2, 1, "es"),
+            TopicCount("ask_tuition", "Tuition and fees", 1, 1, "en"),
+        )
+        assert insights.unanswered_messages(tracker, PERIOD) == (
+            UnansweredMessage("do you have parking", "out_of_scope", 1, "en"),
+            UnansweredMessage("¿tienen estacionamiento?", "out_of_scope", 1, "es"),
+        )
+    report = insights.build_report(seeded_url, seeded_url, PERIOD)
+    assert report.languages == (LanguageCount("en", 1), LanguageCount("es", 1))
+
+
 def test_the_unanswered_list_is_cut_at_the_limit(sources: str) -> None:
     with insights.tracker_store(sources) as tracker:
         top = insights.unanswered_messages(tracker, PERIOD, limit=1)
@@ -434,10 +471,11 @@ def test_the_command_prints_the_report_and_writes_private_csv_files(
         "  got a catalog answer         5   50.0%",
         "  started a booking            2   20.0%",
         "  booked                       2   20.0%",
-        "         4              4  Tuition and fees",
-        "      2  declined         can you email me at [email] about parking?",
-        "      1  counselor offer  do you have dorms? call me on [phone]",
-        "      1  did you mean     how mucho cost",
+        "        10  en",
+        "         4              4  en        Tuition and fees",
+        "      2  en        declined         can you email me at [email] about parking?",
+        "      1  en        counselor offer  do you have dorms? call me on [phone]",
+        "      1  en        did you mean     how mucho cost",
         f"         2          0          {CONTACTED_COUNT}  B.S. Computer Science",
         "         1          1          0  (no program named)",
         "  2030-05-11  Sat       5",
@@ -456,6 +494,11 @@ def test_the_command_prints_the_report_and_writes_private_csv_files(
         ["2030-05-11", "5"],
         ["2030-05-12", "4"],
     ]
+    assert tables["conversations_by_language"] == [
+        ["language", "conversations"],
+        ["en", "10"],
+        ["es", "0"],
+    ]
     assert tables["funnel"][1:] == [
         ["conversations", "10"],
         ["got a catalog answer", "5"],
@@ -464,12 +507,12 @@ def test_the_command_prints_the_report_and_writes_private_csv_files(
         ["contacted", str(CONTACTED_COUNT)],
     ]
     assert tables["top_topics"][:2] == [
-        ["intent", "topic", "messages", "conversations"],
-        ["ask_tuition", "Tuition and fees", "4", "4"],
+        ["intent", "topic", "language", "messages", "conversations"],
+        ["ask_tuition", "Tuition and fees", "en", "4", "4"],
     ]
     assert tables["unanswered_messages"][:2] == [
-        ["message", "reply", "count"],
-        ["can you email me at [email] about parking?", "out_of_scope", "2"],
+        ["message", "language", "reply", "count"],
+        ["can you email me at [email] about parking?", "en", "out_of_scope", "2"],
     ]
     assert tables["bookings_by_program"][1:] == [
         ["computer_science", "B.S. Computer Science", "2", "0", str(CONTACTED_COUNT)],
@@ -512,7 +555,7 @@ def test_a_formula_stays_text_in_the_csv(database_url: str, tmp_path: Path) -> N
     report = insights.Report(PERIOD, (), Funnel(0, 0, 0, 0, 0), (), unanswered, ())
     insights.write_csv(report, tmp_path)
     rows = list(csv.reader((tmp_path / "unanswered_messages.csv").open(encoding="utf-8")))
-    assert rows[1] == ["'=hyperlink(1)", "out_of_scope", "1"]
+    assert rows[1] == ["'=hyperlink(1)", "en", "out_of_scope", "1"]
 
 
 @pytest.mark.parametrize(

@@ -89,12 +89,13 @@ def test_the_office_sees_every_section_with_its_numbers(office: TestClient) -> N
         ["booked", "2", "20.0%"],
         ["contacted", str(CONTACTED_COUNT), contacted],
     ]
-    assert cells(html, "Most asked topics")[0] == ["Tuition and fees", "4", "4"]
-    assert [row[:3] for row in cells(html, "Not answered")] == [
-        ["can you email me at [email] about parking?", "declined", "2"],
-        ["asdf qwer", "declined", "1"],
-        ["do you have dorms? call me on [phone]", "counselor offer", "1"],
-        ["how mucho cost", "did you mean", "1"],
+    assert cells(html, "Most asked topics")[0] == ["Tuition and fees", "English", "4", "4"]
+    assert cells(html, "Conversations by language") == [["English", "10"], ["Spanish", "0"]]
+    assert [row[:4] for row in cells(html, "Not answered")] == [
+        ["can you email me at [email] about parking?", "English", "declined", "2"],
+        ["asdf qwer", "English", "declined", "1"],
+        ["do you have dorms? call me on [phone]", "English", "counselor offer", "1"],
+        ["how mucho cost", "English", "did you mean", "1"],
     ]
     assert cells(html, "Bookings by program") == [
         ["B.S. Computer Science", "2", "0", str(CONTACTED_COUNT)],
@@ -164,8 +165,8 @@ def test_the_default_range_is_the_last_30_days(office: TestClient) -> None:
 def test_the_date_filter(office: TestClient) -> None:
     html = office.get("/console/insights?from=2030-05-09&to=2030-05-09").text
     assert cells(html, "Conversations per day") == [["Thu 9 May 2030", "1"]]
-    assert [row[:3] for row in cells(html, "Not answered")] == [
-        ["what about parking", "declined", "1"]
+    assert [row[:4] for row in cells(html, "Not answered")] == [
+        ["what about parking", "English", "declined", "1"]
     ]
     assert cells(html, "Bookings by program") == [["B.S. Software Development", "1", "0", "0"]]
     # Only `to`: the 30 days up to it.
@@ -245,19 +246,20 @@ def test_a_missing_tracker_store_is_said_on_the_page(
         ("funnel", ["step", "conversations"], ["conversations", "10"]),
         (
             "topics",
-            ["intent", "topic", "messages", "conversations"],
-            ["ask_tuition", "Tuition and fees", "4", "4"],
+            ["intent", "topic", "language", "messages", "conversations"],
+            ["ask_tuition", "Tuition and fees", "en", "4", "4"],
         ),
         (
             "unanswered",
-            ["message", "reply", "count"],
-            ["can you email me at [email] about parking?", "out_of_scope", "2"],
+            ["message", "language", "reply", "count"],
+            ["can you email me at [email] about parking?", "en", "out_of_scope", "2"],
         ),
         (
             "programs",
             ["program_code", "program", "bookings", "cancelled", "contacted"],
             ["computer_science", "B.S. Computer Science", "2", "0", str(CONTACTED_COUNT)],
         ),
+        ("languages", ["language", "conversations"], ["en", "10"]),
     ],
 )
 def test_each_section_downloads_as_csv(
@@ -296,9 +298,11 @@ def test_a_formula_stays_text_in_the_export(
     office = sign_in(client_for(database_url, database_url, monkeypatch), "office@example.org")
     answer = office.get(f"/console/insights.csv?section=unanswered&{RANGE}")
     rows = list(csv.reader(io.StringIO(answer.text)))
-    assert rows[1] == ["'=hyperlink(1)", "out_of_scope", "1"]
+    assert rows[1] == ["'=hyperlink(1)", "en", "out_of_scope", "1"]
     page = office.get(f"/console/insights?{RANGE}").text
-    assert [row[:3] for row in cells(page, "Not answered")] == [["=hyperlink(1)", "declined", "1"]]
+    assert [row[:4] for row in cells(page, "Not answered")] == [
+        ["=hyperlink(1)", "English", "declined", "1"]
+    ]
 
 
 # ---- the cache -----------------------------------------------------------------------------------

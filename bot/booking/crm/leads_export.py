@@ -33,6 +33,7 @@ EXPORT_FIELDS = (
     "conversation_id",
     "source_page",
     "created_at",
+    "language",
 )
 FORMATS = ("csv", "json")
 _FREE_TEXT = ("full_name", "conversation_id", "source_page")
@@ -62,6 +63,7 @@ def export_rows(session: Session) -> Iterator[dict[str, Any]]:
             "conversation_id": lead.conversation_id,
             "source_page": lead.source_page,
             "created_at": _iso(lead.created_at),
+            "language": lead.language,
         }
 
 

@@ -121,6 +121,8 @@ class Lead(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(255), index=True)
     source_page: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The conversation's language when the student booked ("en" or "es"): the counselor calls in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", passive_deletes=True

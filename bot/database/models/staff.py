@@ -53,6 +53,9 @@ class Handoff(Base):
         ForeignKey("staff_account.id", ondelete="SET NULL")
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The conversation's language when the student asked ("en" or "es"): the counselor answers
+    # in it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     claimer: Mapped[StaffAccount | None] = relationship()
 

@@ -18,6 +18,8 @@ from datetime import datetime
 ENGLISH = "en"
 SPANISH = "es"
 LANGUAGES = (ENGLISH, SPANISH)
+# How the staff console names each language.
+LANGUAGE_NAMES = {ENGLISH: "English", SPANISH: "Spanish"}
 
 _speaking: ContextVar[str] = ContextVar("reply_language", default=ENGLISH)
 
@@ -90,6 +92,11 @@ _MONTHS_ES = (
 
 
 _WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def language_name(code: str) -> str:
+    """ "Spanish" for "es": a language as the staff console shows it."""
+    return LANGUAGE_NAMES.get(code, code)
 
 
 def current_language() -> str:

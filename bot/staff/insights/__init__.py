@@ -30,7 +30,8 @@ message and records a copy of it, answered as a new turn. Such a clarifying mess
 unanswered nor asked twice: it is left out of the unanswered list and counted once as a topic.
 
 The package: `report` (the report's shape), `events` (its sections, counted from the tracker
-store, with what they share in `tracker_rows`), `knowledge_answers` (how often each of the
+store, with what they share in `tracker_rows`), `languages` (which language each conversation
+was in: topics and unanswered messages are split by it), `knowledge_answers` (how often each of the
 knowledge base's entries answered), `bookings` (the program database's side), `sources`
 (opening both read-only) and `export` (text and CSV), and `cache` (a report kept a minute for
 the console). Callers use
@@ -56,6 +57,7 @@ from bot.staff.insights.report import (
     FunnelStep,
     InsightsError,
     KnowledgeBaseAnswers,
+    LanguageCount,
     Period,
     ProgramBookings,
     Report,
@@ -75,6 +77,7 @@ __all__ = [
     "FunnelStep",
     "InsightsError",
     "KnowledgeBaseAnswers",
+    "LanguageCount",
     "Period",
     "ProgramBookings",
     "Report",

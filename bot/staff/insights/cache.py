@@ -36,6 +36,7 @@ SECTIONS: Mapping[str, str] = {
     "unanswered": "unanswered_messages.csv",
     "programs": "bookings_by_program.csv",
     "knowledge_base": "knowledge_base_answers.csv",
+    "languages": "conversations_by_language.csv",
 }
 
 

@@ -25,6 +25,11 @@ from bot.staff.insights.knowledge_answers import (
     entry_titles,
     knowledge_base_rows,
 )
+from bot.staff.insights.languages import (
+    conversation_languages,
+    conversations_by_language,
+    language_of,
+)
 from bot.staff.insights.report import (
     BOOKING_FORM,
     CONTACTED_STATUSES,
@@ -73,8 +78,9 @@ def build_report(
         wrote = _writers_by_quarter_hour(tracker, period)
         reached = (set(wrote), *_senders_reaching_steps(tracker, period))
         unanswered, clarified = _judged_turns(tracker, period)
-        topics = _topics(tracker, period, clarified, None)
-        unanswered_list = _unanswered(tracker, period, unanswered, unanswered_limit)
+        languages = conversation_languages(tracker, period)
+        topics = _topics(tracker, period, clarified, None, languages)
+        unanswered_list = _unanswered(tracker, period, unanswered, unanswered_limit, languages)
         answered_from_base = answers_by_entry(tracker, period)
     with program_database(database_url) as program:
         bookings = bookings_by_conversation(program, period)
@@ -88,6 +94,7 @@ def build_report(
         unanswered_list,
         programs,
         knowledge_base_rows(answered_from_base, titles),
+        conversations_by_language(wrote, languages),
     )
 
 
@@ -112,9 +119,9 @@ def top_topics(
     tracker: Connection, period: Period, limit: int | None = None
 ) -> tuple[TopicCount, ...]:
     """The question intents (bot.knowledge.intents) of the students' messages in `period`, by their
-    titles, most asked first."""
+    titles and the conversations' language, most asked first."""
     _, clarified = _judged_turns(tracker, period)
-    return _topics(tracker, period, clarified, limit)
+    return _topics(tracker, period, clarified, limit, conversation_languages(tracker, period))
 
 
 def unanswered_messages(
@@ -122,10 +129,11 @@ def unanswered_messages(
 ) -> tuple[UnansweredMessage, ...]:
     """The students' messages of `period` the assistant declined, answered with the counselor
     offer or with "Did you mean ...?": masked, lower-cased and with spaces collapsed, grouped
-    by text and reply, most frequent first (at most `limit`). Button payloads ("/ask_tuition")
-    are left out: the student chose them, they did not write them."""
+    by text, reply and the conversation's language, most frequent first (at most `limit`). Button
+    payloads ("/ask_tuition") are left out: the student chose them, they did not write them."""
     unanswered, _ = _judged_turns(tracker, period)
-    return _unanswered(tracker, period, unanswered, limit)
+    languages = conversation_languages(tracker, period)
+    return _unanswered(tracker, period, unanswered, limit, languages)
 
 
 def normalised(text: str) -> str:
@@ -247,39 +255,42 @@ def _senders_reaching_steps(tracker: Connection, period: Period) -> tuple[set[st
 
 
 def _topics(
-    tracker: Connection, period: Period, clarified: set[int], limit: int | None
+    tracker: Connection,
+    period: Period,
+    clarified: set[int],
+    limit: int | None,
+    languages: Mapping[str, str],
 ) -> tuple[TopicCount, ...]:
+    """Counted per conversation in SQL, then per language here: a conversation is in one."""
     query = (
-        sa.select(
-            events.c.intent_name,
-            sa.func.count(),
-            sa.func.count(sa.distinct(events.c.sender_id)),
-        )
+        sa.select(events.c.intent_name, events.c.sender_id, sa.func.count())
         .where(
             events.c.type_name == USER,
             events.c.intent_name.in_(QUESTION_INTENTS),
             *within(period),
         )
-        .group_by(events.c.intent_name)
+        .group_by(events.c.intent_name, events.c.sender_id)
     )
-    counts = {
-        intent: (messages, conversations)
-        for intent, messages, conversations in tracker.execute(query)
-    }
-    asked_twice: Counter[str] = Counter()
+    messages: Counter[tuple[str, str]] = Counter()
+    conversations: Counter[tuple[str, str]] = Counter()
+    for intent, sender, count in tracker.execute(query):
+        key = (intent, language_of(sender, languages))
+        messages[key] += count
+        conversations[key] += 1
     for chunk in chunks(sorted(clarified)):
-        asked_twice.update(
-            tracker.scalars(
-                sa.select(events.c.intent_name).where(
-                    events.c.id.in_(chunk),
-                    events.c.intent_name.in_(QUESTION_INTENTS),
-                    *within(period),
-                )
+        asked_twice = tracker.execute(
+            sa.select(events.c.intent_name, events.c.sender_id).where(
+                events.c.id.in_(chunk),
+                events.c.intent_name.in_(QUESTION_INTENTS),
+                *within(period),
             )
         )
+        messages.subtract(
+            (intent, language_of(sender, languages)) for intent, sender in asked_twice
+        )
     topics = [
-        TopicCount(intent, _title(intent), messages - asked_twice[intent], conversations)
-        for intent, (messages, conversations) in counts.items()
+        TopicCount(intent, _title(intent), messages[intent, language], count, language)
+        for (intent, language), count in conversations.items()
     ]
     topics.sort(key=lambda topic: (-topic.messages, -topic.conversations, topic.title))
     return tuple(topics[:limit] if limit is not None else topics)
@@ -290,27 +301,28 @@ def _unanswered(
     period: Period,
     unanswered: Mapping[int, ReplyKind],
     limit: int | None,
+    languages: Mapping[str, str],
 ) -> tuple[UnansweredMessage, ...]:
-    grouped: Counter[tuple[str, ReplyKind]] = Counter()
+    grouped: Counter[tuple[str, ReplyKind, str]] = Counter()
     # The same words come back often: each distinct text is masked once.
     shown: dict[str, str] = {}
     for chunk in chunks(sorted(unanswered)):
         rows = tracker.execute(
-            sa.select(events.c.id, events.c.data).where(
+            sa.select(events.c.id, events.c.sender_id, events.c.data).where(
                 events.c.id.in_(chunk), events.c.type_name == USER, *within(period)
             )
         )
-        for message_id, data in rows:
+        for message_id, sender, data in rows:
             typed = _message_text(data)
             text = shown.get(typed)
             if text is None:
                 text = shown[typed] = normalised(typed)
             if text and not text.startswith("/"):
-                grouped[(text, unanswered[message_id])] += 1
+                grouped[(text, unanswered[message_id], language_of(sender, languages))] += 1
     ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
-        UnansweredMessage(text, reply, count)
-        for (text, reply), count in (ordered[:limit] if limit is not None else ordered)
+        UnansweredMessage(text, reply, count, language)
+        for (text, reply, language), count in (ordered[:limit] if limit is not None else ordered)
     )
 
 

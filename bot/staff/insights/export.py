@@ -31,15 +31,22 @@ def render(report: Report) -> str:
         lines.append(
             f"  {step.step:<22}{step.conversations:>8}  {_percent(step.conversations, total)}"
         )
-    lines += ["", "Most asked topics", f"  {'messages':>8}  {'conversations':>13}  topic"]
+    lines += ["", "Conversations by language"]
+    lines += [f"  {row.conversations:>8}  {row.language}" for row in report.languages]
     lines += [
-        f"  {topic.messages:>8}  {topic.conversations:>13}  {topic.title}"
+        "",
+        "Most asked topics",
+        f"  {'messages':>8}  {'conversations':>13}  {'language':<8}  topic",
+    ]
+    lines += [
+        f"  {topic.messages:>8}  {topic.conversations:>13}  {topic.language:<8}  {topic.title}"
         for topic in report.topics
     ] or ["  (none)"]
     lines += ["", "Not answered (e-mail addresses and phone numbers masked)"]
-    lines += [f"  {'count':>5}  {'reply':<16} message"]
+    lines += [f"  {'count':>5}  {'language':<8}  {'reply':<16} message"]
     lines += [
-        f"  {item.count:>5}  {REPLY_TITLES[item.reply]:<16} {terminal_safe(item.text)}"
+        f"  {item.count:>5}  {item.language:<8}  {REPLY_TITLES[item.reply]:<16} "
+        f"{terminal_safe(item.text)}"
         for item in report.unanswered
     ] or ["  (none)"]
     lines += [
@@ -68,6 +75,7 @@ CSV_FILES = (
     "unanswered_messages.csv",
     "bookings_by_program.csv",
     "knowledge_base_answers.csv",
+    "conversations_by_language.csv",
 )
 
 
@@ -84,15 +92,15 @@ def csv_tables(report: Report) -> dict[str, tuple[Sequence[str], list[Sequence[o
             ((step.step, step.conversations) for step in report.funnel.steps()),
         ),
         (
-            ("intent", "topic", "messages", "conversations"),
+            ("intent", "topic", "language", "messages", "conversations"),
             (
-                (text_cell(t.intent), text_cell(t.title), t.messages, t.conversations)
+                (text_cell(t.intent), text_cell(t.title), t.language, t.messages, t.conversations)
                 for t in report.topics
             ),
         ),
         (
-            ("message", "reply", "count"),
-            ((text_cell(m.text), m.reply, m.count) for m in report.unanswered),
+            ("message", "language", "reply", "count"),
+            ((text_cell(m.text), m.language, m.reply, m.count) for m in report.unanswered),
         ),
         (
             ("program_code", "program", "bookings", "cancelled", "contacted"),
@@ -113,6 +121,10 @@ def csv_tables(report: Report) -> dict[str, tuple[Sequence[str], list[Sequence[o
                 (row.entry_id, text_cell(row.title), row.answers, row.conversations)
                 for row in report.knowledge_base
             ),
+        ),
+        (
+            ("language", "conversations"),
+            ((row.language, row.conversations) for row in report.languages),
         ),
     )
     return {

@@ -115,11 +115,20 @@ class Funnel:
 
 
 @dataclass(frozen=True)
+class LanguageCount:
+    """The conversations of the range that were in `language` ("en" or "es")."""
+
+    language: str
+    conversations: int
+
+
+@dataclass(frozen=True)
 class TopicCount:
     intent: str
     title: str
     messages: int
     conversations: int
+    language: str = "en"  # the conversations' language: one row per topic and language
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class UnansweredMessage:
     text: str
     reply: ReplyKind
     count: int
+    language: str = "en"  # the conversations' language: one row per text, reply and language
 
 
 @dataclass(frozen=True)
@@ -164,3 +174,4 @@ class Report:
     unanswered: tuple[UnansweredMessage, ...]
     programs: tuple[ProgramBookings, ...]
     knowledge_base: tuple[KnowledgeBaseAnswers, ...] = ()
+    languages: tuple[LanguageCount, ...] = ()
