@@ -11,7 +11,7 @@ from bot.knowledge.catalog import Career, Program
 from bot.knowledge.not_offered import NotOffered
 from bot.knowledge.programs import normalise_name
 from bot.knowledge.replies.base import Button, Reply, bullet_list, join_words, sentence, usd
-from bot.knowledge.replies.language import phrase
+from bot.knowledge.replies.language import in_current_language, phrase
 
 
 def tuition_text(program: Program) -> str:
@@ -43,11 +43,13 @@ def program_list(programs: Sequence[Program]) -> Reply:
 
 def not_offered(asked: NotOffered, programs: Sequence[Program]) -> Reply:
     """ "We don't offer a program in nursing": said first, then the programs there are, so a
-    student is never left to guess whether our tuition or start dates were about their subject."""
+    student is never left to guess whether our tuition or start dates were about their subject.
+    What was asked for is named in the conversation's language, whichever language the student
+    named it in ("¿tienen nursing?" hears "un programa de enfermería")."""
     return Reply(
         "utter_not_offered",
         {
-            "asked": asked.phrase,
+            "asked": in_current_language(asked.phrase, asked.phrase_es or asked.phrase),
             "programs": join_words([f"**{p.display_name}**" for p in programs]),
         },
         buttons=tuple(
