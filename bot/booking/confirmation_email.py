@@ -23,16 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.booking import limits
+from bot.booking import limits, replies
 from bot.booking.service import BookingConfirmation
-from bot.knowledge.replies.language import (
-    ENGLISH,
-    SPANISH,
-    clock_time,
-    current_language,
-    spanish_month,
-    spanish_weekday,
-)
+from bot.knowledge.replies.language import ENGLISH, SPANISH, current_language
 from bot.settings import BookingSettings, SmtpSettings
 
 logger = logging.getLogger(__name__)
@@ -64,15 +57,6 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def _texts() -> dict[str, str]:
     return TEXTS.get(current_language(), TEXTS[ENGLISH])
-
-
-def _when(moment: datetime) -> str:
-    """ "Tuesday, March 5, 2030 at 2:00 PM MST", in Spanish "martes 5 de marzo de 2030 a las
-    2:00 p. m. MST"."""
-    if current_language() == SPANISH:
-        day = f"{spanish_weekday(moment.weekday())} {moment.day} de {spanish_month(moment.month)}"
-        return f"{day} de {moment.year} a las {clock_time(moment)}"
-    return f"{moment:%A, %B} {moment.day}, {moment.year} at {clock_time(moment)}"
 
 
 def build_ics(booking: BookingConfirmation, organizer: str, now: datetime | None = None) -> str:
@@ -118,7 +102,7 @@ def build_confirmation(
     message.set_content(
         texts["body"].format(
             name=booking.full_name,
-            when=_when(booking.starts_at.astimezone(school_timezone)),
+            when=replies.when(booking.starts_at, school_timezone, with_year=True),
             reference=booking.reference,
         )
     )

@@ -95,14 +95,17 @@ def existing_booking_buttons() -> tuple[Button, ...]:
     )
 
 
-def when(moment: datetime, school_timezone: ZoneInfo) -> str:
+def when(moment: datetime, school_timezone: ZoneInfo, with_year: bool = False) -> str:
     """ "Tuesday, December 1 at 2:00 PM MST" in the school's zone, or in Spanish "martes 1 de
-    diciembre a las 2:00 p. m. MST"."""
+    diciembre a las 2:00 p. m. MST"; `with_year` (the e-mail, read later) adds ", 2030" or
+    " de 2030" after the day."""
     local = moment.astimezone(school_timezone)
     if current_language() == SPANISH:
         day = f"{spanish_weekday(local.weekday())} {local.day} de {spanish_month(local.month)}"
-        return f"{day} a las {clock_time(local)}"
-    return f"{local:%A, %B} {local.day} at {clock_time(local)}"
+        year = f" de {local.year}" if with_year else ""
+        return f"{day}{year} a las {clock_time(local)}"
+    year = f", {local.year}" if with_year else ""
+    return f"{local:%A, %B} {local.day}{year} at {clock_time(local)}"
 
 
 def time_buttons(times: Sequence[FreeSlot]) -> tuple[Button, ...]:
