@@ -29,6 +29,7 @@ from bot.booking.time_preference import names_a_time
 from bot.database.db import session_factory
 from bot.knowledge import catalog
 from bot.knowledge.replies import Reply
+from bot.knowledge.replies.language import current_language
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -152,11 +153,13 @@ class BookingDesk:
         return replies.program_question(self.program_names())
 
     def program_names(self) -> dict[str, str]:
-        """Program code -> display name; empty when the database cannot be read (the question
-        then offers only "Not sure yet", and the summary shows the code)."""
+        """Program code -> display name in the conversation's language; empty when the database
+        cannot be read (the question then offers only "Not sure yet", and the summary shows the
+        code)."""
         try:
             with self._factory() as session:
-                return {p.code: p.display_name for p in catalog.read_programs(session)}
+                programs = catalog.read_programs(session, current_language())
+                return {p.code: p.display_name for p in programs}
         except SQLAlchemyError as error:
             _log_failure("Program names unavailable", error)
             return {}

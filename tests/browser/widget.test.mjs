@@ -162,6 +162,37 @@ describe('chat widget on the program page', { skip: chromiumMissing }, () => {
     await context.close();
   });
 
+  it('switches the conversation to Spanish with the header control and books a call in Spanish', async () => {
+    const { context, page, w } = await openSite(PHONE);
+    await w.open();
+    await w.switchLanguage.click();
+    const es = widget(page, 'es');
+    await es.panel.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    assert.equal(await es.input.getAttribute('placeholder'), 'Haz una pregunta…');
+    await es.botSays('¡Hola! Soy');
+    await es.ask('¿me puede llamar un asesor?');
+    await es.botSays('nombre completo');
+    await es.ask('Jordan Lee');
+    await es.botSays('correo electrónico');
+    await es.ask('jordan.lee.es@example.org');
+    await es.botSays('número de teléfono');
+    await es.ask('303 555 0148');
+    await es.botSays('comunique contigo');
+    await es.quickReplies.filter({ hasText: 'Llamada telefónica' }).click();
+    await es.botSays('Qué programa');
+    await es.quickReplies.filter({ hasText: 'Ciencias de la Computación' }).click();
+    await es.botSays('horarios disponibles');
+    await es.quickReplies.filter({ hasText: /[ap]\. m\. M[SD]T/ }).first().click();
+    await es.botSays('revisa tus datos');
+    await es.quickReplies.filter({ hasText: 'Sí, agéndala' }).last().click();
+    await es.botSays('quedó agendada');
+    const confirmation = await page.locator('.message--bot .bubble').last().textContent();
+    assert.match(confirmation, /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/);
+    assert.match(confirmation, /de \p{L}+ a las \d{1,2}:\d{2} [ap]\. m\./u, 'the time in Spanish conventions');
+    await screenshot(page, 'widget-booking-spanish');
+    await context.close();
+  });
+
   it('passes axe-core with no violations, closed and open', async () => {
     const { context, page, w } = await openSite();
     assert.deepEqual(await axeViolations(page), [], 'page with the widget closed');

@@ -29,6 +29,7 @@ from bot.booking.time_preference import names_a_time
 from bot.database import migrate
 from bot.database.db import engine_for, session_factory
 from bot.database.models import AppointmentSlot
+from bot.knowledge.replies.language import speaking
 from bot.settings import REPO_ROOT, load_settings
 from tests.unit.conftest import BOOKING_NOW
 from tests.unit.test_booking import details
@@ -291,6 +292,27 @@ def test_ask_interested_program_offers_the_programs_and_not_sure(
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
     messages, _ = run(ActionAskInterestedProgram(), tracker({}))
     assert [b["payload"] for b in messages[0]["buttons"]] == [payloads[-1]]
+
+
+def test_program_buttons_and_summary_name_the_programs_in_the_conversations_language(
+    booking_env: str,
+) -> None:
+    with speaking("es"):
+        question = desk_for(booking_env).program_question()
+        titles = [button.title for button in question.buttons]
+        summary = desk_for(booking_env).summary(
+            full_name="Ana",
+            email="ana@example.org",
+            preferred_contact="email",
+            phone=None,
+            program="computer_science",
+            time="lunes",
+        )
+    assert "Licenciatura (B.S.) en Ciencias de la Computación" in titles
+    assert titles[-1] == "Aún no lo sé"
+    assert "Ciencias de la Computación" in summary.variables["program"]
+    english = [button.title for button in desk_for(booking_env).program_question().buttons]
+    assert not set(titles[:-1]) & set(english)
 
 
 def test_booking_through_the_desk_and_a_second_booking_for_the_address(booking_env: str) -> None:

@@ -56,17 +56,36 @@ export async function screenshot(page, name) {
   return path;
 }
 
-/** The widget's parts, found the way assistive technology finds them: by role and name. */
-export function widget(page) {
+/** The widget's accessible names in each of its languages (widget/src/strings.ts). */
+const LABELS = {
+  en: {
+    title: 'Enrollment assistant', log: 'Conversation', input: 'Your message',
+    newConversation: 'New conversation', suggestedReplies: 'Suggested replies',
+    switchLanguage: 'Cambiar la conversación a español',
+  },
+  es: {
+    title: 'Asistente de admisiones', log: 'Conversación', input: 'Tu mensaje',
+    newConversation: 'Nueva conversación', suggestedReplies: 'Respuestas sugeridas',
+    switchLanguage: 'Switch the conversation to English',
+  },
+};
+
+/**
+ * The widget's parts, found the way assistive technology finds them: by role and name, in the
+ * widget's current `language` (the names change with the header's language control).
+ */
+export function widget(page, language = 'en') {
+  const labels = LABELS[language];
   return {
-    launcher: page.getByRole('button', { name: /chat: Enrollment assistant/ }),
-    panel: page.getByRole('dialog', { name: 'Enrollment assistant' }),
-    log: page.getByRole('log', { name: 'Conversation' }),
-    input: page.getByRole('textbox', { name: 'Your message' }),
-    newConversation: page.getByRole('button', { name: 'New conversation' }),
+    launcher: page.getByRole('button', { name: new RegExp(`chat: ${labels.title}`) }),
+    panel: page.getByRole('dialog', { name: labels.title }),
+    log: page.getByRole('log', { name: labels.log }),
+    input: page.getByRole('textbox', { name: labels.input }),
+    newConversation: page.getByRole('button', { name: labels.newConversation }),
+    switchLanguage: page.getByRole('button', { name: labels.switchLanguage }),
     botBubbles: page.locator('.message--bot .bubble'),
     userBubbles: page.locator('.message--user .bubble'),
-    quickReplies: page.getByRole('group', { name: 'Suggested replies' }).getByRole('button'),
+    quickReplies: page.getByRole('group', { name: labels.suggestedReplies }).getByRole('button'),
     /** Opens the chat and waits for the assistant's greeting. */
     async open() {
       await this.launcher.click();
