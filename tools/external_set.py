@@ -91,7 +91,11 @@ RIGHT_CONTENT: dict[str, Callable[[str, tuple[str, ...]], bool]] = {
     "ask_tuition": _says("$3,920"),
     "ask_program_duration": _says("months"),
     "ask_start_date": _ran("action_answer_start_date"),
-    "ask_programs": _ran("action_answer_program_question", "action_compare_programs"),
+    # "Is the program offered online?" is a question about the programs, and the page answers
+    # it: both degrees are online (issue 23 names it among the questions to answer).
+    "ask_programs": _ran(
+        "action_answer_program_question", "action_compare_programs", "action_answer_online_delivery"
+    ),
     "ask_transfer_credit": _says("coursework"),
     "ask_ml_role": _ran("action_answer_career_question"),
     "ask_ml_skills": _ran("action_answer_career_question"),

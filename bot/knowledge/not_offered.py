@@ -58,6 +58,13 @@ _OFFERING_ES = r"ofrecen|ofrece|ofertan|tienen|hay|imparten|dan|manejan|ensenan"
 _ALONE_AFTER_ES = (
     r"\s*(?:$|[?.!,;)]|\b(?:o|y|u|e|tambien|aqui|aca|ahi|ustedes|en linea|online|virtual)\b)"
 )
+# A course named by its level or number: "german stage 2", "biology 101", "inglés nivel 3".
+_COURSE_LEVEL = (
+    r"(?:(?:stage|level|part|module|unit|grade|year|nivel|parte|modulo)\s+"
+    r"(?:\d{1,2}|[ivx]{1,4}|one|two|three|four|five|uno|dos|tres|cuatro|cinco)|\d{3})\b"
+)
+# "English level 6" is the proficiency an applicant is asked for, not a course.
+_PROFICIENCY_LANGUAGES = frozenset({"english"})
 # "I have a master's", "my biology degree": what the student already has, not what they ask for.
 _BACKGROUND = re.compile(
     r"\b(?:my|i have|i've|ive|i had|i hold|i got|i earned|i completed|i finished|i did|"
@@ -270,6 +277,8 @@ def _framed_patterns(term: Term) -> tuple[re.Pattern[str], ...]:
         rf"\b(?:{_PROGRAM_NOUNS_ES})\s+de\s+{article}{name}",
         rf"\b(?:{_WANTING_TO_STUDY_ES})\s+estudiar\s+{name}",
     ]
+    if term.en not in _PROFICIENCY_LANGUAGES:
+        patterns.append(rf"(?<![\w'.]){re.escape(term.words)}\s+{_COURSE_LEVEL}")
     if term.framing != "language":
         patterns += [
             rf"\b(?:{_PROGRAM_NOUNS_EN_ES})\s+en\s+{article}{name}",

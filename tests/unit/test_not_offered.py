@@ -58,6 +58,27 @@ def test_a_word_with_another_meaning_counts_only_framed_as_a_program() -> None:
     assert found is not None and found.phrase == "a program in German"
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("how much is german stage 2", "a program in German"),
+        ("when does french level 4 begin", "a program in French"),
+        ("history 101 fees", "a program in history"),
+        ("¿cuánto cuesta alemán nivel 2?", "a program in German"),
+    ],
+)
+def test_a_course_named_by_its_level_or_number_is_framed(text: str, phrase: str) -> None:
+    found = find_not_offered(text, framed_only=True)
+    assert found is not None and found.phrase == phrase
+
+
+@pytest.mark.parametrize(
+    "text", ["what english level do i need", "english level 6 enough?", "¿inglés nivel 3 basta?"]
+)
+def test_an_english_level_is_the_proficiency_asked_for_not_a_course(text: str) -> None:
+    assert find_not_offered(text, framed_only=True) is None
+
+
 def our_program_names() -> set[str]:
     """Every name and nickname of our programs, in English and Spanish, as a student types them:
     the catalog's aliases and names (both languages), the NLU synonyms, and the words for the
