@@ -29,7 +29,6 @@ class ReplyAction(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        announce_language_switch(dispatcher, tracker)
         replies = self.reply(tracker)
         for reply in (replies,) if isinstance(replies, Reply) else replies:
             send(dispatcher, reply)
@@ -43,31 +42,6 @@ def send(dispatcher: CollectingDispatcher, reply: Reply | None) -> None:
         return
     buttons = [button.as_dict() for button in reply.buttons] or None
     dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
-
-
-def language_switched(tracker: Tracker) -> bool:
-    """True when this message's own words changed the conversation's language (not the widget's
-    control or the page's language, which the student chose or expects): said once, in the
-    answer to that message, so the student knows why the language changed."""
-    reading = tracker.latest_message.get("language_reading") or {}
-    if reading.get("source") != "text":
-        return False
-    return language_before_latest_message(tracker) != conversation_language(tracker)
-
-
-def language_before_latest_message(tracker: Tracker) -> str:
-    events = tracker.events
-    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
-    for event in reversed(events[:latest_user]):
-        if event.get("event") == "slot" and event.get("name") == "language":
-            value = event.get("value")
-            return value if value in LANGUAGES else ENGLISH
-    return ENGLISH
-
-
-def announce_language_switch(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    if language_switched(tracker):
-        dispatcher.utter_message(response="utter_language_switched")
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._support import (
     ReplyAction,
-    announce_language_switch,
     conversation_language,
     entity_values,
     latest_intent,
@@ -37,7 +36,6 @@ class ActionAnswerProgramQuestion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        announce_language_switch(dispatcher, tracker)
         answer = answer_program_question(
             settings().database_url,
             latest_intent(tracker),

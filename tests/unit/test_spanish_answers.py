@@ -176,40 +176,6 @@ def test_the_action_server_answers_each_call_in_its_conversations_language() -> 
     assert asyncio.run(language_after_middleware("xx")) == "en"
 
 
-def _tracker(events: list[dict[str, object]], language: str, source: str) -> object:
-    from rasa_sdk import Tracker
-
-    return Tracker(
-        sender_id="student",
-        slots={"language": language},
-        latest_message={"text": "x", "language_reading": {"language": language, "source": source}},
-        events=events,
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def test_a_switch_by_the_students_own_words_is_said_once() -> None:
-    from actions._support import language_switched
-
-    switched_now = [
-        {"event": "user", "text": "hello"},
-        {"event": "user", "text": "¿cuánto cuesta?"},
-        {"event": "slot", "name": "language", "value": "es"},
-    ]
-    already_spanish = [
-        {"event": "slot", "name": "language", "value": "es"},
-        {"event": "user", "text": "¿y cuándo empiezo?"},
-        {"event": "slot", "name": "language", "value": "es"},
-    ]
-    assert language_switched(_tracker(switched_now, "es", "text"))  # type: ignore[arg-type]
-    assert not language_switched(_tracker(already_spanish, "es", "text"))  # type: ignore[arg-type]
-    # The control or the page chose it: nothing to explain.
-    assert not language_switched(_tracker(switched_now, "es", "choice"))  # type: ignore[arg-type]
-
-
 def test_every_suggested_topic_has_a_spanish_title() -> None:
     from bot.knowledge.fallback import DESCRIPTIONS_ES, did_you_mean
     from bot.knowledge.intents import DESCRIPTIONS

@@ -1,0 +1,1 @@
+"""The Rasa server's response generator (loaded through endpoints.yml)."""
